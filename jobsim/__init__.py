@@ -1,0 +1,28 @@
+"""jobsim: a discrete-event simulation of a Danish jobcenter team.
+
+Caseworkers, a diary of 25-minute conversation slots, citizens who check in
+or do not show, preparation policies and the desk work that competes for the
+caseworkers' time. See README.md and docs/model.md.
+
+>>> import jobsim
+>>> scenario = jobsim.load_scenario("laerkevej")
+>>> result = jobsim.simulate(scenario.replace(horizon_days=28, warmup_days=7, workers=2), seed=1)
+>>> sorted(result.kpis) == sorted(jobsim.KPI_NAMES)
+True
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import JobsimError, ScenarioError
+from .metrics import KPI_NAMES, KPIS
+from .policies import POLICIES, PrepPolicy, register_policy
+from .run import SimulationResult, simulate
+from .scenario import Scenario, builtin_names, load_scenario
+
+try:
+    __version__ = version("jobsim")
+except PackageNotFoundError:  # pragma: no cover
+    __version__ = "0.0.0"
+
+__all__ = ["JobsimError", "ScenarioError", "KPI_NAMES", "KPIS", "POLICIES", "PrepPolicy", "register_policy",
+           "SimulationResult", "simulate", "Scenario", "builtin_names", "load_scenario", "__version__"]

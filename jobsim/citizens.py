@@ -1,0 +1,78 @@
+"""Citizens on the caseload and their booked conversations (meetings).
+
+Plain slotted objects: the model creates thousands of them, so they hold
+data only; the story of what happens to them is in
+:mod:`jobsim.caseworker` and :mod:`jobsim.model`.
+"""
+
+from __future__ import annotations
+
+#: Outcomes of a booked conversation.
+HELD, NO_SHOW, WITHDRAWN, PENDING = "held", "no_show", "withdrawn", "pending"
+OUTCOMES = (HELD, NO_SHOW, WITHDRAWN, PENDING)
+
+
+class Citizen:
+    """One citizen on a caseworker's caseload.
+
+    Times are in minutes from Monday 00:00 of week 1; ``propensity`` is the
+    probability of not showing for a booked conversation (after any SMS
+    effect); ``prep_need`` and ``conversation_need`` are minutes.
+    """
+
+    __slots__ = ("id", "worker", "entry", "exit", "propensity", "prep_need", "conversation_need",
+                 "last_held", "due_day", "meeting", "history", "held", "noshows", "max_gap_days",
+                 "no_contact_counted", "present")
+
+    def __init__(self, id, worker, entry, exit, propensity, prep_need, conversation_need):
+        self.id = id
+        self.worker = worker
+        self.entry = entry
+        self.exit = exit
+        self.propensity = propensity
+        self.prep_need = prep_need
+        self.conversation_need = conversation_need
+        self.last_held = entry      # entry counts as the first event of the follow-up gap
+        self.due_day = 0            # day by which the next conversation must be held
+        self.meeting = None         # the currently booked conversation, if any
+        self.history: list[bool] = []   # attended or not, last 10 booked conversations
+        self.held = 0
+        self.noshows = 0
+        self.max_gap_days = 0.0
+        self.no_contact_counted = False
+        self.present = True
+
+
+class Meeting:
+    """One booked conversation: a slot in a caseworker's diary for one citizen."""
+
+    __slots__ = ("id", "citizen", "worker", "booked", "due_day", "day", "slot", "start", "attends",
+                 "confirmed", "arrival_offset", "prep_done", "prep_log", "prep_task", "outcome",
+                 "checkin", "conversation_start", "conversation_minutes", "rebooked", "gap_days")
+
+    def __init__(self, id, citizen, worker, booked, due_day):
+        self.id = id
+        self.citizen = citizen
+        self.worker = worker
+        self.booked = booked          # minute the booking was made
+        self.due_day = due_day
+        self.day = -1
+        self.slot = -1
+        self.start = 0.0              # slot start, minutes
+        self.attends = True
+        self.confirmed = False
+        self.arrival_offset = 0.0     # minutes after the slot start the citizen arrives (if attending)
+        self.prep_done = 0.0          # minutes of preparation done (ahead and after check-in)
+        self.prep_log = None          # [(worker-day row, minutes)] of preparation done ahead
+        self.prep_task = None
+        self.outcome = PENDING
+        self.checkin = float("nan")
+        self.conversation_start = float("nan")
+        self.conversation_minutes = 0.0
+        self.rebooked = 0             # times moved because the caseworker was absent
+        self.gap_days = float("nan")
+
+    @property
+    def prep_need(self) -> float:
+        """Minutes needed to read this citizen's case properly."""
+        return self.citizen.prep_need

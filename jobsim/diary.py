@@ -1,0 +1,79 @@
+"""A caseworker's diary: slots per day, and the earliest free slot from a given day.
+
+Bookings are always for tomorrow or later, so today's slots never change
+except by withdrawal. Days with a free slot are kept in a sorted list up to a
+frontier that grows on demand: finding the earliest free day is a bisection.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+
+from .calendar import FIRST_SLOT, MINUTES_PER_DAY
+
+_EXTEND = 28  # days added to the frontier at a time
+
+
+class Diary:
+    """Slots of one caseworker: ``slots_per_day`` slots of ``slot_minutes`` from 9:00 on working days."""
+
+    __slots__ = ("slots_per_day", "slot_minutes", "days", "free_days", "frontier")
+
+    def __init__(self, slots_per_day: int, slot_minutes: float):
+        self.slots_per_day = slots_per_day
+        self.slot_minutes = slot_minutes
+        self.days: dict[int, list] = {}    # day -> list of meetings or None, one per slot
+        self.free_days: list[int] = []     # working days below the frontier with a free slot
+        self.frontier = 0
+
+    def book(self, meeting, earliest_day: int) -> None:
+        """Put ``meeting`` into the earliest free slot on or after ``earliest_day``."""
+        free = self.free_days
+        i = bisect_left(free, earliest_day)
+        while i == len(free):
+            self._extend(max(self.frontier, earliest_day) + _EXTEND)
+            i = bisect_left(free, earliest_day)
+        day = free[i]
+        slots = self.days.get(day)
+        if slots is None:
+            slots = self.days[day] = [None] * self.slots_per_day
+        k = slots.index(None)
+        slots[k] = meeting
+        if k == self.slots_per_day - 1 or None not in slots:
+            del free[i]
+        meeting.day = day
+        meeting.slot = k
+        meeting.start = day * MINUTES_PER_DAY + FIRST_SLOT + k * self.slot_minutes
+
+    def release(self, meeting, today: int) -> None:
+        """Free a meeting's slot (withdrawn or moved); a future day becomes bookable again."""
+        slots = self.days.get(meeting.day)
+        if slots is None or slots[meeting.slot] is not meeting:
+            return
+        slots[meeting.slot] = None
+        if meeting.day > today:
+            free = self.free_days
+            i = bisect_left(free, meeting.day)
+            if i == len(free) or free[i] != meeting.day:
+                free.insert(i, meeting.day)
+
+    def day_slots(self, day: int) -> list | None:
+        """The slots of ``day`` (a list of meetings or None), or None if nothing was booked."""
+        return self.days.get(day)
+
+    def forget(self, day: int) -> None:
+        """Drop a day that has passed (keeps memory bounded by the booked future)."""
+        self.days.pop(day, None)
+        free = self.free_days
+        if free and free[0] <= day:
+            del free[:bisect_left(free, day + 1)]
+
+    def _extend(self, new_frontier: int) -> None:
+        for d in range(self.frontier, new_frontier):
+            if d % 7 < 5:
+                insort(self.free_days, d) if self.free_days and self.free_days[-1] > d else self.free_days.append(d)
+        self.frontier = new_frontier
+
+    def booked_count(self) -> int:
+        """Meetings currently in the diary."""
+        return sum(1 for slots in self.days.values() for m in slots if m is not None)

@@ -1,0 +1,124 @@
+"""KPIs: their names, units and meaning, and how they are computed from a run.
+
+The names are the public contract of ``../shared/MODEL.md``. Statistics
+count only the measured horizon (after the warm-up).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: KPI name -> (unit, meaning). Order is the order of tables and reports.
+KPIS: dict[str, tuple[str, str]] = {
+    "caseload_mean": ("citizens/worker", "time-averaged citizens per worker"),
+    "meetings_held_per_worker_week": ("meetings", "conversations held per worker per week"),
+    "noshow_rate": ("share", "share of booked conversations (held or missed) not attended"),
+    "prep_minutes_mean": ("minutes", "preparation done per held conversation (ahead and after check-in)"),
+    "prepared_share": ("share", "held conversations whose preparation met the citizen's need"),
+    "conversation_minutes_mean": ("minutes", "conversation time per held conversation"),
+    "followup_gap_days_mean": ("days", "mean days between a citizen's held conversations (entry counts)"),
+    "followup_gap_days_p90": ("days", "90th percentile of the follow-up gap"),
+    "followup_gap_days_max": ("days", "longest follow-up gap"),
+    "overdue_share": ("share", "required conversations held after their due date, or past due and not held"),
+    "no_contact_over_year_count": ("citizens", "citizens with a gap over 365 days, open gaps included"),
+    "wasted_prep_minutes_per_worker_week": ("minutes", "preparation done for citizens who did not show"),
+    "casework_coverage": ("share", "share of casework demand done by its deadline"),
+    "checkin_wait_minutes_mean": ("minutes", "from check-in to the start of the conversation"),
+    "utilization": ("share", "busy share of working time present (overtime included)"),
+    "overtime_hours_per_worker_week": ("hours", "overtime per worker per week"),
+    "cost_dkk_per_citizen_year": ("DKK", "workers x fte_cost_dkk / citizens served, per year"),
+}
+KPI_NAMES = tuple(KPIS)
+
+
+def kpi_unit(name: str) -> str:
+    """The unit of a KPI (for tables and axis labels)."""
+    return KPIS[name][0]
+
+
+@dataclass
+class Accumulators:
+    """Running sums over the measured horizon; enough to compute every KPI without keeping tables."""
+
+    caseload_area: float = 0.0      # citizen-minutes on the team's caseload
+    held: int = 0
+    noshows: int = 0
+    prep_sum: float = 0.0
+    prepared: int = 0
+    conversation_sum: float = 0.0
+    wait_sum: float = 0.0
+    gaps: array = field(default_factory=lambda: array("d"))
+    required: int = 0
+    overdue: int = 0
+    no_contact: int = 0
+    casework_demand: float = 0.0
+    casework_done: float = 0.0
+    # worker-day totals
+    present: float = 0.0
+    busy: float = 0.0
+    wasted: float = 0.0
+    overtime: float = 0.0
+
+
+def compute_kpis(acc: Accumulators, scenario) -> dict[str, float]:
+    """The KPI dict (plain floats; NaN where a KPI has no observations, e.g. no held conversation)."""
+    s = scenario
+    horizon_min = s.horizon_days * 1440.0
+    weeks = s.horizon_days / 7.0
+    nan = float("nan")
+
+    def ratio(a, b):
+        return float(a) / b if b else nan
+
+    caseload = acc.caseload_area / horizon_min / s.workers
+    gaps = np.frombuffer(acc.gaps, dtype=float) if len(acc.gaps) else np.empty(0)
+    booked = acc.held + acc.noshows
+    return {
+        "caseload_mean": float(caseload),
+        "meetings_held_per_worker_week": acc.held / s.workers / weeks,
+        "noshow_rate": ratio(acc.noshows, booked),
+        "prep_minutes_mean": ratio(acc.prep_sum, acc.held),
+        "prepared_share": ratio(acc.prepared, acc.held),
+        "conversation_minutes_mean": ratio(acc.conversation_sum, acc.held),
+        "followup_gap_days_mean": float(gaps.mean()) if gaps.size else nan,
+        "followup_gap_days_p90": float(np.percentile(gaps, 90)) if gaps.size else nan,
+        "followup_gap_days_max": float(gaps.max()) if gaps.size else nan,
+        "overdue_share": ratio(acc.overdue, acc.required),
+        "no_contact_over_year_count": float(acc.no_contact),
+        "wasted_prep_minutes_per_worker_week": acc.wasted / s.workers / weeks,
+        "casework_coverage": ratio(acc.casework_done, acc.casework_demand),
+        "checkin_wait_minutes_mean": ratio(acc.wait_sum, acc.held),
+        "utilization": ratio(acc.busy, acc.present + acc.overtime),
+        "overtime_hours_per_worker_week": acc.overtime / 60.0 / s.workers / weeks,
+        "cost_dkk_per_citizen_year": s.fte_cost_dkk / caseload if caseload > 0 else math.inf,
+    }
+
+
+def kpi_table(kpis: dict[str, float]):
+    """A DataFrame with columns kpi, value, unit, meaning (for printing and reports)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"kpi": k, "value": v, "unit": KPIS[k][0], "meaning": KPIS[k][1]}
+                         for k, v in kpis.items()])
+
+
+def format_kpis(kpis: dict[str, float]) -> str:
+    """The KPIs as an aligned text table: name, value, unit."""
+    width = max(len(k) for k in kpis)
+    lines = [f"{'KPI':<{width}}  {'value':>12}  unit", f"{'-' * width}  {'-' * 12}  {'-' * 15}"]
+    for k, v in kpis.items():
+        unit = KPIS.get(k, ("", ""))[0]
+        if isinstance(v, float) and math.isnan(v):
+            text = "n/a"
+        elif unit == "DKK":
+            text = f"{v:,.0f}"
+        elif unit == "share":
+            text = f"{v:.3f}"
+        else:
+            text = f"{v:,.2f}"
+        lines.append(f"{k:<{width}}  {text:>12}  {unit}")
+    return "\n".join(lines)

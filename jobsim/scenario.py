@@ -1,0 +1,378 @@
+"""Scenarios: every parameter of a jobsim run in one validated, immutable object.
+
+A :class:`Scenario` is never changed in place: :meth:`Scenario.replace` returns
+a new, re-validated scenario. Scenarios load from and save to TOML; the
+built-in ones ship inside the package (``jobsim/scenarios/*.toml``), each value
+commented with its source (see ``../shared/DOMAIN.md`` and ``docs/model.md``).
+
+Units: times of day and durations in **minutes**, calendar spans in **days**,
+money in **DKK**.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ScenarioError
+
+#: Working day, minutes after midnight (8:00 to 15:24, 37 h a week).
+DAY_START = 8 * 60
+DAY_END = 15 * 60 + 24
+#: First conversation slot of the day starts at 9:00.
+FIRST_SLOT = 9 * 60
+WORKDAY_MINUTES = DAY_END - DAY_START
+
+DeskPriority = Literal["edf", "prep_first", "casework_first"]
+
+
+def _f(default: Any, doc: str, unit: str = "", source: str = "assumption", **kw: Any) -> Any:
+    """A scenario field with its unit and the default's source (shown by ``jobsim show``)."""
+    return Field(default, description=doc, json_schema_extra={"unit": unit, "source": source}, **kw)
+
+
+class Scenario(BaseModel):
+    """All parameters of one jobcenter team. Immutable; use :meth:`replace`.
+
+    The top-level names follow ``../shared/MODEL.md`` and are the public
+    contract. Units are given per field (minutes, days, DKK).
+
+    >>> s = Scenario()
+    >>> s.caseload
+    45.0
+    >>> s.replace(caseload=220).caseload
+    220.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True)
+
+    name: str = _f("custom", "short name of the scenario", source="label")
+    description: str = _f("", "one line on what the scenario represents", source="label")
+
+    # team and caseload
+    workers: int = _f(10, "caseworkers in the team", "workers", "MODEL.md default", ge=1, le=500)
+    caseload: float = _f(45.0, "mean citizens per worker (Little's law sets the inflow)", "citizens",
+                         "DS recommended 40-50 (DOMAIN.md, Caseloads)", gt=0, le=1000)
+    stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential)", "days",
+                          "assumption", gt=0, le=3650)
+    # run length
+    horizon_days: int = _f(364, "measured horizon after the warm-up", "days", "MODEL.md default", ge=7, le=3650)
+    warmup_days: int = _f(56, "warm-up before statistics are collected", "days", "MODEL.md default", ge=0, le=3650)
+    # diary
+    slot_minutes: float = _f(25.0, "length of one conversation slot", "minutes",
+                             "Lærkevej: 25 minutes per citizen (DOMAIN.md)", ge=5, le=240)
+    slots_per_day: int = _f(4, "conversation slots a worker offers per day present, from 9:00", "slots",
+                            "assumption, ~20% of the day; 26% direct contact (Quartz+Co/BDO 2014)", ge=1, le=40)
+    booking_lead_days: int = _f(14, "earliest booking before the due date", "days", "assumption", ge=0, le=365)
+    rebook_days: int = _f(7, "earliest rebooking after a no-show", "days", "assumption", ge=1, le=365)
+    interval_days: int = _f(91, "maximum interval between held conversations (follow-up rule)", "days",
+                            "pre-2020 aktivitetsparat rule: 4 in 12 months (STAR)", ge=1, le=3650)
+    first_meeting_days: int = _f(7, "first conversation due after entry", "days",
+                                 "pre-2020 rule: first within 1 week (STAR)", ge=1, le=365)
+    # attendance
+    noshow_probability: float = _f(0.15, "mean no-show propensity of citizens", "probability",
+                                   "UK JCP 14-17%, Fredensborg ~15% (DOMAIN.md)", ge=0, le=1)
+    noshow_spread: float = _f(0.15, "standard deviation of citizens' no-show propensities (Beta); 0 = all alike",
+                              "probability", "assumption (propensity is heterogeneous, DOMAIN.md)", ge=0, lt=0.5)
+    grace_minutes: float = _f(10.0, "wait for a citizen before a no-show is recorded", "minutes", "assumption",
+                              ge=0, le=120)
+    punctuality_mean_minutes: float = _f(-2.0, "mean arrival time relative to the slot start (negative = early)",
+                                         "minutes", "assumption", ge=-60, le=60)
+    punctuality_sd_minutes: float = _f(4.0, "standard deviation of arrival time around the slot start", "minutes",
+                                       "assumption", ge=0, le=60)
+    sms_reminders: bool = _f(False, "send SMS reminders (cuts no-show propensity by sms_effect)", "",
+                             "MODEL.md default")
+    sms_effect: float = _f(0.3, "relative cut in no-show propensity from an SMS reminder", "share",
+                           "Youssef 2014 (39.8% to 26.3%), Region Midtjylland 34% (DOMAIN.md)", ge=0, le=1)
+    reminder_days: int = _f(2, "the SMS reminder goes out this many days before the slot", "days",
+                            "assumption", ge=0, le=60)
+    confirm_share: float = _f(0.8, "share of attending citizens who confirm the SMS (confirmed_ahead)", "share",
+                              "assumption", ge=0, le=1)
+    false_confirm_share: float = _f(0.05, "share of citizens who confirm and then do not show", "share",
+                                    "assumption", ge=0, le=1)
+    # time needs
+    prep_minutes: float = _f(15.0, "mean preparation need to read a case properly (lognormal)", "minutes",
+                             "assumption", ge=0, le=240)
+    prep_cv: float = _f(0.5, "coefficient of variation of the preparation need", "ratio", "assumption",
+                        ge=0, le=5)
+    conversation_minutes: float = _f(20.0, "mean conversation need (lognormal)", "minutes", "assumption",
+                                     gt=0, le=240)
+    conversation_cv: float = _f(0.3, "coefficient of variation of the conversation need", "ratio", "assumption",
+                                ge=0, le=5)
+    min_conversation_minutes: float = _f(10.0, "the skim after check-in never cuts a conversation below this",
+                                         "minutes", "assumption", ge=0, le=240)
+    checkin_prep_minutes: float = _f(5.0, "skim allowed after check-in under after_checkin", "minutes",
+                                     "assumption", ge=0, le=240)
+    prep_window_days: int = _f(2, "preparation ahead can start this many days before the slot", "days",
+                               "assumption", ge=0, le=60)
+    documentation_minutes: float = _f(10.0, "documentation after each held conversation", "minutes",
+                                      "assumption", ge=0, le=240)
+    casework_minutes: float = _f(30.0, "ongoing casework per citizen per week, due by the end of the next week",
+                                 "minutes", "assumption, calibrated so desk work breaks even near 47 cases",
+                                 ge=0, le=2220)
+    # staff time
+    absence_share: float = _f(0.12, "share of working days a worker is absent (whole days)", "share",
+                              "6 weeks' holiday plus sickness (DOMAIN.md), assumption", ge=0, lt=1)
+    overtime_minutes: float = _f(0.0, "desk work allowed past 15:24 per day present", "minutes",
+                                 "MODEL.md default", ge=0, le=480)
+    desk_priority: DeskPriority = _f("edf", "order of desk tasks: edf (earliest deadline first), prep_first, "
+                                     "casework_first", "", "MODEL.md default")
+    prep_policy: str = _f("ahead", "preparation policy (see jobsim.policies)", "", "MODEL.md default")
+    fte_cost_dkk: float = _f(600000.0, "cost of one full-time caseworker per year incl. overhead", "DKK",
+                             "DS pay 474,500 DKK plus overhead (DOMAIN.md), assumption", ge=0, le=1e8)
+
+    # ----------------------------------------------------------------- checks
+    @model_validator(mode="after")
+    def _cross_field(self) -> "Scenario":
+        from .policies import POLICIES  # late import: policies may be registered at run time
+
+        if self.prep_policy not in POLICIES:
+            raise ValueError(f"prep_policy: unknown policy {self.prep_policy!r}; allowed: {', '.join(POLICIES)}")
+        room = DAY_END - FIRST_SLOT
+        if self.slots_per_day * self.slot_minutes > room:
+            raise ValueError(
+                f"slots_per_day: {self.slots_per_day} slots of {self.slot_minutes:g} minutes do not fit between "
+                f"9:00 and 15:24 ({room} minutes); allowed: slots_per_day * slot_minutes <= {room}")
+        if self.min_conversation_minutes > self.slot_minutes:
+            raise ValueError(f"min_conversation_minutes: {self.min_conversation_minutes:g} exceeds slot_minutes "
+                             f"({self.slot_minutes:g}); allowed: 0 to slot_minutes")
+        if self.grace_minutes >= self.slot_minutes:
+            raise ValueError(f"grace_minutes: {self.grace_minutes:g} must be below slot_minutes "
+                             f"({self.slot_minutes:g})")
+        p, s = self.noshow_probability, self.noshow_spread
+        if 0 < p < 1 and s > 0 and s * s >= p * (1 - p):
+            limit = math.sqrt(p * (1 - p))
+            raise ValueError(f"noshow_spread: {s:g} is too wide for noshow_probability {p:g}; allowed: "
+                             f"0 <= noshow_spread < {limit:.4f} (a Beta distribution needs sd^2 < p(1-p))")
+        if self.warmup_days + self.horizon_days > 20 * 365:
+            raise ValueError("horizon_days: warmup_days + horizon_days must be at most 7300 days (20 years)")
+        return self
+
+    # ------------------------------------------------------------ derived
+    @property
+    def citizens(self) -> float:
+        """Mean number of citizens on the team's caseload (workers x caseload)."""
+        return self.workers * self.caseload
+
+    @property
+    def arrival_rate_per_day(self) -> float:
+        """Citizens entering per calendar day, from Little's law: L = lambda x W."""
+        return self.citizens / self.stay_days
+
+    @property
+    def run_days(self) -> int:
+        """Warm-up plus horizon, in days."""
+        return self.warmup_days + self.horizon_days
+
+    # --------------------------------------------------------------- API
+    def replace(self, **changes: Any) -> "Scenario":
+        """A new scenario with ``changes`` applied and validated (the original is untouched)."""
+        return make_scenario({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """All parameters as a plain dict (name -> value)."""
+        return self.model_dump()
+
+    def to_toml(self, sources: dict[str, str] | None = None) -> str:
+        """The scenario as TOML text, one ``name = value  # source`` line per parameter."""
+        sources = sources or {}
+        lines = [f"# jobsim scenario {self.name!r}", ""]
+        for key, value in self.to_dict().items():
+            comment = sources.get(key) or field_info(key)["source"]
+            lines.append(f"{key} = {_toml_value(value)}  # {comment}" if comment else f"{key} = {_toml_value(value)}")
+        return "\n".join(lines) + "\n"
+
+    def save(self, path: str | Path, sources: dict[str, str] | None = None) -> Path:
+        """Write the scenario to a TOML file and return its path."""
+        path = Path(path)
+        path.write_text(self.to_toml(sources), encoding="utf-8")
+        return path
+
+    def __str__(self) -> str:
+        changed = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")
+                   and v != Scenario.model_fields[k].default}
+        return f"Scenario({self.name!r}, " + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def field_names() -> list[str]:
+    """The names of all scenario parameters, in declaration order."""
+    return list(Scenario.model_fields)
+
+
+def field_info(name: str) -> dict[str, Any]:
+    """Type, default, unit, description and default source of one parameter."""
+    if name not in Scenario.model_fields:
+        raise ScenarioError(_unknown_message(name))
+    f = Scenario.model_fields[name]
+    extra = f.json_schema_extra or {}
+    return {"name": name, "type": _type_name(name), "default": f.default, "unit": extra.get("unit", ""),
+            "description": f.description or "", "source": extra.get("source", "")}
+
+
+def _type_name(name: str) -> str:
+    ann = Scenario.model_fields[name].annotation
+    if name == "desk_priority":
+        return "one of edf, prep_first, casework_first"
+    return {int: "integer", float: "number", bool: "true/false", str: "text"}.get(ann, str(ann))
+
+
+def _unknown_message(key: str) -> str:
+    names = field_names()
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{key}: unknown parameter{hint}; allowed: {', '.join(names)}"
+
+
+def _format_validation_error(err: ValidationError) -> str:
+    msgs = []
+    for e in err.errors():
+        field = ".".join(str(x) for x in e["loc"]) if e["loc"] else ""
+        if e["type"] == "extra_forbidden":
+            msgs.append(_unknown_message(field))
+            continue
+        if not field:  # cross-field checks carry the field name in their text
+            msgs.append(str(e["msg"]).removeprefix("Value error, "))
+            continue
+        info = field_info(field)
+        got = e.get("input")
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        msgs.append(f"{field}: {msg} (got {got!r}; expected {info['type']}"
+                    + (f" in {info['unit']}" if info["unit"] and info["type"] in ("number", "integer") else "")
+                    + ")")
+    return "; ".join(msgs)
+
+
+def make_scenario(values: dict[str, Any]) -> Scenario:
+    """Build a validated scenario from a dict, raising :class:`ScenarioError` with one clear message."""
+    # TOML integers are fine where a number is expected; pydantic's strict mode accepts that already.
+    try:
+        return Scenario(**values)
+    except ValidationError as err:
+        raise ScenarioError(_format_validation_error(err)) from None
+    except TypeError as err:  # e.g. non-string keys
+        raise ScenarioError(str(err)) from None
+
+
+# ------------------------------------------------------------------ files
+
+_COMMENT = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^#"]*?)\s*#\s*(.+?)\s*$')
+
+
+def read_sources(text: str) -> dict[str, str]:
+    """The trailing comment of each ``name = value  # comment`` line: where each value comes from."""
+    out = {}
+    for line in text.splitlines():
+        m = _COMMENT.match(line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with jobsim."""
+    folder = resources.files("jobsim") / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _builtin_text(name: str) -> str:
+    return (resources.files("jobsim") / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def scenario_text(name_or_path: str | Path) -> str:
+    """The TOML text of a built-in scenario (by name) or of a file."""
+    if isinstance(name_or_path, str) and name_or_path in builtin_names():
+        return _builtin_text(name_or_path)
+    path = Path(name_or_path)
+    if not path.exists():
+        raise ScenarioError(f"scenario: no built-in scenario or file named {str(name_or_path)!r}; "
+                            f"built-in: {', '.join(builtin_names())}")
+    return path.read_text(encoding="utf-8")
+
+
+def parse_scenario(text: str, origin: str = "<text>") -> Scenario:
+    """Parse and validate TOML text (origin names the file in error messages)."""
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{origin}: not valid TOML: {err}") from None
+    for key, value in values.items():
+        if isinstance(value, dict):
+            raise ScenarioError(f"{key}: tables are not allowed in a scenario file; "
+                                "write every parameter as 'name = value' at the top level")
+    try:
+        return make_scenario(values)
+    except ScenarioError as err:
+        raise ScenarioError(f"{origin}: {err}") from None
+
+
+def load_scenario(name_or_path: str | Path, **changes: Any) -> Scenario:
+    """A built-in scenario by name (``"laerkevej"``) or a TOML file, with optional changes.
+
+    >>> load_scenario("ds_norm").caseload
+    45.0
+    """
+    origin = str(name_or_path)
+    scenario = parse_scenario(scenario_text(name_or_path), origin)
+    return scenario.replace(**changes) if changes else scenario
+
+
+def scenario_sources(name_or_path: str | Path) -> dict[str, str]:
+    """Where each value of a scenario comes from: its file's comments, else the default's source."""
+    sources = {k: field_info(k)["source"] for k in field_names()}
+    sources.update(read_sources(scenario_text(name_or_path)))
+    return sources
+
+
+def coerce_value(name: str, text: str) -> Any:
+    """Turn the text of ``--set name=value`` into the parameter's type, or raise a clear error."""
+    info = field_info(name)
+    ann = Scenario.model_fields[name].annotation
+    t = text.strip()
+    try:
+        if ann is bool:
+            low = t.lower()
+            if low in ("true", "yes", "1", "on"):
+                return True
+            if low in ("false", "no", "0", "off"):
+                return False
+            raise ValueError
+        if ann is int:
+            v = float(t)
+            if not v.is_integer():
+                raise ValueError
+            return int(v)
+        if ann is float:
+            v = float(t)
+            if not math.isfinite(v):
+                raise ValueError
+            return v
+    except ValueError:
+        raise ScenarioError(f"{name}: {text!r} is not a valid value; expected {info['type']}") from None
+    return t
+
+
+def parse_assignment(item: str) -> tuple[str, Any]:
+    """Parse one ``name=value`` into (name, typed value)."""
+    if "=" not in item:
+        raise ScenarioError(f"--set: {item!r} is not of the form name=value")
+    name, text = item.split("=", 1)
+    name = name.strip()
+    if name not in Scenario.model_fields:
+        raise ScenarioError(_unknown_message(name))
+    return name, coerce_value(name, text)
