@@ -28,6 +28,9 @@ ROW_COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "prep
                "wasted_prep_minutes", "documentation_minutes", "casework_minutes", "idle_minutes",
                "overtime_minutes")
 _KIND_COLUMN = {PREP: R_PREP, DOC: R_DOC, CASEWORK: R_CASEWORK}
+#: Activity names used in traces (see ``simulate(..., trace=True)``).
+KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework"}
+TRACE_COLUMNS = ("worker", "start", "end", "activity", "meeting")
 # task layout: [sort key, remaining minutes, kind, deadline (minutes), reference]
 T_KEY, T_LEFT, T_KIND, T_DEADLINE, T_REF = range(5)
 _RANK_SPAN = 1e9  # keys are rank * span + deadline; deadlines stay below 20 years of minutes
@@ -58,6 +61,7 @@ class Caseworker:
         self.t_desk = 0.0               # desk time is accounted up to this minute
         self.row = None                 # today's worker-day row
         self.opened_until = -1          # preparation window has been opened up to this day
+        self.trace = model.trace        # list of (worker, start, end, activity, meeting id) or None
         ranks = PRIORITY_RANKS[s.desk_priority]
         self.rank_base = {kind: rank * _RANK_SPAN for kind, rank in ranks.items()}
 
@@ -120,6 +124,10 @@ class Caseworker:
         row[R_PREP] += skim
         row[R_CONVERSATION] += length
         self.t_desk = begin + skim + length
+        if self.trace is not None:
+            if skim > 0:
+                self.trace.append((self.index, begin, begin + skim, "skim", meeting.id))
+            self.trace.append((self.index, begin + skim, begin + skim + length, "conversation", meeting.id))
         yield env.timeout(skim + length)
         model.held(meeting)
         if model.documentation_minutes > 0:
@@ -177,6 +185,7 @@ class Caseworker:
         self.t_desk = until
         tasks = self.tasks
         row = self.row
+        trace = self.trace
         i = 0
         while left > _EPS and i < len(tasks):
             task = tasks[i]
@@ -188,6 +197,10 @@ class Caseworker:
             x = task[T_LEFT]
             if x > left:
                 x = left
+            if trace is not None:
+                at = until - left
+                ref = task[T_REF]
+                trace.append((self.index, at, at + x, KIND_NAMES[kind], ref.id if kind == PREP else -1))
             task[T_LEFT] -= x
             left -= x
             row[_KIND_COLUMN[kind]] += x
@@ -205,6 +218,8 @@ class Caseworker:
                     self.model.casework_closed(task[T_REF])
         if idle and left > _EPS:
             row[R_IDLE] += left
+            if trace is not None:
+                trace.append((self.index, until - left, until, "idle", -1))
 
     def expire(self, task: list) -> None:
         if task[T_KIND] == CASEWORK:

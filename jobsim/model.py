@@ -38,10 +38,11 @@ class Jobcenter:
     """One replication of the model: build it, then :meth:`run` it."""
 
     def __init__(self, scenario, seed: int = 0, replication: int = 0, policy: PrepPolicy | None = None,
-                 tables: bool = True):
+                 tables: bool = True, trace: bool = False):
         s = self.scenario = scenario
         self.policy = policy if policy is not None else get_policy(s.prep_policy)
         self.tables = tables
+        self.trace: list | None = [] if trace else None
         self.env = simpy.Environment()
         self.run_days = s.run_days
         self.warm = s.warmup_days * MINUTES_PER_DAY

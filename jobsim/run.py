@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .caseworker import ROW_COLUMNS
+from .caseworker import ROW_COLUMNS, TRACE_COLUMNS
 from .metrics import compute_kpis, format_kpis
 from .model import Jobcenter
 from .policies import PrepPolicy
@@ -44,6 +44,7 @@ class SimulationResult:
     meetings: pd.DataFrame | None
     citizens: pd.DataFrame | None
     worker_days: pd.DataFrame | None
+    trace: pd.DataFrame | None = None
     events: int = 0
     wall_seconds: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
@@ -59,7 +60,7 @@ class SimulationResult:
 
 
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy: PrepPolicy | None = None,
-             tables: bool = True) -> SimulationResult:
+             tables: bool = True, trace: bool = False) -> SimulationResult:
     """Run one replication of ``scenario``.
 
     ``seed`` and ``replication`` select the random streams: the same pair gives
@@ -67,7 +68,11 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy:
     every scenario point (common random numbers). ``policy`` overrides the
     scenario's ``prep_policy`` with a policy object (e.g. one written in a
     notebook). With ``tables=False`` only the KPIs are kept (less memory; used
-    by sweeps).
+    by sweeps). With ``trace=True`` the result also has ``.trace``: one row per
+    stretch of a caseworker's time (``worker``, ``start`` and ``end`` in minutes,
+    ``activity`` in conversation, skim, prep, documentation, casework, idle, and
+    the ``meeting`` id for conversation, skim and prep, else -1), for diaries
+    such as a week in the life of one caseworker.
 
     >>> import jobsim
     >>> r = jobsim.simulate(jobsim.load_scenario("ds_norm", horizon_days=28, warmup_days=7, workers=2))
@@ -77,7 +82,8 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy:
     if not isinstance(scenario, Scenario):
         raise TypeError("simulate expects a jobsim.Scenario (see jobsim.load_scenario)")
     t0 = time.perf_counter()
-    model = Jobcenter(scenario, seed=seed, replication=replication, policy=policy, tables=tables).run()
+    model = Jobcenter(scenario, seed=seed, replication=replication, policy=policy, tables=tables,
+                      trace=trace).run()
     wall = time.perf_counter() - t0
     kpis = compute_kpis(model.acc, scenario)
     meetings = citizens = worker_days = None
@@ -88,6 +94,7 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy:
         worker_days = pd.DataFrame(model.rows, columns=list(ROW_COLUMNS)).sort_values(
             ["day", "worker"], ignore_index=True)
         worker_days["absent"] = worker_days["present_minutes"] == 0
+    trace_df = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)) if trace else None
     events = next(model.env._eid)  # SimPy numbers every scheduled event
     return SimulationResult(scenario, seed, replication, kpis, meetings, citizens, worker_days,
-                            events=events, wall_seconds=wall)
+                            trace=trace_df, events=events, wall_seconds=wall)
