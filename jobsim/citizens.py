@@ -22,7 +22,7 @@ class Citizen:
 
     __slots__ = ("id", "worker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "meeting", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present")
+                 "no_contact_counted", "present", "draws")
 
     def __init__(self, id, worker, entry, exit, propensity, prep_need, conversation_need):
         self.id = id
@@ -41,6 +41,7 @@ class Citizen:
         self.max_gap_days = 0.0
         self.no_contact_counted = False
         self.present = True
+        self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
 
 
 class Meeting:

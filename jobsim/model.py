@@ -31,6 +31,9 @@ from .metrics import Accumulators
 from .policies import PrepPolicy, get_policy
 
 _HISTORY = 10
+#: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
+#: bookings use the same numbers whatever happens to other citizens (common random numbers).
+_BOOKING_DRAWS = 12
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 
@@ -40,6 +43,8 @@ class Jobcenter:
     def __init__(self, scenario, seed: int = 0, replication: int = 0, policy: PrepPolicy | None = None,
                  tables: bool = True, trace: bool = False):
         s = self.scenario = scenario
+        self.seed = seed
+        self.replication = replication
         self.policy = policy if policy is not None else get_policy(s.prep_policy)
         self.tables = tables
         self.trace: list | None = [] if trace else None
@@ -94,16 +99,23 @@ class Jobcenter:
         self.u_attend = make("attendance", st.uniform)
         self.u_confirm = make("confirmation", st.uniform)
         self.z_punctual = make("punctuality", st.normal)
+        self._seed, self._replication = seed, replication
         self.u_prefill = make("prefill", st.uniform)
 
     # ------------------------------------------------------------ running
-    def run(self) -> "Jobcenter":
-        """Pre-fill the caseloads at steady state, then simulate warm-up and horizon."""
+    def run(self, prefill: bool = True, arrivals: bool = True) -> "Jobcenter":
+        """Pre-fill the caseloads at steady state, then simulate warm-up and horizon.
+
+        ``prefill=False, arrivals=False`` runs only the citizens admitted by hand
+        with :meth:`admit` and :meth:`book` (used by the hand-traced tests).
+        """
         env = self.env
-        self.prefill()
+        if prefill:
+            self.prefill()
         for w in self.workers:
             env.process(w.working_days())
-        env.process(self.arrivals())
+        if arrivals:
+            env.process(self.arrivals())
         env.run(until=self.end)
         self.finish()
         return self
@@ -133,19 +145,26 @@ class Jobcenter:
             today = int(env.now // MINUTES_PER_DAY)
             self.book(c, today + 1)
 
-    def admit(self, entry: float, first_due_day: int | None) -> Citizen:
-        """A citizen joins the caseworker with the fewest citizens; their exit is scheduled."""
+    def admit(self, entry: float, first_due_day: int | None, stay: float | None = None) -> Citizen:
+        """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
+
+        ``stay`` (minutes) overrides the random stay; ``math.inf`` means the citizen never leaves.
+        """
         worker = min(self.workers, key=attrgetter("citizens"))
-        stay = self.stay() * self.scenario.stay_days * MINUTES_PER_DAY
+        if stay is None:
+            stay = self.stay() * self.scenario.stay_days * MINUTES_PER_DAY
         c = Citizen(self._next_citizen, worker.index, entry, self.env.now + stay, self.propensity(),
                     self.prep_need(), self.conversation_need())
+        k = _BOOKING_DRAWS
+        c.draws = list(zip(self.u_attend.take(k), self.u_confirm.take(k), self.z_punctual.take(k)))
         self._next_citizen += 1
         if first_due_day is not None:
             c.due_day = int(entry // MINUTES_PER_DAY) + first_due_day
         worker.citizens += 1
         self._count_change(+1)
         self.population[c.id] = c
-        self.env.timeout(stay).callbacks.append(lambda _ev, c=c: self.leave(c))
+        if stay != math.inf:
+            self.env.timeout(stay).callbacks.append(lambda _ev, c=c: self.leave(c))
         return c
 
     def _count_change(self, delta: int) -> None:
@@ -162,15 +181,23 @@ class Jobcenter:
         self._next_meeting += 1
         worker = self.workers[c.worker]
         worker.diary.book(m, earliest_day)
-        m.attends = self.u_attend() >= c.propensity
-        m.confirmed = self.u_confirm() < (self.scenario.confirm_share if m.attends
-                                          else self.scenario.false_confirm_share)
+        if not c.draws:
+            c.draws = self._more_draws(c)
+        u_attend, u_confirm, z_punctual = c.draws.pop()
         s = self.scenario
-        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * self.z_punctual()
+        m.attends = u_attend >= c.propensity
+        m.confirmed = u_confirm < (s.confirm_share if m.attends else s.false_confirm_share)
+        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
         m.arrival_offset = min(max(offset, _EARLIEST_ARRIVAL), s.grace_minutes)
         c.meeting = m
         worker.booked(m)
         return m
+
+    def _more_draws(self, c: Citizen) -> list[tuple[float, float, float]]:
+        """A citizen with many bookings: further draws from a stream of their own."""
+        rng = st.generator(self._seed, self._replication, f"bookings/{c.id}/{c.held + c.noshows}")
+        k = _BOOKING_DRAWS
+        return list(zip(rng.random(k).tolist(), rng.random(k).tolist(), rng.standard_normal(k).tolist()))
 
     def rebook_after_absence(self, m: Meeting, day: int) -> None:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""

@@ -84,17 +84,22 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy:
     t0 = time.perf_counter()
     model = Jobcenter(scenario, seed=seed, replication=replication, policy=policy, tables=tables,
                       trace=trace).run()
-    wall = time.perf_counter() - t0
+    return collect(model, time.perf_counter() - t0)
+
+
+def collect(model: Jobcenter, wall_seconds: float = 0.0) -> SimulationResult:
+    """Turn a finished :class:`~jobsim.model.Jobcenter` into a :class:`SimulationResult`."""
+    scenario = model.scenario
     kpis = compute_kpis(model.acc, scenario)
     meetings = citizens = worker_days = None
-    if tables:
+    if model.tables:
         meetings = pd.DataFrame(model.meeting_rows, columns=list(MEETING_COLUMNS))
         citizens = pd.DataFrame(model.citizen_rows, columns=list(CITIZEN_COLUMNS)).sort_values(
             "citizen", ignore_index=True)
         worker_days = pd.DataFrame(model.rows, columns=list(ROW_COLUMNS)).sort_values(
             ["day", "worker"], ignore_index=True)
         worker_days["absent"] = worker_days["present_minutes"] == 0
-    trace_df = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)) if trace else None
+    trace = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)) if model.trace is not None else None
     events = next(model.env._eid)  # SimPy numbers every scheduled event
-    return SimulationResult(scenario, seed, replication, kpis, meetings, citizens, worker_days,
-                            trace=trace_df, events=events, wall_seconds=wall)
+    return SimulationResult(scenario, model.seed, model.replication, kpis, meetings, citizens, worker_days,
+                            trace=trace, events=events, wall_seconds=wall_seconds)

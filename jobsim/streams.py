@@ -50,6 +50,15 @@ class Stream:
         self._buf: list[float] = []
         self._i = 0
 
+    def take(self, n: int) -> list[float]:
+        """The next ``n`` draws, as a list."""
+        i = self._i
+        if i + n > len(self._buf):
+            self._buf = self._buf[i:] + self._draw(self._rng, max(_BLOCK, n)).tolist()
+            i = 0
+        self._i = i + n
+        return self._buf[i:i + n]
+
     def __call__(self) -> float:
         i = self._i
         if i >= len(self._buf):
