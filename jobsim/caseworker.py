@@ -98,7 +98,8 @@ class Caseworker:
     def conversation(self, meeting, slot_end):
         """The slot: the citizen checks in (or not), the caseworker may skim, they talk."""
         env, model = self.env, self.model
-        self.close_prep_task(meeting)
+        if meeting.prep_task is not None:
+            self.close_prep_task(meeting)
         if not meeting.attends:
             yield env.timeout(model.grace_minutes)      # waits out the grace period at the desk
             model.no_show(meeting)
@@ -268,11 +269,6 @@ class Caseworker:
         if meeting.prep_log is None:
             meeting.prep_log = []
         meeting.prep_task = self.add_task(PREP, need, meeting.start, meeting)
-
-    def booked(self, meeting) -> None:
-        """A new booking: if its day is inside the open window, offer preparation now."""
-        if meeting.day <= self.opened_until and self.model.prepares_ahead:
-            self.offer_prep(meeting)
 
     def close_prep_task(self, meeting) -> None:
         task = meeting.prep_task

@@ -59,6 +59,9 @@ class Jobcenter:
         self.min_conversation = s.min_conversation_minutes
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
         self.documentation_minutes = s.documentation_minutes
+        self.confirm_share, self.false_confirm_share = s.confirm_share, s.false_confirm_share
+        self.punctuality_mean, self.punctuality_sd = s.punctuality_mean_minutes, s.punctuality_sd_minutes
+        self.interval_days, self.lead_days, self.rebook_days = s.interval_days, s.booking_lead_days, s.rebook_days
         self.workday_minutes = WORKDAY_MINUTES
         policy_cls = type(self.policy)
         self.prepares_ahead = policy_cls.prepare_ahead is not PrepPolicy.prepare_ahead
@@ -184,13 +187,14 @@ class Jobcenter:
         if not c.draws:
             c.draws = self._more_draws(c)
         u_attend, u_confirm, z_punctual = c.draws.pop()
-        s = self.scenario
-        m.attends = u_attend >= c.propensity
-        m.confirmed = u_confirm < (s.confirm_share if m.attends else s.false_confirm_share)
-        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
-        m.arrival_offset = min(max(offset, _EARLIEST_ARRIVAL), s.grace_minutes)
+        m.attends = attends = u_attend >= c.propensity
+        m.confirmed = u_confirm < (self.confirm_share if attends else self.false_confirm_share)
+        offset = self.punctuality_mean + self.punctuality_sd * z_punctual
+        m.arrival_offset = (_EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
+                            else self.grace_minutes if offset > self.grace_minutes else offset)
         c.meeting = m
-        worker.booked(m)
+        if m.day <= worker.opened_until and self.prepares_ahead:
+            worker.offer_prep(m)
         return m
 
     def _more_draws(self, c: Citizen) -> list[tuple[float, float, float]]:
@@ -204,21 +208,24 @@ class Jobcenter:
         m.rebooked += 1
         c = m.citizen
         worker = self.workers[m.worker]
-        worker.diary.book(m, max(day + 1, c.due_day - self.scenario.booking_lead_days))
-        worker.booked(m)
+        worker.diary.book(m, max(day + 1, c.due_day - self.lead_days))
+        if m.day <= worker.opened_until and self.prepares_ahead:
+            worker.offer_prep(m)
 
     # ------------------------------------------------------------ outcomes
     def held(self, m: Meeting) -> None:
         """A conversation took place: record it; the next one is due ``interval_days`` later."""
         c = m.citizen
-        s = self.scenario
         t = m.conversation_start
         m.outcome = HELD
         gap = (t - c.last_held) / MINUTES_PER_DAY
         m.gap_days = gap
         c.last_held = t
         c.held += 1
-        _remember(c.history, True)
+        history = c.history
+        history.append(True)
+        if len(history) > _HISTORY:
+            del history[0]
         if gap > c.max_gap_days:
             c.max_gap_days = gap
         if m.start >= self.warm:
@@ -234,11 +241,16 @@ class Jobcenter:
                 c.no_contact_counted = True
                 acc.no_contact += 1
             self._record(m)
-        self._requirement_resolved(c, late=m.day > c.due_day)
+        due = c.due_day
         today = m.day
-        c.due_day = today + s.interval_days
+        if self.warm_day <= due < self.end_day:  # the requirement this conversation meets
+            self.acc.required += 1
+            if today > due:
+                self.acc.overdue += 1
+        c.due_day = due = today + self.interval_days
         if c.present:
-            self.book(c, max(today + 1, c.due_day - s.booking_lead_days))
+            earliest = due - self.lead_days
+            self.book(c, earliest if earliest > today else today + 1)
         else:
             c.meeting = None
 
@@ -253,8 +265,7 @@ class Jobcenter:
             self.acc.noshows += 1
             self._record(m)
         if c.present:
-            s = self.scenario
-            self.book(c, max(m.day + s.rebook_days, c.due_day - s.booking_lead_days))
+            self.book(c, max(m.day + self.rebook_days, c.due_day - self.lead_days))
         else:
             c.meeting = None
 

@@ -1,0 +1,108 @@
+"""Scenario validation: one clear message naming the field and what is allowed."""
+
+import pytest
+
+from jobsim import Scenario, ScenarioError
+from jobsim.scenario import make_scenario, parse_assignment, parse_scenario, read_sources
+
+
+def error(**values) -> str:
+    with pytest.raises(ScenarioError) as info:
+        make_scenario(values)
+    return str(info.value)
+
+
+def test_defaults_are_the_model_md_table():
+    s = Scenario()
+    assert (s.workers, s.caseload, s.horizon_days, s.warmup_days) == (10, 45.0, 364, 56)
+    assert (s.slot_minutes, s.slots_per_day, s.booking_lead_days, s.rebook_days) == (25.0, 4, 14, 7)
+    assert (s.interval_days, s.first_meeting_days, s.noshow_probability, s.noshow_spread) == (91, 7, 0.15, 0.15)
+    assert (s.grace_minutes, s.prep_minutes, s.conversation_minutes, s.min_conversation_minutes) == (10, 15, 20, 10)
+    assert (s.checkin_prep_minutes, s.documentation_minutes, s.casework_minutes) == (5, 10, 30)
+    assert (s.absence_share, s.overtime_minutes, s.desk_priority, s.prep_policy) == (0.12, 0, "edf", "ahead")
+    assert (s.sms_reminders, s.sms_effect, s.reminder_days, s.stay_days, s.fte_cost_dkk) == (
+        False, 0.3, 2, 365, 600000)
+
+
+def test_out_of_range_names_field_and_bound():
+    msg = error(workers=0)
+    assert msg.startswith("workers:") and "greater than or equal to 1" in msg and "got 0" in msg
+
+
+def test_wrong_type_names_field_and_expected_type():
+    assert "workers:" in error(workers=10.5) and "integer" in error(workers=10.5)
+    assert "caseload:" in error(caseload="many")
+    assert "sms_reminders:" in error(sms_reminders="yes")
+
+
+def test_unknown_key_is_refused_with_a_suggestion():
+    msg = error(caseloads=50)
+    assert "caseloads: unknown parameter (did you mean 'caseload'?)" in msg
+    assert "allowed:" in msg and "noshow_probability" in msg
+
+
+def test_choices_are_listed():
+    msg = error(desk_priority="random")
+    assert "desk_priority" in msg and "'edf', 'prep_first' or 'casework_first'" in msg
+    msg = error(prep_policy="always")
+    assert msg.startswith("prep_policy: unknown policy 'always'; allowed: after_checkin, ahead, none, confirmed_ahead")
+
+
+def test_slots_that_do_not_fit_in_a_day():
+    msg = error(slots_per_day=16, slot_minutes=25.0)
+    assert msg.startswith("slots_per_day: 16 slots of 25 minutes do not fit between 9:00 and 15:24")
+    assert "slots_per_day * slot_minutes <= 384" in msg
+    Scenario(slots_per_day=15, slot_minutes=25.0)  # 375 minutes fit
+
+
+def test_noshow_spread_must_fit_a_beta_distribution():
+    msg = error(noshow_probability=0.02, noshow_spread=0.15)
+    assert msg.startswith("noshow_spread: 0.15 is too wide for noshow_probability 0.02")
+    assert "0.1400" in msg
+    assert Scenario(noshow_probability=0.0, noshow_spread=0.15).noshow_spread == 0.15  # all alike at 0
+
+
+def test_grace_and_minimum_conversation_within_slot():
+    assert error(grace_minutes=25.0).startswith("grace_minutes: 25 must be below slot_minutes (25)")
+    assert error(min_conversation_minutes=30.0).startswith("min_conversation_minutes: 30 exceeds slot_minutes")
+
+
+def test_replace_returns_a_new_validated_scenario():
+    s = Scenario()
+    t = s.replace(caseload=220)
+    assert (s.caseload, t.caseload) == (45.0, 220.0)
+    with pytest.raises(ScenarioError, match="caseload"):
+        s.replace(caseload=-1)
+    with pytest.raises(Exception):
+        s.caseload = 50  # frozen
+
+
+def test_toml_round_trip_keeps_every_value_and_its_source(tmp_path):
+    s = Scenario(name="mine", caseload=120.0, prep_policy="after_checkin", sms_reminders=True)
+    path = s.save(tmp_path / "mine.toml", sources={"caseload": "my own guess"})
+    text = path.read_text()
+    assert "caseload = 120.0  # my own guess" in text
+    assert parse_scenario(text) == s
+    assert read_sources(text)["caseload"] == "my own guess"
+
+
+def test_toml_errors_name_the_file_and_field():
+    with pytest.raises(ScenarioError, match=r"^f.toml: workers: Input should be a valid integer"):
+        parse_scenario('workers = "ten"\n', "f.toml")
+    with pytest.raises(ScenarioError, match=r"^f.toml: not valid TOML"):
+        parse_scenario("workers = \n", "f.toml")
+    with pytest.raises(ScenarioError, match=r"^policy: tables are not allowed"):
+        parse_scenario("[policy]\nname = 'x'\n", "f.toml")
+
+
+def test_set_assignments_are_typed_by_the_parameter():
+    assert parse_assignment("caseload=60") == ("caseload", 60.0)
+    assert parse_assignment("workers=12") == ("workers", 12)
+    assert parse_assignment("sms_reminders=true") == ("sms_reminders", True)
+    assert parse_assignment("prep_policy=none") == ("prep_policy", "none")
+    with pytest.raises(ScenarioError, match=r"^workers: '1.5' is not a valid value; expected integer"):
+        parse_assignment("workers=1.5")
+    with pytest.raises(ScenarioError, match=r"did you mean 'caseload'"):
+        parse_assignment("casload=60")
+    with pytest.raises(ScenarioError, match=r"not of the form name=value"):
+        parse_assignment("caseload")
