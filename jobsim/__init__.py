@@ -14,6 +14,7 @@ True
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import JobsimError, ScenarioError
+from .experiment import SweepResult, load_sweep, replicate, replications_needed, sweep
 from .metrics import KPI_NAMES, KPIS
 from .policies import POLICIES, PrepPolicy, register_policy
 from .run import SimulationResult, simulate
@@ -25,4 +26,5 @@ except PackageNotFoundError:  # pragma: no cover
     __version__ = "0.0.0"
 
 __all__ = ["JobsimError", "ScenarioError", "KPI_NAMES", "KPIS", "POLICIES", "PrepPolicy", "register_policy",
-           "SimulationResult", "simulate", "Scenario", "builtin_names", "load_scenario", "__version__"]
+           "SimulationResult", "simulate", "Scenario", "builtin_names", "load_scenario", "__version__",
+           "sweep", "replicate", "load_sweep", "SweepResult", "replications_needed"]
