@@ -139,9 +139,7 @@ def _jsonable(value: Any) -> Any:
         return os.fspath(value)
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
-    if hasattr(value, "tolist"):  # numpy arrays
+    if hasattr(value, "tolist") and callable(value.tolist):  # numpy scalars and arrays
         return _jsonable(value.tolist())
     if hasattr(value, "to_dict"):  # Scenario
         return _jsonable(value.to_dict())
