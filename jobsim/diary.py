@@ -7,7 +7,7 @@ frontier that grows on demand: finding the earliest free day is a bisection.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 
 from .calendar import FIRST_SLOT, MINUTES_PER_DAY
 
@@ -69,9 +69,8 @@ class Diary:
             del free[:bisect_left(free, day + 1)]
 
     def _extend(self, new_frontier: int) -> None:
-        for d in range(self.frontier, new_frontier):
-            if d % 7 < 5:
-                insort(self.free_days, d) if self.free_days and self.free_days[-1] > d else self.free_days.append(d)
+        # every free day lies below the frontier, so new working days go at the end
+        self.free_days.extend(d for d in range(self.frontier, new_frontier) if d % 7 < 5)
         self.frontier = new_frontier
 
     def booked_count(self) -> int:
