@@ -1,0 +1,75 @@
+"""No-show sensitivity: when does the Lærkevej rule (no preparation before check-in) pay?
+
+Sweeps no-show probability x caseload, with and without SMS reminders, under
+preparing ahead (``ahead``) and the Lærkevej rule (``after_checkin``), and
+draws the paired difference (after_checkin minus ahead, same replication =
+same random numbers) in casework coverage and in prepared share as
+heatmaps. The spread of citizens' no-show propensities is
+min(0.15, 0.9*sqrt(p(1-p))), so the scenario's Beta distribution stays valid.
+
+    python experiments/noshow_sensitivity.py [--quick] [--out DIR] [--jobs N] [--lang en|da]
+
+Writes to outputs/noshow_sensitivity/: noshow_runs.csv, noshow_differences.csv,
+noshow_casework.png/.svg, noshow_prepared.png/.svg, manifest.json, and the
+sweep's own folder (runs/ or runs_quick/, which lets a killed run resume).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jobsim
+from jobsim import diagrams
+from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+
+NAME = "noshow_sensitivity"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = experiment_parser(NAME, "No-show probability x caseload: when does the Lærkevej rule pay?")
+    parser.add_argument("--docs-img", type=Path, default=None,
+                        help="also copy the headline PNGs, 900 px wide, to this folder (e.g. docs/img)")
+    args = parser.parse_args(argv)
+    check_args(args)
+    t0 = time.perf_counter()
+    base = jobsim.load_scenario("ds_norm")
+    if args.quick:
+        base = base.replace(horizon_days=91, warmup_days=28)
+        probabilities, caseloads, replications = (0.10, 0.30), (45.0, 160.0), args.replications or 3
+    else:
+        probabilities, caseloads = diagrams.NOSHOW_PROBABILITIES, diagrams.NOSHOW_CASELOADS
+        replications = args.replications or 20
+    results = diagrams.noshow_sweep(base, probabilities, caseloads, replications=replications, seed=args.seed,
+                                    jobs=args.jobs, out=args.out / ("runs_quick" if args.quick else "runs"),
+                                    progress=False if args.quiet else None)
+    runs = diagrams.noshow_runs(results)
+    diffs = diagrams.noshow_differences(results)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    runs.to_csv(out / "noshow_runs.csv", index=False)
+    diffs.to_csv(out / "noshow_differences.csv", index=False)
+    spreads = ", ".join(sorted({f"{s:g}" for s in diffs["noshow_spread"]}))
+    text = diagrams.phrase("noshow_caption", args.lang, scenario=base.name, cap=0.15, spreads=spreads,
+                           replications=replications, seed=args.seed, version=jobsim.__version__)
+    files = ["noshow_runs.csv", "noshow_differences.csv"]
+    for kpi, stem in (("casework_coverage", "noshow_casework"), ("prepared_share", "noshow_prepared")):
+        fig = diagrams.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect)
+        paths = save_figure(fig, out, stem)
+        files += [p.name for p in paths]
+        if args.docs_img is not None:
+            diagrams.downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
+    grid = {"noshow_probability": list(probabilities), "caseload": list(caseloads),
+            "sms_reminders": [False, True], "prep_policy": [diagrams.AHEAD_POLICY, diagrams.LAERKEVEJ_POLICY]}
+    manifest = diagrams.experiment_manifest(
+        NAME, {base.name: base}, seed=args.seed, replications=replications, grid=grid,
+        wall_seconds=time.perf_counter() - t0, files=files + ["manifest.json"], args=args,
+        noshow_spread={f"{p:g}": diagrams.noshow_spread_for(p) for p in probabilities},
+        sweep_folders=[str(r.out) for r in results])
+    write_json(out / "manifest.json", manifest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_script(main))

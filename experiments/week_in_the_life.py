@@ -1,0 +1,90 @@
+"""A week in the life of one caseworker: 45 cases preparing ahead against 220 cases under the Lærkevej rule.
+
+Runs ``ds_norm`` (45 cases, preparation ahead) and ``laerkevej`` (220 cases,
+no preparation before check-in) once each with the time trace on, and draws
+caseworker 0's first full week after the warm-up as a diary: days down,
+8:00-15:24 across, one bar per stretch of time coloured by activity, slots
+whose citizen did not show hatched, and under each panel what was left
+undone (casework minutes, unprepared conversations).
+
+    python experiments/week_in_the_life.py [--quick] [--out DIR] [--lang en|da] [--worker 0] [--week N]
+
+Writes to outputs/week_in_the_life/: week_diary.csv, week_summary.csv,
+week_in_the_life.png/.svg and manifest.json.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import jobsim
+from jobsim import diagrams
+from jobsim.errors import JobsimError
+from jobsim.labels import policy_label
+from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+
+NAME = "week_in_the_life"
+SCENARIOS = ("ds_norm", "laerkevej")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = experiment_parser(NAME, "One caseworker's week at 45 and at 220 cases", replications=1)
+    parser.add_argument("--worker", type=int, default=0, help="caseworker to follow (default 0)")
+    parser.add_argument("--week", type=int, default=None,
+                        help="week to draw (0 = the week of day 0; default: the first week after the warm-up "
+                             "in which the caseworker is present every day in both scenarios)")
+    parser.add_argument("--docs-img", type=Path, default=None,
+                        help="also copy the headline PNG, 900 px wide, to this folder (e.g. docs/img)")
+    args = parser.parse_args(argv)
+    check_args(args)
+    t0 = time.perf_counter()
+    scenarios = {name: jobsim.load_scenario(name) for name in SCENARIOS}
+    if args.quick:
+        scenarios = {name: s.replace(horizon_days=28) for name, s in scenarios.items()}
+    for name, s in scenarios.items():
+        if not 0 <= args.worker < s.workers:
+            raise JobsimError(f"--worker: {args.worker} is not a caseworker of {name} (0 to {s.workers - 1})")
+    replication = 0
+    results = {name: jobsim.simulate(s, seed=args.seed, replication=replication, trace=True)
+               for name, s in scenarios.items()}
+    week = args.week if args.week is not None else diagrams.common_full_week(results.values(), args.worker)
+    panels, diaries, summaries = [], [], []
+    for name, r in results.items():
+        s = r.scenario
+        diary = diagrams.week_diary(r, args.worker, week)
+        summary = diagrams.week_summary(r, args.worker, week)
+        panels.append({"diary": diary, "noshows": diagrams.week_noshows(r, args.worker, week), "summary": summary,
+                       "label": diagrams.phrase("panel", args.lang, caseload=s.caseload,
+                                                policy=diagrams.lower_first(policy_label(s.prep_policy, args.lang)),
+                                                scenario=name)})
+        diaries.append(diary.assign(scenario=name))
+        summaries.append({"scenario": name, "caseload": s.caseload, "prep_policy": s.prep_policy, **summary})
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    pd.concat(diaries, ignore_index=True).to_csv(out / "week_diary.csv", index=False)
+    pd.DataFrame(summaries).to_csv(out / "week_summary.csv", index=False)
+    first = scenarios[SCENARIOS[0]]
+    title = diagrams.finding_week(summaries[0], summaries[1],
+                                  (scenarios[SCENARIOS[0]].caseload, scenarios[SCENARIOS[1]].caseload), args.lang)
+    text = diagrams.phrase("week_caption", args.lang, scenarios=" and ".join(repr(n) for n in SCENARIOS),
+                           worker=args.worker, week=week + 1, first=7 * week, last=7 * week + 4,
+                           warmup=first.warmup_days, seed=args.seed, replication=replication,
+                           version=jobsim.__version__)
+    fig = diagrams.week_figure(panels, args.lang, title=title, caption_text=text)
+    files = ["week_diary.csv", "week_summary.csv"] + [p.name for p in save_figure(fig, out, NAME)]
+    if args.docs_img is not None:
+        diagrams.downscale_png(out / f"{NAME}.png", args.docs_img / "week_in_the_life.png")
+    manifest = diagrams.experiment_manifest(
+        NAME, scenarios, seed=args.seed, replications=1, grid={}, wall_seconds=time.perf_counter() - t0,
+        files=files + ["manifest.json"], args=args, replication=replication, worker=args.worker, week=week,
+        summaries=summaries)
+    write_json(out / "manifest.json", manifest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_script(main))
