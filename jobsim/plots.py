@@ -243,7 +243,7 @@ def kpi_table(summary: pd.DataFrame, x: str, kpi: str, by: str | None = None,
 def crossing(x: Sequence[float], y: Sequence[float], level: float) -> float | None:
     """The first x at which y crosses ``level`` (linear interpolation between points), or None.
 
-    >>> crossing([40, 60, 80], [1.0, 0.9, 0.5], 0.95)
+    >>> round(crossing([40, 60, 80], [1.0, 0.9, 0.5], 0.95), 6)
     50.0
     """
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
