@@ -58,9 +58,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_title_none": "The Lærkevej rule buys no casework time anywhere in this grid",
         "coverage_trend_p": ", more the more citizens miss",
         "coverage_trend_sms": "; SMS reminders shrink the gain",
-        "prepared_title": ("The Lærkevej rule costs {lo:.0f}–{hi:.0f} points of fully prepared conversations in "
-                           "every cell: {a_lo:.0%}–{a_hi:.0%} are fully prepared, against {b_lo:.0%}–{b_hi:.0%} "
-                           "when preparing ahead"),
+        "prepared_title": ("The Lærkevej rule costs {loss} points of fully prepared conversations in every "
+                           "cell: {after} are fully prepared, against {ahead} when preparing ahead"),
         "where": "{p:.0%} no-shows, {c:g} cases",
         "exemption": "Exemption (odense_frikommune)",
         "law": "Law restored (odense_2017)",
@@ -69,10 +68,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule_91": "91 days: the legal maximum",
         "year": "365 days: a year",
         "over": "{over91:.0%} of gaps over 91 days, {over365:.1%} over a year",
-        "no_contact_axis": "Citizens without a conversation for over a year\n(team of {citizens:,.0f} citizens, {days:,} days)",
+        "no_contact_axis": ("Citizens without a conversation for over a year\n"
+                            "(team of {citizens:,.0f} citizens at a time, {days:,} days)"),
         "gaps_title": ("Under the exemption {over91:.0%} of follow-up gaps exceed the legal 91 days and {count:.0f} "
-                       "of {citizens:,.0f} citizens go over a year without a conversation in {years:g} years; "
-                       "with the law restored, {law_over91:.0%} and {law_count:.0f}"),
+                       "citizens go over a year without a conversation in {years:g} years (a team of {citizens:,.0f} "
+                       "citizens at a time); with the law restored, {law_over91:.0%} and {law_count:.0f}"),
         "gaps_caption": ("Scenarios 'odense_frikommune' and 'odense_2017', both over {days:,} days after a "
                          "{warmup}-day warm-up; {replications} replications each, seed {seed}; gaps pooled over "
                          "replications, first conversations after entry left out; bars: mean, whiskers: 95% "
@@ -84,11 +84,16 @@ PHRASES: dict[str, dict[str, str]] = {
                            "{extra} more caseworker{s} per {citizens:,.0f} citizens ({cost:.1f} million DKK a year)"),
         "staffing_title_none": ("Even {extra} more caseworkers per {citizens:,.0f} citizens do not bring the overdue "
                                 "share under {target:.0%}"),
-        "staffing_note": ("Extra cost per 1,000 citizens: {per1000:,.0f} DKK a year. Odense expected about "
-                          "{odense:.0f} million DKK a year ({fte:.0f} caseworkers at {fte_cost:,.0f} DKK); at this "
-                          "model's ratio that would staff the law for about {served:,.0f} citizens."),
+        "staffing_note": ("Extra cost per 1,000 citizens: {per1000:,.0f} DKK a year with the mean under the target; "
+                          "{strict} if the whole 95% confidence interval must be under it."),
+        "strict": "{extra} more caseworkers ({per1000:,.0f} DKK per 1,000 citizens)",
+        "strict_none": "more caseworkers than tried",
+        "odense_note": ("Odense expected about {odense:.0f} million DKK a year ({fte:.0f} caseworkers at "
+                        "{fte_cost:,.0f} DKK): at these ratios enough for about {served:,.0f} citizens{parity}."),
+        "odense_parity": " (about {served:,.0f} if casework must also get back to its level under the exemption)",
         "staffing_parity": ("To also bring casework coverage back to its level under the exemption: "
-                            "{extra} more caseworkers ({cost:.1f} million DKK a year)."),
+                            "{extra} more caseworkers ({cost:.1f} million DKK a year, {per1000:,.0f} DKK per 1,000 "
+                            "citizens)."),
         "staffing_parity_none": "Casework coverage does not get back to its level under the exemption in this range.",
         "staffing_caption": ("Scenario 'odense_2017' with workers varied and caseload = {citizens:,.0f} / workers; "
                              "{replications} replications per point, seed {seed}; the answer uses the mean; "
@@ -120,9 +125,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_title_none": "Lærkevej-reglen giver ingen ekstra tid til sagsarbejde i dette gitter",
         "coverage_trend_p": ", mere jo flere der udebliver",
         "coverage_trend_sms": "; SMS-påmindelser mindsker gevinsten",
-        "prepared_title": ("Lærkevej-reglen koster {lo:.0f}–{hi:.0f} point fuldt forberedte samtaler i alle celler: "
-                           "{a_lo:.0%}–{a_hi:.0%} er fuldt forberedt mod {b_lo:.0%}–{b_hi:.0%} ved forberedelse "
-                           "på forhånd"),
+        "prepared_title": ("Lærkevej-reglen koster {loss} point fuldt forberedte samtaler i alle celler: "
+                           "{after} er fuldt forberedt mod {ahead} ved forberedelse på forhånd"),
         "where": "{p:.0%} udeblivelser, {c:g} sager",
         "exemption": "Frikommune (odense_frikommune)",
         "law": "Loven genindført (odense_2017)",
@@ -131,10 +135,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule_91": "91 dage: lovens maksimum",
         "year": "365 dage: et år",
         "over": "{over91:.0%} af intervallerne over 91 dage, {over365:.1%} over et år",
-        "no_contact_axis": "Borgere uden samtale i over et år\n(team med {citizens:,.0f} borgere, {days:,} dage)",
+        "no_contact_axis": ("Borgere uden samtale i over et år\n"
+                            "(team med {citizens:,.0f} borgere ad gangen, {days:,} dage)"),
         "gaps_title": ("I frikommuneforsøget er {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, og "
-                       "{count:.0f} af {citizens:,.0f} borgere går over et år uden samtale på {years:g} år; med loven "
-                       "genindført {law_over91:.0%} og {law_count:.0f}"),
+                       "{count:.0f} borgere går over et år uden samtale på {years:g} år (et team med {citizens:,.0f} "
+                       "borgere ad gangen); med loven genindført {law_over91:.0%} og {law_count:.0f}"),
         "gaps_caption": ("Scenarierne 'odense_frikommune' og 'odense_2017', begge over {days:,} dage efter "
                          "{warmup} dages indsvingning; {replications} replikationer hver, seed {seed}; intervaller "
                          "samlet over replikationer, første samtale efter indgang udeladt; søjler: gennemsnit, "
@@ -146,11 +151,16 @@ PHRASES: dict[str, dict[str, str]] = {
                            "sagsbehandler{s} mere pr. {citizens:,.0f} borgere ({cost:.1f} mio. kr. om året)"),
         "staffing_title_none": ("Selv {extra} sagsbehandlere mere pr. {citizens:,.0f} borgere får ikke andelen af for "
                                 "sene samtaler under {target:.0%}"),
-        "staffing_note": ("Ekstra udgift pr. 1.000 borgere: {per1000:,.0f} kr. om året. Odense ventede ca. "
-                          "{odense:.0f} mio. kr. om året ({fte:.0f} sagsbehandlere à {fte_cost:,.0f} kr.); med "
-                          "modellens forhold ville det bemande loven for ca. {served:,.0f} borgere."),
+        "staffing_note": ("Ekstra udgift pr. 1.000 borgere: {per1000:,.0f} kr. om året med gennemsnittet under målet; "
+                          "{strict}, hvis hele 95 %-konfidensintervallet skal være under det."),
+        "strict": "{extra} sagsbehandlere mere ({per1000:,.0f} kr. pr. 1.000 borgere)",
+        "strict_none": "flere sagsbehandlere end afprøvet",
+        "odense_note": ("Odense ventede ca. {odense:.0f} mio. kr. om året ({fte:.0f} sagsbehandlere à "
+                        "{fte_cost:,.0f} kr.): med disse forhold nok til ca. {served:,.0f} borgere{parity}."),
+        "odense_parity": " (ca. {served:,.0f}, hvis sagsarbejdet også skal tilbage på niveauet fra frikommuneforsøget)",
         "staffing_parity": ("For også at få sagsarbejdet tilbage på niveauet fra frikommuneforsøget: "
-                            "{extra} sagsbehandlere mere ({cost:.1f} mio. kr. om året)."),
+                            "{extra} sagsbehandlere mere ({cost:.1f} mio. kr. om året, {per1000:,.0f} kr. pr. 1.000 "
+                            "borgere)."),
         "staffing_parity_none": "Sagsarbejdet kommer ikke tilbage på niveauet fra frikommuneforsøget i dette interval.",
         "staffing_caption": ("Scenarie 'odense_2017' med workers varieret og caseload = {citizens:,.0f} / workers; "
                              "{replications} replikationer pr. punkt, seed {seed}; svaret bruger gennemsnittet; "
@@ -372,7 +382,7 @@ def difference_heatmap(ax, cells: pd.DataFrame, x: str = "caseload", y: str = "n
             v = z[i, j]
             if not np.isfinite(v):
                 continue
-            text = f"{v:+.{decimals}f}" if round(v, decimals) != 0 else f"{0:.{decimals}f}"
+            text = _cell_text(v, decimals, sig[i, j])
             if lang == "da":
                 text = text.replace(".", ",")
             dark = abs(v) / vmax > 0.55
@@ -396,11 +406,28 @@ def difference_heatmap(ax, cells: pd.DataFrame, x: str = "caseload", y: str = "n
     return mesh
 
 
-def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en") -> str:
+def _cell_text(value: float, decimals: int, significant: bool) -> str:
+    """A cell's value: signed, ``decimals`` places; a significant value too small for them gets two places."""
+    if round(value, decimals) != 0:
+        return f"{value:+.{decimals}f}"
+    if significant and value != 0:
+        return f"{value:+.2f}" if round(value, 2) != 0 else ("+<0.01" if value > 0 else "−<0.01")
+    return f"{0:.{decimals}f}"
+
+
+def _span(lo: float, hi: float, spec: str) -> str:
+    """``lo–hi`` formatted with ``spec``, or one value if both read the same."""
+    a, b = format(lo, spec), format(hi, spec)
+    return a if a == b else f"{a}–{b}"
+
+
+def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: float = 0.5) -> str:
     """The title of a no-show heatmap, computed from the paired differences.
 
     Casework coverage: the smallest caseload at which the Lærkevej rule gets
-    significantly more casework done (without SMS), the largest gain (points)
+    more casework done (without SMS), its interval excluding 0 and the gain at
+    least ``min_gain`` percentage points (smaller gains, however certain, do
+    not matter to a reader), the largest gain (points)
     and where, whether the gain grows with the no-show probability and
     shrinks with SMS reminders. Prepared share: the range of the loss in
     points over all cells.
@@ -408,11 +435,12 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en") -> str:
     d = diffs[diffs["kpi"] == kpi]
     if kpi == "prepared_share":
         loss = -100 * d["mean"]
-        return phrase("prepared_title", lang, lo=float(loss.min()), hi=float(loss.max()),
-                      a_lo=float(d["mean_a"].min()), a_hi=float(d["mean_a"].max()),
-                      b_lo=float(d["mean_b"].min()), b_hi=float(d["mean_b"].max()))
+        sep = (lambda t: t.replace(".", ",")) if lang == "da" else (lambda t: t)
+        return phrase("prepared_title", lang, loss=sep(_span(float(loss.min()), float(loss.max()), ".0f")),
+                      after=_span(float(d["mean_a"].min()), float(d["mean_a"].max()), ".0%"),
+                      ahead=_span(float(d["mean_b"].min()), float(d["mean_b"].max()), ".0%"))
     plain = d[~d["sms_reminders"].astype(bool)]
-    gains = plain[plain["excludes_zero"] & (plain["mean"] > 0)]
+    gains = plain[plain["excludes_zero"] & (plain["mean"] >= min_gain / 100)]
     if gains.empty:
         return phrase("coverage_title_none", lang)
     best = plain.loc[plain["mean"].idxmax()]
@@ -578,7 +606,8 @@ def gap_ecdf(ax, gaps: pd.DataFrame, lang: str = "en", marks: Sequence[float] = 
     from matplotlib.ticker import PercentFormatter
 
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.legend(loc="lower right", fontsize=9)
+    # under the axes (anchored to them, so a tight save keeps it there): no curve runs through the text
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=9)
     return lines
 
 
@@ -678,10 +707,13 @@ def staffing_answer(runs: pd.DataFrame, target: float = 0.10, *, kpi: str = "ove
     ``fte_cost_dkk``), ``citizens``, ``extra_cost_dkk_per_1000_citizens``,
     ``odense_expected_dkk``, ``odense_expected_fte`` (that sum in caseworkers),
     ``citizens_served_by_odense_sum`` (citizens that sum would staff at the
-    model's ratio), and, if ``reference_coverage`` (a casework coverage share,
-    e.g. under the exemption) is given, the smallest team whose mean casework
-    coverage reaches it (``parity_workers``, ``parity_extra_workers``,
-    ``parity_cost_dkk_per_year``).
+    model's ratio), ``strict_workers`` / ``strict_extra_workers`` (the same
+    answer if the whole 95% interval must be under the target), and, if
+    ``reference_coverage`` (a casework coverage share, e.g. under the
+    exemption) is given, the smallest team whose mean casework coverage
+    reaches it (``parity_workers``, ``parity_extra_workers``,
+    ``parity_cost_dkk_per_year``, ``parity_cost_dkk_per_1000_citizens``,
+    ``citizens_served_by_odense_sum_parity``).
     """
     means = runs.groupby("workers")[[kpi, "casework_coverage"]].mean().sort_index()
     base = int(base_workers if base_workers is not None else means.index.min())
@@ -690,6 +722,9 @@ def staffing_answer(runs: pd.DataFrame, target: float = 0.10, *, kpi: str = "ove
     workers = int(ok.min()) if len(ok) else None
     extra = workers - base if workers is not None else None
     cost = extra * fte_cost_dkk if extra is not None else None
+    highs = interval_table(runs, "workers", [kpi]).set_index("workers")["ci_high"]
+    strict = highs.index[highs < target]
+    strict_workers = int(strict.min()) if len(strict) else None
     answer: dict[str, Any] = {
         "kpi": kpi, "target": target, "base_workers": base, "workers": workers, "extra_workers": extra,
         "fte_cost_dkk": fte_cost_dkk, "extra_cost_dkk_per_year": cost, "citizens": citizens,
@@ -698,13 +733,21 @@ def staffing_answer(runs: pd.DataFrame, target: float = 0.10, *, kpi: str = "ove
         "odense_expected_fte": odense_expected_dkk / fte_cost_dkk if fte_cost_dkk else None,
         "citizens_served_by_odense_sum": (odense_expected_dkk / cost * citizens) if cost else None,
         "max_workers": int(means.index.max()),
+        "strict_workers": strict_workers,
+        "strict_extra_workers": strict_workers - base if strict_workers is not None else None,
+        "strict_extra_cost_dkk_per_1000_citizens": ((strict_workers - base) * fte_cost_dkk / citizens * 1000
+                                                    if strict_workers is not None else None),
     }
     if reference_coverage is not None:
         par = means.index[means["casework_coverage"] >= reference_coverage]
         pw = int(par.min()) if len(par) else None
+        pcost = (pw - base) * fte_cost_dkk if pw is not None else None
         answer.update({"reference_coverage": reference_coverage, "parity_workers": pw,
                        "parity_extra_workers": pw - base if pw is not None else None,
-                       "parity_cost_dkk_per_year": (pw - base) * fte_cost_dkk if pw is not None else None})
+                       "parity_cost_dkk_per_year": pcost,
+                       "parity_cost_dkk_per_1000_citizens": pcost / citizens * 1000 if pcost is not None else None,
+                       "citizens_served_by_odense_sum_parity": (odense_expected_dkk / pcost * citizens
+                                                                if pcost else None)})
     return answer
 
 
@@ -771,16 +814,29 @@ def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: 
         fig.suptitle(_wrap(title, width))
         notes = []
         if answer["workers"] is not None and answer["extra_workers"]:
-            notes.append(phrase("staffing_note", lang, per1000=round(answer["extra_cost_dkk_per_1000_citizens"], -3),
-                                odense=answer["odense_expected_dkk"] / 1e6, fte=answer["odense_expected_fte"],
-                                fte_cost=answer["fte_cost_dkk"],
-                                served=round(answer["citizens_served_by_odense_sum"], -2)))
-        if answer.get("reference_coverage") is not None:
-            if answer.get("parity_workers") is not None:
-                notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
-                                    cost=answer["parity_cost_dkk_per_year"] / 1e6))
+            if answer.get("strict_workers") is not None:
+                strict = phrase("strict", lang, extra=answer["strict_extra_workers"],
+                                per1000=round(answer["strict_extra_cost_dkk_per_1000_citizens"], -3))
             else:
+                strict = phrase("strict_none", lang)
+            notes.append(phrase("staffing_note", lang, per1000=round(answer["extra_cost_dkk_per_1000_citizens"], -3),
+                                strict=strict))
+        parity = answer.get("parity_workers") is not None and answer.get("parity_extra_workers")
+        if answer.get("reference_coverage") is not None:
+            if parity:
+                notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
+                                    cost=answer["parity_cost_dkk_per_year"] / 1e6,
+                                    per1000=round(answer["parity_cost_dkk_per_1000_citizens"], -3)))
+            elif answer.get("parity_workers") is None:
                 notes.append(phrase("staffing_parity_none", lang))
+        if answer.get("citizens_served_by_odense_sum"):
+            extra_text = ""
+            if parity:
+                extra_text = phrase("odense_parity", lang,
+                                    served=round(answer["citizens_served_by_odense_sum_parity"], -2))
+            notes.append(phrase("odense_note", lang, odense=answer["odense_expected_dkk"] / 1e6,
+                                fte=answer["odense_expected_fte"], fte_cost=answer["fte_cost_dkk"],
+                                served=round(answer["citizens_served_by_odense_sum"], -2), parity=extra_text))
         below = None
         if notes:
             import textwrap
@@ -830,7 +886,10 @@ def common_full_week(results, worker: int = 0) -> int:
 
 
 def first_full_week_from(result, worker: int, week: int) -> int:
-    """The first week at or after ``week`` in which ``worker`` is present Monday to Friday (see :func:`first_full_week`)."""
+    """The first week at or after ``week`` in which ``worker`` is present Monday to Friday.
+
+    See :func:`first_full_week`; raises ValueError if there is none before the end of the run.
+    """
     wd = result.worker_days
     wd = wd[wd["worker"] == worker]
     last = (result.scenario.warmup_days + result.scenario.horizon_days) // 7
@@ -871,7 +930,10 @@ def week_diary(result, worker: int = 0, week: int | None = None) -> pd.DataFrame
 
 
 def week_noshows(result, worker: int = 0, week: int | None = None) -> pd.DataFrame:
-    """The slots of ``worker``'s week whose citizen did not show: ``day`` (0-4), ``start``, ``end`` (minutes after midnight)."""
+    """The slots of ``worker``'s week whose citizen did not show.
+
+    Columns ``day`` (0 = Monday to 4 = Friday), ``start`` and ``end`` (minutes after midnight), ``meeting``.
+    """
     if week is None:
         week = first_full_week(result, worker)
     t0 = week * MINUTES_PER_WEEK
@@ -921,7 +983,11 @@ def week_summary(result, worker: int = 0, week: int | None = None) -> dict[str, 
 
 
 def lower_first(text: str) -> str:
-    """``text`` with its first letter in lower case, for a label used mid-sentence ("Prepare ahead" -> "prepare ahead")."""
+    """``text`` with its first letter in lower case, for a label used mid-sentence.
+
+    >>> lower_first("Prepare ahead")
+    'prepare ahead'
+    """
     return text[:1].lower() + text[1:]
 
 
