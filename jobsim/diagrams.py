@@ -70,9 +70,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "over": "{over91:.0%} of gaps over 91 days, {over365:.1%} over a year",
         "no_contact_axis": ("Citizens without a conversation for over a year\n"
                             "(team of {citizens:,.0f} citizens at a time, {days:,} days)"),
-        "gaps_title": ("Under the exemption {over91:.0%} of follow-up gaps exceed the legal 91 days and {count:.0f} "
+        "gaps_title": ("Under the exemption {over91:.0%} of follow-up gaps exceed the legal 91 days and {count} "
                        "citizens go over a year without a conversation in {years:g} years (a team of {citizens:,.0f} "
-                       "citizens at a time); with the law restored, {law_over91:.0%} and {law_count:.0f}"),
+                       "citizens at a time); with the law restored, {law_over91:.0%} and {law_count}"),
         "gaps_caption": ("Scenarios 'odense_frikommune' and 'odense_2017', both over {days:,} days after a "
                          "{warmup}-day warm-up; {replications} replications each, seed {seed}; gaps pooled over "
                          "replications, first conversations after entry left out; bars: mean, whiskers: 95% "
@@ -138,8 +138,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_contact_axis": ("Borgere uden samtale i over et år\n"
                             "(team med {citizens:,.0f} borgere ad gangen, {days:,} dage)"),
         "gaps_title": ("I frikommuneforsøget er {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, og "
-                       "{count:.0f} borgere går over et år uden samtale på {years:g} år (et team med {citizens:,.0f} "
-                       "borgere ad gangen); med loven genindført {law_over91:.0%} og {law_count:.0f}"),
+                       "{count} borgere går over et år uden samtale på {years:g} år (et team med {citizens:,.0f} "
+                       "borgere ad gangen); med loven genindført {law_over91:.0%} og {law_count}"),
         "gaps_caption": ("Scenarierne 'odense_frikommune' og 'odense_2017', begge over {days:,} dage efter "
                          "{warmup} dages indsvingning; {replications} replikationer hver, seed {seed}; intervaller "
                          "samlet over replikationer, første samtale efter indgang udeladt; søjler: gennemsnit, "
@@ -611,6 +611,12 @@ def gap_ecdf(ax, gaps: pd.DataFrame, lang: str = "en", marks: Sequence[float] = 
     return lines
 
 
+def _count_text(value: float, lang: str = "en") -> str:
+    """A mean count: whole numbers from 10 up, one decimal below (0.15 is not 0)."""
+    text = f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:.1f}"
+    return text.translate(_DA_TRANS) if lang == "da" else text
+
+
 def no_contact_bars(ax, table: pd.DataFrame, lang: str = "en", order: Sequence[str] = ODENSE_SCENARIOS,
                     citizens: float | None = None, days: int | None = None):
     """Bars of citizens without a conversation for over a year: mean over replications with 95% CI whiskers.
@@ -627,7 +633,7 @@ def no_contact_bars(ax, table: pd.DataFrame, lang: str = "en", order: Sequence[s
                   yerr=[low, high], capsize=6, width=0.6, zorder=2,
                   error_kw={"elinewidth": 1.3, "ecolor": "#333333"})
     for i, v in enumerate(means):
-        ax.annotate(f"{v:,.0f}" if lang == "en" else f"{v:,.0f}".replace(",", "."), (i, v + high[i]),
+        ax.annotate(_count_text(v, lang), (i, v + high[i]),
                     xytext=(0, 4), textcoords="offset points", ha="center", va="bottom", fontsize=10)
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels([phrase(ODENSE_PHRASE[n], lang).replace(" (", "\n(") if n in ODENSE_PHRASE else n
@@ -657,10 +663,10 @@ def odense_gaps_figure(kpis: pd.DataFrame, gaps: pd.DataFrame, scenarios: Mappin
         no_contact_bars(axes[1], table, lang, citizens=first.citizens, days=first.horizon_days)
         t = table.set_index("scenario")["mean"]
         title = phrase("gaps_title", lang, over91=float(shares.at["odense_frikommune", "share_over_91_days"]),
-                       count=float(t.get("odense_frikommune", math.nan)), citizens=first.citizens,
+                       count=_count_text(float(t.get("odense_frikommune", math.nan)), lang), citizens=first.citizens,
                        years=round(first.horizon_days / 364, 1),
                        law_over91=float(shares.at["odense_2017", "share_over_91_days"]),
-                       law_count=float(t.get("odense_2017", math.nan)))
+                       law_count=_count_text(float(t.get("odense_2017", math.nan)), lang))
         fig.suptitle(_wrap(title, width))
         caption(fig, phrase("gaps_caption", lang, days=first.horizon_days, warmup=first.warmup_days,
                             replications=int(kpis["replication"].nunique()), seed=seed, version=_version()))
