@@ -85,23 +85,35 @@ RC = {
 EXTRA_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "rule": "Follow-up rule: at most {days:g} days",
-        "minutes_per_week": "Minutes per caseworker per week at work (37 h = {total:,.0f} min)",
+        "minutes_per_week": "Minutes per caseworker per week at work\n(a 37-hour week = {total} minutes)",
         "caption_run": "Scenario {scenario!r}; {replications} replications per point, seed {seed}; "
                        "mean and 95% confidence interval; jobsim {version}.",
-        "caption_one": "Scenario {scenario!r}; one run per bar, seed {seed}; jobsim {version}.",
+        "caption_one": "Scenario {scenario!r} with policy \u201c{policy}\u201d; one run per bar, seed {seed}; "
+                       "days of absence left out; jobsim {version}.",
+        "coincide": "All {n} policies lie on one line",
         "held_fixed": "Held fixed: {fixed}.",
-        "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens:,.0f} citizens)",
+        "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens} citizens)",
         "caseload_point": "{caseload:g} cases",
+        "ds_budget": "Lærkevej + DS's {million} million DKK a year",
+        "assumptions": "Assumptions: {citizens} citizens on the caseload (Copenhagen-scale); {fte} DKK a year per "
+                       "full-time caseworker incl. overhead; caseworkers = citizens / caseload (full-time "
+                       "equivalents, not rounded). Outcomes per caseload from the model.",
     },
     "da": {
         "rule": "Opfølgningsregel: højst {days:g} dage",
-        "minutes_per_week": "Minutter pr. sagsbehandler pr. arbejdsuge (37 t = {total:,.0f} min)",
+        "minutes_per_week": "Minutter pr. sagsbehandler pr. uge på arbejde\n(en 37-timers uge = {total} minutter)",
         "caption_run": "Scenarie {scenario!r}; {replications} replikationer pr. punkt, seed {seed}; "
                        "gennemsnit og 95 % konfidensinterval; jobsim {version}.",
-        "caption_one": "Scenarie {scenario!r}; én kørsel pr. søjle, seed {seed}; jobsim {version}.",
+        "caption_one": "Scenarie {scenario!r} med politikken \u201c{policy}\u201d; én kørsel pr. søjle, seed {seed}; "
+                       "fraværsdage udeladt; jobsim {version}.",
+        "coincide": "Alle {n} politikker ligger oven i hinanden",
         "held_fixed": "Holdt fast: {fixed}.",
-        "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens:,.0f} borgere)",
+        "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens} borgere)",
         "caseload_point": "{caseload:g} sager",
+        "ds_budget": "Lærkevej + DS' {million} mio. kr. om året",
+        "assumptions": "Antagelser: {citizens} borgere i sagsstammen (som i København); {fte} kr. om året pr. "
+                       "fuldtidssagsbehandler inkl. overhead; sagsbehandlere = borgere / sagstal (fuldtidsstillinger, "
+                       "ikke afrundet). Udfald pr. sagstal fra modellen.",
     },
 }
 
@@ -414,7 +426,7 @@ def stacked_time_use(ax, worker_days_or_summary: pd.DataFrame, by: str = "caselo
                label=activity_label(activity, lang), edgecolor="white", linewidth=0.5, zorder=2)
         bottom += values
     ax.set_xlabel(parameter_label(by, lang))
-    ax.set_ylabel(extra_word("minutes_per_week", lang, total=WEEK_MINUTES))
+    ax.set_ylabel(extra_word("minutes_per_week", lang, total=num(WEEK_MINUTES, lang)))
     ax.set_xticks(xs)
     ax.set_xticklabels([f"{v:g}" for v in xs])
     ax.yaxis.set_major_formatter(_thousands(lang))
@@ -502,11 +514,11 @@ def finding_time_use(table: pd.DataFrame, lang: str = "en") -> str:
     at = f"{idle_gone[0]:g}" if len(idle_gone) else None
     c_lo, c_hi = num(conv.min(), lang), num(conv.max(), lang)
     if lang == "da":
-        head = (f"Samtaler fylder kun {c_lo}–{c_hi} af ugens {num(WEEK_MINUTES, lang)} minutter")
+        head = f"Samtaler fylder kun {c_lo}–{c_hi} minutter af en sagsbehandlers uge på {num(WEEK_MINUTES, lang)}"
         tail = (f"fra {at} sager fylder sagsarbejdet hvert ledigt minut" if at
                 else f"ledig tid: {num(table['idle'].iloc[-1], lang)} minutter ved {table.index[-1]:g} sager")
         return f"{head}; {tail}"
-    head = f"Conversations take only {c_lo}–{c_hi} of a caseworker's {num(WEEK_MINUTES, lang)}-minute week"
+    head = f"Conversations take only {c_lo}–{c_hi} minutes of a caseworker's {num(WEEK_MINUTES, lang)}-minute week"
     tail = (f"from {at} cases on, casework fills every free minute" if at
             else f"idle time left at {table.index[-1]:g} cases: {num(table['idle'].iloc[-1], lang)} minutes")
     return f"{head}; {tail}"
@@ -532,7 +544,11 @@ def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | Non
         reference_caseloads = x == "caseload"
     with house_style():
         for ax, kpi in zip(axes, kpis):
-            line_with_bands(ax, summary, x, kpi, by, lang, legend=False)
+            lines = line_with_bands(ax, summary, x, kpi, by, lang, legend=False)
+            if len(lines) > 1 and _lines_coincide(summary, x, kpi, by):
+                ax.text(0.03, 0.97, extra_word("coincide", lang, n=len(lines)), transform=ax.transAxes,
+                        ha="left", va="top", fontsize=9.5, color="#333333",
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2})
             if reference_caseloads:
                 mark_reference_caseloads(ax, lang)
             if rule_days is not None and KPIS.get(kpi, ("",))[0] == "days":
@@ -548,6 +564,18 @@ def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | Non
         if title:
             fig.suptitle(_wrap_title(title, width))
     return fig
+
+
+def _lines_coincide(summary: pd.DataFrame, x: str, kpi: str, by: str | None) -> bool:
+    """True if, at every x, the groups' means differ by less than the widest confidence band there
+    (the lines would hide each other, so the figure says so)."""
+    rows = kpi_rows(summary, kpi)
+    if by is None or not is_numeric_parameter(rows[x].unique()):
+        return False
+    stats = rows.groupby(x).agg(lo=("mean", "min"), hi=("mean", "max"))
+    half = (rows.assign(h=rows["ci_high"] - rows["ci_low"]).groupby(x)["h"].max() / 2).fillna(0)
+    scale = rows["mean"].abs().max() or 1.0
+    return bool(((stats["hi"] - stats["lo"]) <= np.maximum(half, 0.005 * scale)).all())
 
 
 def _unit_label(kpi: str, lang: str) -> str:
@@ -703,3 +731,90 @@ def _standard_title(summary: pd.DataFrame, x: str, by: str | None, lang: str) ->
         return _kpi_finding(summary, x, "prepared_share", lang)
     k = "overdue_share" if "overdue_share" in kpis else summary["kpi"].iloc[0]
     return _kpi_finding(summary, x, k, lang)
+
+
+# --------------------------------------------------------------------------- cost–outcome frontier
+
+def finding_cost(frontier: pd.DataFrame, comparison, lang: str = "en", policy: str = "ahead") -> str:
+    """Title of the cost–outcome figure: what going from 220 to DS's caseload costs and buys.
+
+    ``frontier`` is :func:`jobsim.staffing.frontier_table`; ``comparison`` a
+    :class:`jobsim.staffing.DSComparison`. Outcomes are read at the caseloads
+    of the comparison (or the nearest in the sweep) under ``policy``.
+    """
+    rows = frontier[frontier["kpi"] == "overdue_share"]
+    if "prep_policy" in rows.columns:
+        pol = policy if policy in set(rows["prep_policy"]) else rows["prep_policy"].iloc[0]
+        rows = rows[rows["prep_policy"] == pol]
+    by_caseload = rows.set_index("caseload")["mean"]
+
+    def at(c):
+        return by_caseload.iloc[int(np.argmin(np.abs(by_caseload.index.to_numpy(dtype=float) - c)))]
+
+    frm, to = comparison.caseload_from, comparison.caseload_to
+    cost = num(comparison.model_extra_dkk / 1e6, lang)
+    citizens = num(comparison.citizens, lang)
+    if lang == "da":
+        return (f"For {citizens} borgere koster {frm:g} → {to:g} sager {cost} mio. kr. mere om året og får "
+                f"andelen af for sene samtaler ned fra {pct(at(frm), lang)} til {pct(at(to), lang)}; "
+                f"forberedelsen afhænger af politikken, ikke af pengene")
+    return (f"For {citizens} citizens, going from {frm:g} to {to:g} cases costs {cost} million DKK a year more and "
+            f"cuts late conversations from {pct(at(frm), lang)} to {pct(at(to), lang)}; "
+            f"preparation depends on the policy, not the money")
+
+
+def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison, lang: str = "en", *,
+                        title: str | None = None, label_caseloads: Sequence[float] | None = None,
+                        width: float = 13.0):
+    """Cost–outcome frontier: each KPI against the caseworkers' cost (million DKK a year), one line per policy.
+
+    ``frontier`` is :func:`jobsim.staffing.frontier_table` (summary rows plus
+    ``cost_million_dkk``); ``comparison`` a :class:`jobsim.staffing.DSComparison`
+    for the same citizens and cost per caseworker. Points carry 95% CI bars
+    and are labelled with their caseload; DS's band (40–50 cases), Lærkevej
+    (220) and what DS's 65 million DKK would add to Lærkevej's cost are marked
+    on the cost axis.
+    """
+    from .staffing import staffing_cost_dkk
+
+    by = "prep_policy" if "prep_policy" in frontier.columns and frontier["prep_policy"].nunique() > 1 else None
+    citizens, fte = comparison.citizens, comparison.fte_cost_dkk
+    fig, axes = new_figure(1, len(kpis), width=width, height=5.4)
+    axes = np.atleast_1d(axes)
+    caseloads = sorted(frontier["caseload"].unique())
+    if label_caseloads is None:
+        label_caseloads = caseloads
+    cost_of = {c: staffing_cost_dkk(citizens, c, fte) / 1e6 for c in (*caseloads, *DS_BAND, LAERKEVEJ_CASELOAD)}
+    ds_cost = cost_of[LAERKEVEJ_CASELOAD] + comparison.ds_extra_dkk / 1e6
+    with house_style():
+        for ax, kpi in zip(axes, kpis):
+            rows = kpi_rows(frontier, kpi)
+            groups = [(None, rows)] if by is None else list(rows.groupby(by, sort=False))
+            for i, (value, g) in enumerate(groups):
+                g = g.sort_values("cost_million_dkk")
+                style = group_style(by, value, i, lang)
+                xs, ys = g["cost_million_dkk"].to_numpy(dtype=float), g["mean"].to_numpy(dtype=float)
+                err = np.nan_to_num(np.vstack([ys - g["ci_low"].to_numpy(dtype=float),
+                                               g["ci_high"].to_numpy(dtype=float) - ys]))
+                ax.errorbar(xs, ys, yerr=err, color=style["color"], marker=style["marker"], capsize=3,
+                            label=style["label"], zorder=3, clip_on=False)
+                if i == 0:  # label the points of the first line with their caseload
+                    for xv, yv, c in zip(xs, ys, g["caseload"]):
+                        if any(np.isclose(c, lc) for lc in label_caseloads):
+                            ax.annotate(f"{c:g}", (xv, yv), textcoords="offset points", xytext=(0, 9),
+                                        ha="center", fontsize=8.5, color=style["color"])
+            ax.axvspan(cost_of[max(DS_BAND)], cost_of[min(DS_BAND)], color="#777777", alpha=0.22, linewidth=0,
+                       zorder=1, label=word("ds_band", lang))
+            ax.axvline(cost_of[LAERKEVEJ_CASELOAD], color="#333333", linestyle="--", linewidth=1.3, zorder=1,
+                       label=word("laerkevej", lang))
+            ax.axvline(ds_cost, color=OKABE_ITO["purple"], linestyle="-.", linewidth=1.5, zorder=1,
+                       label=extra_word("ds_budget", lang, million=num(comparison.ds_extra_dkk / 1e6, lang)))
+            ax.set_title(kpi_label(kpi, lang), fontsize=11)
+            ax.set_ylabel(_unit_label(kpi, lang))
+            ax.set_xlabel(extra_word("cost_axis", lang, citizens=num(citizens, lang)))
+            format_axis_for(ax, kpi, lang=lang)
+            ax.set_xlim(left=0)
+            ax.xaxis.set_major_formatter(_thousands(lang))
+        _figure_legend(fig, axes, by, lang)
+        fig.suptitle(_wrap_title(title or finding_cost(frontier, comparison, lang), width))
+    return fig
