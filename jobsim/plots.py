@@ -91,6 +91,7 @@ EXTRA_WORDS: dict[str, dict[str, str]] = {
         "caption_one": "Scenario {scenario!r} with policy \u201c{policy}\u201d; one run per bar, seed {seed}; "
                        "days of absence left out; jobsim {version}.",
         "coincide": "All {n} policies lie on one line",
+        "coincide_2": "Both policies lie on one line",
         "held_fixed": "Held fixed: {fixed}.",
         "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens} citizens)",
         "caseload_point": "{caseload:g} cases",
@@ -107,6 +108,7 @@ EXTRA_WORDS: dict[str, dict[str, str]] = {
         "caption_one": "Scenarie {scenario!r} med politikken \u201c{policy}\u201d; én kørsel pr. søjle, seed {seed}; "
                        "fraværsdage udeladt; jobsim {version}.",
         "coincide": "Alle {n} politikker ligger oven i hinanden",
+        "coincide_2": "Begge politikker ligger oven i hinanden",
         "held_fixed": "Holdt fast: {fixed}.",
         "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens} borgere)",
         "caseload_point": "{caseload:g} sager",
@@ -186,7 +188,7 @@ def is_share(kpi: str) -> bool:
 def pct(value: float, lang: str = "en", decimals: int = 0) -> str:
     """A share as per cent text: ``0.41`` -> ``"41%"`` (``"41 %"`` in Danish)."""
     text = f"{100 * value:.{decimals}f}"
-    return text + "%" if lang == "en" else text.replace(".", ",") + " %"
+    return text + "%" if lang == "en" else text.replace(".", ",") + "\u00a0%"  # no line break before %
 
 
 def num(value: float, lang: str = "en", decimals: int = 0) -> str:
@@ -546,7 +548,7 @@ def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | Non
         for ax, kpi in zip(axes, kpis):
             lines = line_with_bands(ax, summary, x, kpi, by, lang, legend=False)
             if len(lines) > 1 and _lines_coincide(summary, x, kpi, by):
-                ax.text(0.03, 0.97, extra_word("coincide", lang, n=len(lines)), transform=ax.transAxes,
+                ax.text(0.03, 0.97, _coincide_text(len(lines), lang), transform=ax.transAxes,
                         ha="left", va="top", fontsize=9.5, color="#333333",
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2})
             if reference_caseloads:
@@ -564,6 +566,10 @@ def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | Non
         if title:
             fig.suptitle(_wrap_title(title, width))
     return fig
+
+
+def _coincide_text(n: int, lang: str) -> str:
+    return extra_word("coincide_2", lang) if n == 2 else extra_word("coincide", lang, n=n)
 
 
 def _lines_coincide(summary: pd.DataFrame, x: str, kpi: str, by: str | None) -> bool:
@@ -597,6 +603,9 @@ def _figure_legend(fig, axes, by: str | None, lang: str) -> None:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             if lab and not lab.startswith("_") and lab not in seen:
                 seen[lab] = h
+    if by == "prep_policy":  # the policies first, then the reference marks
+        groups = {policy_label(p, lang) for p in POLICY_COLOURS}
+        seen = dict(sorted(seen.items(), key=lambda item: item[0] not in groups))
     if seen:
         # hangs below the figure (the axes keep their size); saved with bbox_inches="tight"
         fig.legend(list(seen.values()), list(seen.keys()), loc="upper center", bbox_to_anchor=(0.5, 0.0),
@@ -798,23 +807,30 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
                                                g["ci_high"].to_numpy(dtype=float) - ys]))
                 ax.errorbar(xs, ys, yerr=err, color=style["color"], marker=style["marker"], capsize=3,
                             label=style["label"], zorder=3, clip_on=False)
-                if i == 0:  # label the points of the first line with their caseload
-                    for xv, yv, c in zip(xs, ys, g["caseload"]):
-                        if any(np.isclose(c, lc) for lc in label_caseloads):
-                            ax.annotate(f"{c:g}", (xv, yv), textcoords="offset points", xytext=(0, 9),
-                                        ha="center", fontsize=8.5, color=style["color"])
+            if len(groups) > 1 and _lines_coincide(rows, "cost_million_dkk", kpi, by):
+                ax.text(0.97, 0.97, _coincide_text(len(groups), lang), transform=ax.transAxes,
+                        ha="right", va="top", fontsize=9.5, color="#333333",
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2})
             ax.axvspan(cost_of[max(DS_BAND)], cost_of[min(DS_BAND)], color="#777777", alpha=0.22, linewidth=0,
                        zorder=1, label=word("ds_band", lang))
             ax.axvline(cost_of[LAERKEVEJ_CASELOAD], color="#333333", linestyle="--", linewidth=1.3, zorder=1,
                        label=word("laerkevej", lang))
             ax.axvline(ds_cost, color=OKABE_ITO["purple"], linestyle="-.", linewidth=1.5, zorder=1,
                        label=extra_word("ds_budget", lang, million=num(comparison.ds_extra_dkk / 1e6, lang)))
-            ax.set_title(kpi_label(kpi, lang), fontsize=11)
+            ax.set_title(kpi_label(kpi, lang), fontsize=11, pad=30)
             ax.set_ylabel(_unit_label(kpi, lang))
-            ax.set_xlabel(extra_word("cost_axis", lang, citizens=num(citizens, lang)))
             format_axis_for(ax, kpi, lang=lang)
-            ax.set_xlim(left=0)
+            ax.set_xlim(0, 1.05 * max(cost_of.values()))
             ax.xaxis.set_major_formatter(_thousands(lang))
+            # the caseload of each point, on a top axis: cost = citizens x fte / caseload (its own inverse)
+            k = citizens * fte / 1e6
+            top = ax.secondary_xaxis("top", functions=(lambda v: k / np.maximum(v, 1e-9),
+                                                       lambda v: k / np.maximum(v, 1e-9)))
+            top.set_xticks([c for c in label_caseloads if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD])
+            top.xaxis.set_major_formatter(_thousands(lang))
+            top.tick_params(labelsize=8.5, colors="#444444")
+            top.set_xlabel(parameter_label("caseload", lang), fontsize=9, color="#444444")
+        fig.supxlabel(extra_word("cost_axis", lang, citizens=num(citizens, lang)), fontsize=11)
         _figure_legend(fig, axes, by, lang)
         fig.suptitle(_wrap_title(title or finding_cost(frontier, comparison, lang), width))
     return fig

@@ -164,3 +164,17 @@ def cost_table(citizens: float, caseloads, fte_cost_dkk: float = FTE_COST_DKK):
         cost = annual_cost_dkk(workers, fte_cost_dkk)
         rows.append({"caseload": float(c), "caseworkers": workers, "cost_dkk": cost, "cost_million_dkk": cost / 1e6})
     return pd.DataFrame(rows)
+
+
+def frontier_table(summary, citizens: float, fte_cost_dkk: float = FTE_COST_DKK):
+    """A sweep summary with the staffing cost of each caseload added (for cost–outcome frontiers).
+
+    ``summary`` is :meth:`jobsim.experiment.SweepResult.summary` of a sweep
+    over ``caseload``; the result has its rows plus ``caseworkers`` (FTE for
+    ``citizens``), ``cost_dkk`` and ``cost_million_dkk`` (a year).
+    """
+    if "caseload" not in summary.columns:
+        raise ValueError("frontier_table: the summary must come from a sweep over 'caseload'")
+    costs = cost_table(citizens, sorted(summary["caseload"].unique()), fte_cost_dkk)
+    out = summary.assign(caseload=summary["caseload"].astype(float))
+    return out.merge(costs, on="caseload", how="left")
