@@ -275,8 +275,10 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
 
     Left: a caseworker's week at work, minutes by activity (horizontal stacked
     bars; a full week is 2,220 minutes plus overtime). Right: the distribution
-    of follow-up gaps between held conversations (days), with the follow-up
-    rule (``interval_days``) as a dotted line. The title gives the prepared
+    of the gaps before each held conversation (days since the citizen joined,
+    for a first conversation, or since the last held one), with the deadline
+    for a first conversation (``first_meeting_days``, dashed) and the
+    follow-up rule (``interval_days``, dotted). The title gives the prepared
     share and overdue share of each.
     """
     from matplotlib.ticker import FuncFormatter
@@ -306,21 +308,26 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
         ax_week.grid(axis="y", visible=False)
         ax_week.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize=9)
         colours = (OKABE_ITO["grey"], OKABE_ITO["blue"])
-        rule = runs["your choice"][0].scenario.interval_days
-        low, high = float(rule), float(rule)
+        scenario = runs["your choice"][0].scenario
+        rule, first = scenario.interval_days, scenario.first_meeting_days
+        high = float(rule)
         for (name, rs), label, colour in zip(runs.items(), labels, colours):
-            gaps = pd.concat([follow_up_gaps(r) for r in rs], ignore_index=True)["gap_days"].dropna()
+            gaps = pd.concat([follow_up_gaps(r, follow_ups_only=False) for r in rs], ignore_index=True)["gap_days"]
+            gaps = gaps.dropna()
             if len(gaps):
-                low, high = min(low, float(gaps.quantile(0.005))), max(high, float(gaps.quantile(0.995)))
+                high = max(high, float(gaps.quantile(0.995)))
                 bins = np.arange(0.0, float(gaps.max()) + 8.0, 7.0)  # one bin per week
                 ax_gap.hist(gaps, bins=bins, weights=np.full(len(gaps), 1.0 / len(gaps)), histtype="step",
                             linewidth=2, color=colour, label=label)
+        ax_gap.axvline(first, color="black", linestyle="--", linewidth=1.0,
+                       label=(f"First conversation due: {first} days" if lang == "en"
+                              else f"Første samtale senest: {first} dage"))
         ax_gap.axvline(rule, color="black", linestyle=":", linewidth=1.3,
                        label=(f"Follow-up rule: {rule} days" if lang == "en" else f"Opfølgningsregel: {rule} dage"))
-        ax_gap.set_xlim(max(0.0, low - 14.0), high + 14.0)
-        ax_gap.set_xlabel("Days between a citizen's conversations (one bar per week)" if lang == "en"
-                          else "Dage mellem en borgers samtaler (én søjle pr. uge)")
-        ax_gap.set_ylabel("Share of follow-up gaps" if lang == "en" else "Andel af opfølgningsintervaller")
+        ax_gap.set_xlim(0.0, high + 14.0)
+        ax_gap.set_xlabel("Days since joining or the last conversation (one bar per week)" if lang == "en"
+                          else "Dage siden start eller sidste samtale (én søjle pr. uge)")
+        ax_gap.set_ylabel("Share of held conversations" if lang == "en" else "Andel af afholdte samtaler")
         ax_gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v, lang)))
         ax_gap.legend(fontsize=9)
         means = {n: kpi_means(rs) for n, rs in runs.items()}
