@@ -1,0 +1,282 @@
+"""The sweep folder: manifest first, one file per run, resume after kill -9, refusal of another sweep."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+
+import jobsim
+from jobsim import experiment
+from jobsim.cli import main
+from jobsim.errors import JobsimError
+from jobsim.store import SweepStore
+
+BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
+GRID = {"caseload": [40.0, 60.0]}
+KPI_COLUMNS = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
+
+
+@pytest.fixture
+def count_runs(monkeypatch):
+    """Counts the runs actually simulated in this process."""
+    calls = []
+    real = experiment.simulate
+
+    def counting(scenario, seed=0, replication=0, **kw):
+        calls.append((scenario.caseload, replication))
+        return real(scenario, seed=seed, replication=replication, **kw)
+
+    monkeypatch.setattr(experiment, "simulate", counting)
+    return calls
+
+
+def _snapshot(folder):
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((folder / "runs").glob("*.json"))}
+
+
+def test_folder_layout_manifest_and_tables(tmp_path):
+    out = tmp_path / "s"
+    result = jobsim.sweep(BASE, GRID, replications=3, seed=5, out=out, progress=False)
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "runs", "runs.csv", "runs.parquet",
+                                                     "summary.csv"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [f"p000{p}-r000{r}.json" for p in (0, 1)
+                                                                for r in range(3)]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "jobsim-sweep"
+    assert manifest["grid"] == {"caseload": [40.0, 60.0]}
+    assert (manifest["replications"], manifest["seed"], manifest["total_runs"]) == (3, 5, 6)
+    assert manifest["scenario"] == BASE.to_dict()
+    assert manifest["versions"]["jobsim"] == jobsim.__version__
+    assert manifest["complete"] is True and manifest["runs_done"] == 6 and manifest["runs_failed"] == 0
+    assert len(manifest["sessions"]) == 1 and manifest["sessions"][0]["runs_executed"] == 6
+    assert manifest["run_seconds_per_run"]["sum"] == pytest.approx(result.runs["run_seconds"].sum())
+    one = json.loads((out / "runs" / "p0001-r0002.json").read_text())
+    assert (one["point"], one["replication"], one["error"]) == (1, 2, None)
+    row = result.runs[(result.runs.point == 1) & (result.runs.replication == 2)].iloc[0]
+    assert one["kpis"]["utilization"] == row["utilization"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), result.runs)
+    assert len(pd.read_csv(out / "summary.csv")) == 2 * len(jobsim.KPI_NAMES)
+
+
+def test_load_sweep_returns_the_same_result(tmp_path):
+    out = tmp_path / "s"
+    result = jobsim.sweep(BASE, {"caseload": [40, 60], "sms_reminders": [False, True]}, replications=2, out=out,
+                          progress=False)
+    loaded = jobsim.load_sweep(out)
+    pd.testing.assert_frame_equal(loaded.runs, result.runs, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.summary(), result.summary(), check_exact=True)
+    assert (loaded.grid, loaded.replications, loaded.seed, loaded.scenario) == (
+        result.grid, result.replications, result.seed, result.scenario)
+    assert loaded.runs["sms_reminders"].dtype == bool
+
+
+def test_finished_sweep_started_again_runs_nothing(tmp_path, count_runs):
+    out = tmp_path / "s"
+    first = jobsim.sweep(BASE, GRID, replications=3, out=out, progress=False)
+    assert len(count_runs) == 6
+    before = _snapshot(out)
+    again = jobsim.sweep(BASE, GRID, replications=3, out=out, jobs=2, progress=False)
+    assert len(count_runs) == 6
+    assert _snapshot(out) == before
+    pd.testing.assert_frame_equal(again.runs, first.runs)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [s["runs_executed"] for s in manifest["sessions"]] == [6, 0]
+
+
+def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
+    out = tmp_path / "s"
+    total = 2 * 30
+    script = textwrap.dedent(f"""
+        import sys, time
+        import jobsim
+        from jobsim import experiment
+
+        real = experiment.simulate
+        def slow(*args, **kw):  # slow enough to be killed half-way
+            time.sleep(0.05)
+            return real(*args, **kw)
+        experiment.simulate = slow
+        base = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
+        jobsim.sweep(base, {GRID!r}, replications=30, jobs=2, out=sys.argv[1], progress=False)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(list((out / "runs").glob("*.json"))) >= 8 if (out / "runs").is_dir() else False:
+                break
+            if proc.poll() is not None:
+                pytest.fail(f"the sweep ended before it was killed: {proc.stderr.read().decode()}")
+            time.sleep(0.005)
+        else:
+            pytest.fail("no runs were written within 60 s")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    time.sleep(0.6)  # let the workers notice their parent is gone (they poll every 0.5 s)
+    before = _snapshot(out)
+    assert 8 <= len(before) < total
+    assert json.loads((out / "manifest.json").read_text())["sessions"] == []  # it never finished
+
+    result = jobsim.sweep(BASE, GRID, replications=30, out=out, progress=False)
+    assert len(count_runs) == total - len(before)  # finished runs were not redone...
+    after = _snapshot(out)
+    assert {name: after[name] for name in before} == before  # ...nor rewritten
+    assert len(after) == total
+    assert len(result.runs) == total
+    assert not result.runs.duplicated(["point", "replication"]).any()
+    assert set(zip(result.runs.point, result.runs.replication)) == {(p, r) for p in (0, 1) for r in range(30)}
+    assert not list((out / "runs").glob(".*.tmp"))
+    fresh = jobsim.sweep(BASE, GRID, replications=30, progress=False)
+    pd.testing.assert_frame_equal(result.runs[KPI_COLUMNS], fresh.runs[KPI_COLUMNS], check_exact=True)
+
+
+def test_load_sweep_of_a_partial_sweep(tmp_path):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, GRID, replications=3, out=out, progress=False)
+    (out / "runs" / "p0001-r0001.json").unlink()
+    partial = jobsim.load_sweep(out)
+    assert (len(partial.runs), partial.expected_runs, partial.complete) == (5, 6, False)
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"grid": {"caseload": [40.0, 80.0]}}, "grid caseload: stored [40.0, 60.0], now [40.0, 80.0]"),
+    ({"grid": {"caseload": [40.0, 60.0], "workers": [2, 3]}}, "grid workers: stored not set, now [2, 3]"),
+    ({"replications": 3}, "replications: stored 2, now 3"),
+    ({"seed": 1}, "seed: stored 0, now 1"),
+    ({"scenario": BASE.replace(absence_share=0.2)}, "scenario absence_share: stored 0.12, now 0.2"),
+])
+def test_a_different_sweep_in_the_same_folder_is_refused(tmp_path, change, fragment, count_runs):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
+    before = _snapshot(out)
+    args = {"scenario": BASE, "grid": GRID, "replications": 2, "seed": 0, **change}
+    with pytest.raises(JobsimError) as err:
+        jobsim.sweep(args["scenario"], args["grid"], replications=args["replications"], seed=args["seed"],
+                     out=out, progress=False)
+    assert "holds a different sweep" in str(err.value)
+    assert fragment in str(err.value)
+    assert len(count_runs) == 4  # only the first sweep ran
+    assert _snapshot(out) == before
+
+
+def test_grid_in_another_order_is_a_different_sweep(tmp_path):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, {"caseload": [40], "workers": [2]}, replications=1, out=out, progress=False)
+    with pytest.raises(JobsimError, match="grid: stored in the order caseload, workers, now workers, caseload"):
+        jobsim.sweep(BASE, {"workers": [2], "caseload": [40]}, replications=1, out=out, progress=False)
+
+
+def test_cli_refuses_a_different_sweep_with_exit_2(tmp_path, capsys):
+    out = str(tmp_path / "s")
+    tiny = ["--set", "workers=2", "--set", "horizon_days=28", "--set", "warmup_days=7"]
+    assert main(["sweep", "ds_norm", *tiny, "--vary", "caseload=40,60", "-r", "2", "--out", out,
+                            "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["sweep", "ds_norm", *tiny, "--vary", "caseload=40,60", "-r", "2", "--out", out]) == 0
+    assert "4 of 4 runs were stored before and not run again" in capsys.readouterr().out
+    assert main(["sweep", "ds_norm", *tiny, "--vary", "caseload=40:80:20", "-r", "2", "--out",
+                            out]) == 2
+    err = capsys.readouterr().err
+    assert "holds a different sweep (grid caseload: stored [40.0, 60.0], now [40.0, 60.0, 80.0])" in err
+
+
+def test_folder_with_other_files_is_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(JobsimError, match="is not empty and holds no jobsim sweep"):
+        jobsim.sweep(BASE, GRID, replications=1, out=tmp_path, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    run_out = tmp_path / "run"
+    run_out.mkdir()
+    (run_out / "manifest.json").write_text(json.dumps({"manifest_format": 1, "seed": 0}))
+    with pytest.raises(JobsimError, match="holds another jobsim output, not a sweep"):
+        jobsim.sweep(BASE, GRID, replications=1, out=run_out, progress=False)
+    with pytest.raises(JobsimError, match="holds another jobsim output, not a sweep"):
+        jobsim.load_sweep(run_out)
+
+
+def test_a_live_writer_locks_the_folder_and_a_dead_one_does_not(tmp_path):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False)
+    assert not (out / ".lock").exists()  # released at the end
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        import socket
+
+        (out / ".lock").write_text(json.dumps({"pid": other.pid, "host": socket.gethostname()}))
+        with pytest.raises(JobsimError, match=f"another jobsim process \\(pid {other.pid}\\) is writing"):
+            jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False)
+    finally:
+        other.kill()
+        other.wait()
+    assert len(jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False).runs) == 2
+
+
+def test_run_files_round_trip_nan_and_infinity(tmp_path):
+    store = SweepStore(tmp_path)
+    store.runs_dir.mkdir()
+    store.write_run({"point": 0, "replication": 1, "seed": 0, "run_seconds": 0.1, "error": None,
+                     "kpis": {"utilization": float("nan"), "cost_dkk_per_citizen_year": float("inf"), "x": 1.5}})
+    text = (tmp_path / "runs" / "p0000-r0001.json").read_text()
+    assert "NaN" not in text and '"utilization": null' in text and '"inf"' in text
+    record = store.read_runs()[(0, 1)]
+    assert record["kpis"]["cost_dkk_per_citizen_year"] == float("inf")
+    assert record["kpis"]["utilization"] != record["kpis"]["utilization"]
+    assert record["kpis"]["x"] == 1.5
+    assert not [p for p in (tmp_path / "runs").iterdir() if p.name.startswith(".")]
+
+
+def test_unreadable_run_file_is_run_again(tmp_path, count_runs):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
+    (out / "runs" / "p0000-r0001.json").write_text('{"point": 0, "replic')  # e.g. a disk that filled up
+    result = jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
+    assert count_runs[4:] == [(40.0, 1)]
+    assert len(result.runs) == 4
+    assert json.loads((out / "runs" / "p0000-r0001.json").read_text())["replication"] == 1
+
+
+def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
+    # the resume test kills the parent of two workers; none of them may linger afterwards
+    if not sys.platform.startswith("linux"):
+        pytest.skip("checks /proc")
+    out = tmp_path / "s"
+    script = textwrap.dedent("""
+        import sys, time
+        import jobsim
+        from jobsim import experiment
+        real = experiment.simulate
+        def slow(*args, **kw):
+            time.sleep(0.2)
+            return real(*args, **kw)
+        experiment.simulate = slow
+        jobsim.sweep(jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7), {"caseload": [40.0, 60.0]},
+                     replications=50, jobs=2, out=sys.argv[1], progress=False)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out)])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ((out / "runs").is_dir() and any((out / "runs").glob("*.json"))):
+        time.sleep(0.01)
+    children = [int(p) for p in open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()]
+    assert len(children) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{c}") and
+                                              "Z" not in open(f"/proc/{c}/stat").read().split()[2]
+                                              for c in children):
+        time.sleep(0.05)
+    alive = [c for c in children if os.path.exists(f"/proc/{c}") and "Z" not in open(f"/proc/{c}/stat").read().split()[2]]
+    for c in alive:  # do not leave them behind if the check fails
+        os.kill(c, signal.SIGKILL)
+    assert alive == []
