@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     manifest = run_manifest(
         base, args.seed, replication=None, run_seconds=wall, kind="experiment", experiment=NAME,
         command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
-        quick=args.quick, jobs=args.jobs, lang=lang, grid=grid, replications=replications,
+        arguments={k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        wall_seconds=round(wall, 3), grid=grid, replications=replications,
         runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
         assumptions={"citizens": args.citizens, "fte_cost_dkk": fte_cost,
                      "caseworkers": "citizens / caseload, full-time equivalents, not rounded"},

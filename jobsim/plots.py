@@ -207,7 +207,7 @@ def tick_text(value: float, lang: str = "en", share: bool = False) -> str:
         text = "0" if text in ("-0", "") else text
         text = text if lang == "en" else text.replace(".", ",")
     if share:
-        text += "%" if lang == "en" else " %"
+        text += "%" if lang == "en" else "\u00a0%"
     return text
 
 
