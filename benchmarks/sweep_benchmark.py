@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import jobsim
+import jobsim.store
 from jobsim.policies import BUILTIN_POLICIES
 
 
@@ -48,8 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     result = jobsim.sweep(scenario, grid, replications=args.replications, jobs=args.jobs, out=args.out)
     wall = time.perf_counter() - t0
     seconds = result.runs["run_seconds"]
+    executed = len(result.runs)
+    if args.out is not None:  # a folder may hold runs from before: count only those run now
+        executed = jobsim.store.SweepStore.read(args.out).read_manifest()["sessions"][-1]["runs_executed"]
     print(f"wall time:         {wall:8.1f} s")
-    print(f"runs/s:            {len(result.runs) / wall:8.2f}   ({len(result.runs)} runs)")
+    print(f"runs/s:            {executed / wall:8.2f}   ({executed} runs executed now, "
+          f"{len(result.runs) - executed} stored before)")
     print(f"run time per run:  {seconds.mean():8.3f} s mean, {seconds.max():.3f} s max "
           f"(caseload 220: {seconds[result.runs['caseload'] == 220].mean():.3f} s mean)")
     print(f"peak RSS, parent:  {_max_rss_mb(resource.RUSAGE_SELF):8.1f} MB")

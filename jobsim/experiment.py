@@ -43,7 +43,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -242,7 +242,6 @@ class SweepResult:
     failures: pd.DataFrame
     policy: str | None = None
     out: Path | None = None
-    _summaries: dict[float, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------- shape
     @property
@@ -282,8 +281,6 @@ class SweepResult:
         n < 2 the sd and interval are NaN.
         """
         _check_confidence(confidence)
-        if confidence in self._summaries:
-            return self._summaries[confidence].copy()
         points = self.points
         kpis = list(KPI_NAMES)
         runs = self.runs
@@ -306,8 +303,7 @@ class SweepResult:
         out = points.merge(out, on="point", how="right", sort=False)
         out = out[[*self.varied, "point", "kpi", "unit", "mean", "sd", "ci_low", "ci_high", "n"]]
         out["n"] = out["n"].astype("int64")
-        self._summaries[confidence] = out
-        return out.copy()
+        return out
 
     def paired_difference(self, kpi: str, param: str, a: Any, b: Any, confidence: float = 0.95) -> pd.DataFrame:
         """Mean difference of ``kpi`` between ``param = a`` and ``param = b`` (a minus b), paired.
