@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -201,14 +202,21 @@ class Exploration:
     ``table``: one row per KPI of :data:`KEY_KPIS`: ``unit``, the mean over
     the replications at the start scenario (column ``start``) and at the
     chosen levers (``your choice``), and ``change`` (your choice minus start).
-    ``figure``: a caseworker's week by activity and the follow-up gaps, start
-    against your choice.
+    ``figure``: a caseworker's week by activity and the gaps before each
+    conversation, start against your choice (:func:`explorer_figure`); drawn
+    the first time it is asked for, so a loop that reads only tables draws nothing.
     """
 
     scenario: Scenario
     results: list[SimulationResult]
     table: pd.DataFrame
-    figure: Any
+    start: list[SimulationResult]
+    lang: str = "en"
+
+    @cached_property
+    def figure(self):
+        """The comparison figure (a matplotlib Figure), drawn on first access."""
+        return explorer_figure(self.start, self.results, self.lang)
 
 
 class Explorer:
@@ -266,7 +274,7 @@ class Explorer:
         results = self._runs(scenario)
         table = compare_kpis({"start": self.start, "your choice": results}, KEY_KPIS)
         table["change"] = table["your choice"] - table["start"]
-        return Exploration(scenario, results, table, explorer_figure(self.start, results, self.lang))
+        return Exploration(scenario, results, table, self.start, self.lang)
 
 
 def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[SimulationResult], lang: str = "en",

@@ -103,7 +103,9 @@ def test_explorer_compares_a_change_with_the_start():
     assert list(busy.table.columns) == ["unit", "start", "your choice", "change"]
     assert busy.table.at["prepared_share", "your choice"] < busy.table.at["prepared_share", "start"]
     assert len(busy.results) == 2
+    assert not plt.get_fignums()  # the figure is drawn only when asked for
     assert len(busy.figure.axes) == 2
+    assert busy.figure is busy.figure
     assert explorer.run(caseload=200, prep_policy="after_checkin").results is busy.results  # cached
 
 
