@@ -190,6 +190,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
     result = load_sweep(args.folder)
     if not len(result.runs):
         raise JobsimError(f"{args.folder}: the sweep has no finished runs to plot")
+    if not result.grid:
+        raise JobsimError(f"{args.folder}: the sweep varies no parameter, so there is nothing to plot against; "
+                          "its summary is in summary.csv")
     try:
         from .plots import standard_figures
     except ImportError as err:
