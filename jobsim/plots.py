@@ -94,7 +94,6 @@ EXTRA_WORDS: dict[str, dict[str, str]] = {
         "coincide_2": "Both policies lie on one line",
         "held_fixed": "Held fixed: {fixed}.",
         "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens} citizens)",
-        "caseload_point": "{caseload:g} cases",
         "ds_budget": "Lærkevej + DS's {million} million DKK a year",
         "assumptions": "Assumptions: {citizens} citizens on the caseload (Copenhagen-scale); {fte} DKK a year per "
                        "full-time caseworker incl. overhead; caseworkers = citizens / caseload (full-time "
@@ -111,7 +110,6 @@ EXTRA_WORDS: dict[str, dict[str, str]] = {
         "coincide_2": "Begge politikker ligger oven i hinanden",
         "held_fixed": "Holdt fast: {fixed}.",
         "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens} borgere)",
-        "caseload_point": "{caseload:g} sager",
         "ds_budget": "Lærkevej + DS' {million} mio. kr. om året",
         "assumptions": "Antagelser: {citizens} borgere i sagsstammen (som i København); {fte} kr. om året pr. "
                        "fuldtidssagsbehandler inkl. overhead; sagsbehandlere = borgere / sagstal (fuldtidsstillinger, "
@@ -779,10 +777,11 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
 
     ``frontier`` is :func:`jobsim.staffing.frontier_table` (summary rows plus
     ``cost_million_dkk``); ``comparison`` a :class:`jobsim.staffing.DSComparison`
-    for the same citizens and cost per caseworker. Points carry 95% CI bars
-    and are labelled with their caseload; DS's band (40–50 cases), Lærkevej
-    (220) and what DS's 65 million DKK would add to Lærkevej's cost are marked
-    on the cost axis.
+    for the same citizens and cost per caseworker. Points carry 95% CI bars;
+    a second x axis on top gives the caseload of each cost (the caseloads in
+    ``label_caseloads`` are ticked). DS's band (40–50 cases), Lærkevej (220)
+    and what DS's 65 million DKK would add to Lærkevej's cost are marked on
+    the cost axis; a panel whose policy lines coincide says so.
     """
     from .staffing import staffing_cost_dkk
 
