@@ -325,3 +325,11 @@ def test_standard_figures_with_a_third_parameter_holds_it_fixed_and_says_so(tmp_
     paths = plots.standard_figures(Fake(), tmp_path)
     assert len(paths) == 2 * (1 + 5)  # overview + the five KPIs the summary has
     assert captions and all("Held fixed: SMS reminders = no." in c and "seed 3" in c for c in captions)
+
+
+def test_docstring_examples_of_plots_and_staffing_run():
+    import doctest
+
+    for module in (plots, staffing):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
