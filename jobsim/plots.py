@@ -673,6 +673,8 @@ def standard_figures(sweep_result, out_dir, lang: str = "en") -> list[Path]:
 
     out = Path(out_dir)
     summary = sweep_result.summary(confidence=0.95)
+    if "n" in summary.columns:  # a partial sweep: points without finished runs have nothing to show
+        summary = summary[summary["n"] > 0]
     params = _sweep_parameters(sweep_result, summary)
     if not params:
         raise ValueError("standard_figures: the sweep varies no parameter; nothing to plot against")

@@ -333,3 +333,24 @@ def test_docstring_examples_of_plots_and_staffing_run():
     for module in (plots, staffing):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_standard_figures_of_a_partial_sweep_leave_out_points_without_runs(tmp_path, monkeypatch):
+    summary = make_summary()
+    summary.loc[summary["caseload"] == 220.0, ["mean", "sd", "ci_low", "ci_high"]] = np.nan
+    summary.loc[summary["caseload"] == 220.0, "n"] = 0
+
+    class Partial:
+        varied = ["caseload", "prep_policy"]
+        scenario = jobsim.load_scenario("ds_norm")
+        replications, seed = 20, 0
+
+        def summary(self, confidence=0.95):
+            return summary
+
+    titles = []
+    real = plots.kpi_panels
+    monkeypatch.setattr(plots, "kpi_panels", lambda *a, **kw: titles.append(kw.get("title")) or real(*a, **kw))
+    plots.standard_figures(Partial(), tmp_path)
+    assert titles[0] == "Above ~45 cases, casework no longer fits in the week; at 160 cases only 30% is done on time"
+    assert not any("nan" in t.lower() for t in titles)
