@@ -60,9 +60,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--vary", action="append", default=[], metavar="NAME=VALUES",
                    help="a varied parameter (repeatable): start:stop:step with stop included, e.g. "
                    "caseload=40:220:20, or a comma list, e.g. prep_policy=ahead,after_checkin,none")
-    p.add_argument("--replications", "-r", type=_count, default=20,
+    p.add_argument("--replications", "-r", type=_count, default=20, metavar="N",
                    help="replications per grid point (default 20)")
-    p.add_argument("--jobs", "-j", type=_count, default=1,
+    p.add_argument("--jobs", "-j", type=_count, default=1, metavar="N",
                    help="worker processes; results are identical for any number (default 1)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed, an integer 0 or more (default 0)")
     p.add_argument("--out", metavar="DIR", default=None,
