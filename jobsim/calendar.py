@@ -12,7 +12,7 @@ MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 __all__ = ["DAY_END", "DAY_START", "FIRST_SLOT", "WORKDAY_MINUTES", "MINUTES_PER_DAY", "MINUTES_PER_WEEK",
-           "is_workday", "day_of", "clock", "next_workday"]
+           "is_workday", "day_of", "clock", "next_workday", "add_workdays"]
 
 
 def is_workday(day: int) -> bool:
@@ -29,6 +29,15 @@ def next_workday(day: int) -> int:
     """The first working day on or after ``day``."""
     while day % 7 >= 5:
         day += 1
+    return day
+
+
+def add_workdays(day: int, n: int) -> int:
+    """The day ``n`` working days after ``day`` (Friday + 2 working days is Tuesday)."""
+    while n > 0:
+        day += 1
+        if day % 7 < 5:
+            n -= 1
     return day
 
 

@@ -5,9 +5,11 @@ check-in) is desk time. Desk tasks (preparation ahead, documentation,
 casework) are worked in the order of ``desk_priority``; desk time is shared
 out between the moments that matter (day start, slot starts, check-ins,
 conversation ends, day end), so desk work costs no simulation events of its
-own. Within one stretch of desk time the set of tasks does not change: tasks
-appear at day starts or when a conversation ends, and expire at slot starts
-or week ends, which are always stretch boundaries.
+own. A stretch of desk time is shared out when it ends or when the caseworker
+next acts; tasks appear at day starts or when a conversation ends, and expire
+at slot starts or week ends, which are stretch boundaries. (A citizen leaving
+in the middle of a stretch withdraws their preparation task at once; minutes
+already shared out to it count as wasted preparation.)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from bisect import insort
 from operator import itemgetter
 
-from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK
+from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, add_workdays
 from .citizens import HELD, NO_SHOW, WITHDRAWN
 from .diary import Diary
 
@@ -142,7 +144,7 @@ class Caseworker:
         self.t_desk = self.env.now
         self.day_end_minute = day * MINUTES_PER_DAY + DAY_END
         if self.model.prepares_ahead:
-            self.open_prep_window(day + self.scenario.prep_window_days)
+            self.open_prep_window(add_workdays(day, self.model.window_days))
 
     def end_day(self, day: int):
         """15:24: desk work to the end of the day, overtime if allowed and work is left."""

@@ -31,6 +31,7 @@ from .metrics import Accumulators
 from .policies import PrepPolicy, get_policy
 
 _HISTORY = 10
+_PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
@@ -66,9 +67,15 @@ class Jobcenter:
         policy_cls = type(self.policy)
         self.prepares_ahead = policy_cls.prepare_ahead is not PrepPolicy.prepare_ahead
         self.skims = policy_cls.skim_after_checkin is not PrepPolicy.skim_after_checkin
+        # an SMS reminder goes out under sms_reminders, or when the policy needs confirmations;
+        # preparation ahead for such a policy starts when the reply is in (reminder_days before)
+        self.sends_sms = s.sms_reminders or bool(getattr(self.policy, "sends_reminder", False))
+        self.window_days = (min(s.prep_window_days, s.reminder_days) if getattr(self.policy, "sends_reminder", False)
+                            else s.prep_window_days)
         self._streams(seed, replication)
-        self.absent = (st.generator(seed, replication, "absence").random((s.workers, self.run_days + 1))
-                       < s.absence_share).tolist()
+        # one stream per caseworker, so absence days do not move when the team or run length changes
+        self.absent = [(st.generator(seed, replication, f"absence/{w}").random(self.run_days + 1)
+                        < s.absence_share).tolist() for w in range(s.workers)]
         self.acc = Accumulators()
         self.rows: list[list] = []
         self.meeting_rows: list[tuple] = []
@@ -87,7 +94,7 @@ class Jobcenter:
             return st.Stream(st.generator(seed, replication, name), draw)
 
         p, spread = s.noshow_probability, s.noshow_spread
-        sms = (1.0 - s.sms_effect) if s.sms_reminders else 1.0
+        sms = (1.0 - s.sms_effect) if self.sends_sms else 1.0
         if 0 < p < 1 and spread > 0:
             k = p * (1 - p) / (spread * spread) - 1
             a, b = p * k, (1 - p) * k
@@ -132,6 +139,8 @@ class Jobcenter:
         for _ in range(n):
             last = -self.u_prefill() * interval
             c = self.admit(last, first_due_day=None)
+            # a plausible attendance record of the last year, so history-based policies work from day one
+            c.history = [self.u_prefill() >= c.propensity for _ in range(_PREFILL_HISTORY)]
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
             c.due_day = int(math.floor(c.last_held / MINUTES_PER_DAY)) + s.interval_days
@@ -312,7 +321,7 @@ class Jobcenter:
         created, demand, done, deadline = bucket
         if created >= self.warm and deadline <= self.end:
             self.acc.casework_demand += demand
-            self.acc.casework_done += done
+            self.acc.casework_done += min(done, demand)  # chunks can add up to a rounding error more
 
     def add_row(self, row: list) -> None:
         """A new worker-day; rows before the horizon are not kept."""

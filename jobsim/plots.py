@@ -146,9 +146,13 @@ def house_style():
 
 def new_figure(nrows: int = 1, ncols: int = 1, width: float = 10.0, height: float | None = None, **kw):
     """A figure in the house style with constrained layout; returns ``(fig, ax)`` or ``(fig, axes)``."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
     height = height if height is not None else (4.6 if ncols > 1 else 5.2) * nrows
+    # resolve the backend outside the style context: in a fresh Jupyter kernel, choosing it inside
+    # would switch interactive mode off again on exit and hide every figure after the first
+    matplotlib.get_backend()
     with house_style():
         fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", squeeze=True, **kw)
     return fig, ax

@@ -4,7 +4,7 @@ A policy answers two questions about one booked conversation (a
 :class:`~jobsim.citizens.Meeting`):
 
 * :meth:`PrepPolicy.prepare_ahead`: asked when the preparation window opens
-  (``prep_window_days`` before the slot). If true, preparation becomes a desk
+  (``prep_window_days`` working days before the slot). If true, preparation becomes a desk
   task due at the slot start; whatever is done by then counts, and
   preparation for a citizen who does not show is wasted.
 * :meth:`PrepPolicy.skim_after_checkin`: asked when the citizen has checked
@@ -54,6 +54,10 @@ class PrepPolicy:
     name: str = "base"
     #: One line for ``jobsim scenarios``, docs and plots.
     description: str = ""
+    #: True if the policy sends an SMS reminder to get confirmations: the reminder then cuts
+    #: no-shows by ``sms_effect`` (as ``sms_reminders = true`` does), and preparation ahead
+    #: starts when the reply is in, ``min(prep_window_days, reminder_days)`` working days before.
+    sends_reminder: bool = False
 
     def prepare_ahead(self, meeting: "Meeting", scenario: "Scenario") -> bool:
         """Should preparation for this conversation be a desk task before the slot?"""

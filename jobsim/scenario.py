@@ -92,7 +92,8 @@ class Scenario(BaseModel):
                              "MODEL.md default")
     sms_effect: float = _f(0.3, "relative cut in no-show propensity from an SMS reminder", "share",
                            "Youssef 2014 (39.8% to 26.3%), Region Midtjylland 34% (DOMAIN.md)", ge=0, le=1)
-    reminder_days: int = _f(2, "the SMS reminder goes out this many days before the slot", "days",
+    reminder_days: int = _f(2, "the SMS reminder goes out this many working days before the slot; under "
+                            "confirmed_ahead preparation starts when the reply is in", "days",
                             "assumption", ge=0, le=60)
     confirm_share: float = _f(0.8, "share of attending citizens who confirm the SMS (confirmed_ahead)", "share",
                               "assumption", ge=0, le=1)
@@ -111,12 +112,12 @@ class Scenario(BaseModel):
                                          "minutes", "assumption", ge=0, le=240)
     checkin_prep_minutes: float = _f(5.0, "skim allowed after check-in under after_checkin", "minutes",
                                      "assumption", ge=0, le=240)
-    prep_window_days: int = _f(2, "preparation ahead can start this many days before the slot", "days",
+    prep_window_days: int = _f(2, "preparation ahead can start this many working days before the slot", "days",
                                "assumption", ge=0, le=60)
     documentation_minutes: float = _f(10.0, "documentation after each held conversation", "minutes",
                                       "assumption", ge=0, le=240)
     casework_minutes: float = _f(30.0, "ongoing casework per citizen per week, due by the end of the next week",
-                                 "minutes", "assumption, calibrated so desk work breaks even near 47 cases",
+                                 "minutes", "assumption; with the defaults desk work breaks even near 55-57 cases (docs/model.md)",
                                  ge=0, le=2220)
     # staff time
     absence_share: float = _f(0.12, "share of working days a worker is absent (whole days)", "share",
@@ -182,11 +183,16 @@ class Scenario(BaseModel):
         return self.model_dump()
 
     def to_toml(self, sources: dict[str, str] | None = None) -> str:
-        """The scenario as TOML text, one ``name = value  # source`` line per parameter."""
+        """The scenario as TOML text, one ``name = value  # source`` line per parameter.
+
+        Values without a source in ``sources`` keep the default's source if they equal the
+        default, and are marked "no source given" otherwise.
+        """
         sources = sources or {}
         lines = [f"# jobsim scenario {self.name!r}", ""]
         for key, value in self.to_dict().items():
-            comment = sources.get(key) or field_info(key)["source"]
+            comment = sources.get(key) or (field_info(key)["source"] if value == Scenario.model_fields[key].default
+                                           else "no source given")
             lines.append(f"{key} = {_toml_value(value)}  # {comment}" if comment else f"{key} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
 
@@ -199,7 +205,7 @@ class Scenario(BaseModel):
     def __str__(self) -> str:
         changed = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")
                    and v != Scenario.model_fields[k].default}
-        return f"Scenario({self.name!r}, " + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+        return f"Scenario({', '.join([repr(self.name)] + [f'{k}={v!r}' for k, v in changed.items()])})"
 
 
 def _toml_value(value: Any) -> str:
@@ -301,7 +307,7 @@ def scenario_text(name_or_path: str | Path) -> str:
     path = Path(name_or_path)
     if not path.exists():
         raise ScenarioError(f"scenario: no built-in scenario or file named {str(name_or_path)!r}; "
-                            f"built-in: {', '.join(builtin_names())}")
+                            f"built-in: {', '.join(builtin_names()) or '(none installed)'}")
     return path.read_text(encoding="utf-8")
 
 
@@ -333,9 +339,21 @@ def load_scenario(name_or_path: str | Path, **changes: Any) -> Scenario:
 
 
 def scenario_sources(name_or_path: str | Path) -> dict[str, str]:
-    """Where each value of a scenario comes from: its file's comments, else the default's source."""
-    sources = {k: field_info(k)["source"] for k in field_names()}
-    sources.update(read_sources(scenario_text(name_or_path)))
+    """Where each value of a scenario comes from: its file's comments, else the default's source.
+
+    A value that differs from the default and has no comment is labelled "set in <file>".
+    """
+    text = scenario_text(name_or_path)
+    scenario = parse_scenario(text, str(name_or_path))
+    comments = read_sources(text)
+    sources = {}
+    for k in field_names():
+        if k in comments:
+            sources[k] = comments[k]
+        elif getattr(scenario, k) != Scenario.model_fields[k].default:
+            sources[k] = f"set in {name_or_path} (no source given)"
+        else:
+            sources[k] = field_info(k)["source"]
     return sources
 
 

@@ -81,5 +81,6 @@ def run_script(main: Callable[[list[str] | None], int], argv: list[str] | None =
     except KeyboardInterrupt:
         print("interrupted; finished runs are kept in the output folder (run again to continue)", file=sys.stderr)
         return 130
-    print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if "--quiet" not in (argv if argv is not None else sys.argv[1:]):
+        print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return code

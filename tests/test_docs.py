@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["jobsim", "jobsim.scenario", "jobsim.run", "jobsim.policies", "jobsim.calendar", "jobsim.streams"]
+MODULES = ["jobsim", "jobsim.scenario", "jobsim.run", "jobsim.policies", "jobsim.calendar", "jobsim.streams",
+           "jobsim.experiment"]
 
 
 @pytest.mark.parametrize("name", MODULES)

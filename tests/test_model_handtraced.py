@@ -114,13 +114,35 @@ def test_no_show_wastes_preparation_and_rebooks_a_week_later():
     assert m.day.tolist() == [1, 8, 15]
     wd = r.worker_days.set_index("day")
     assert wd.loc[0, ["prep_minutes", "wasted_prep_minutes"]].tolist() == [0.0, 15.0]
-    assert wd.loc[7, ["prep_minutes", "wasted_prep_minutes"]].tolist() == [0.0, 15.0]  # Monday of week 2
+    # the window is 2 working days: Friday (day 4) opens it up to Tuesday (day 8)
+    assert wd.loc[4, ["prep_minutes", "wasted_prep_minutes"]].tolist() == [0.0, 15.0]
     k = r.kpis
     assert k["noshow_rate"] == 1.0
     assert math.isnan(k["prepared_share"])
     assert k["wasted_prep_minutes_per_worker_week"] == pytest.approx(30 / 2)
     # due day 7 passed without a conversation: the one requirement is overdue
     assert k["overdue_share"] == 1.0
+
+
+def test_preparation_window_counts_working_days():
+    # a Monday conversation (day 7) is prepared on the Thursday before (day 3), two working days ahead
+    scenario = Scenario(**{**BASE, "prep_policy": "ahead"})
+    model = Jobcenter(scenario, seed=0, trace=True)
+    c = model.admit(0.0, first_due_day=7, stay=math.inf)
+    model.book(c, 7)
+    model.run(prefill=False, arrivals=False)
+    r = collect(model)
+    assert r.meetings.day.tolist()[0] == 7
+    assert rows(r, "prep") == [(3 * 1440 + 480.0, 3 * 1440 + 495.0, "prep", 0)]
+
+
+def test_confirmed_ahead_prepares_only_confirmed_citizens():
+    # confirmed citizens are prepared ahead (Monday, for Tuesday); unconfirmed ones get the skim
+    r = traced("confirmed_ahead", citizens=1, reminder_days=1, confirm_share=1.0, prep_window_days=5)
+    assert rows(r, "prep") == [(480.0, 495.0, "prep", 0)]
+    nobody = traced("confirmed_ahead", citizens=1, confirm_share=0.0)
+    assert rows(nobody, "prep") == []
+    assert rows(nobody, "skim")[0][:2] == (1980.0, 1985.0)
 
 
 def test_casework_waits_behind_earlier_deadlines_under_edf_and_goes_first_under_casework_first():
