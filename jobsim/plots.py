@@ -485,11 +485,14 @@ def finding_followup(summary: pd.DataFrame, x: str = "caseload", level: float = 
         if lang == "da":
             return f"Andelen af for sene samtaler går fra {pct(lo, lang)} til {pct(hi, lang)}"
         return f"The overdue share goes from {pct(lo, lang)} to {pct(hi, lang)}"
+    # "whatever the policy" only when the groups' lines coincide (an SMS reminder, for one, cuts no-shows)
+    spread = rows.groupby(x)["mean"].agg(lambda v: v.max() - v.min()).max()
+    alike = bool(spread < 0.01)
     if lang == "da":
         return (f"Over ~{_nice(at)} sager er kalenderen fuld: mere end hver tiende samtale holdes for sent "
-                f"({pct(hi, lang)} ved {xmax:g}), uanset forberedelsespolitik")
+                f"({pct(hi, lang)} ved {xmax:g})" + (", uanset forberedelsespolitik" if alike else ""))
     return (f"Above ~{_nice(at)} cases the diary is full: more than 1 in 10 conversations is held late "
-            f"({pct(hi, lang)} at {xmax:g}), whatever the preparation policy")
+            f"({pct(hi, lang)} at {xmax:g})" + (", whatever the preparation policy" if alike else ""))
 
 
 def finding_casework(summary: pd.DataFrame, x: str = "caseload", level: float = 0.95, lang: str = "en") -> str:
