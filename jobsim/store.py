@@ -31,6 +31,7 @@ import os
 import re
 import socket
 import uuid
+import warnings
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
@@ -170,6 +171,7 @@ class SweepStore:
                 raise JobsimError(f"--out: {str(root)!r} holds a different sweep ({'; '.join(differences)}); "
                                   "choose a new folder to start a new sweep, or repeat the stored "
                                   "request to continue this one")
+            _warn_if_other_code(root, stored, manifest)
             store._lock()
         else:
             if root.exists() and any(p.name != LOCK for p in root.iterdir()):
@@ -300,6 +302,21 @@ def decode_run(obj: Mapping[str, Any]) -> dict[str, Any]:
     out["replication"] = int(obj["replication"])
     out["kpis"] = {k: decode_float(v) for k, v in (obj.get("kpis") or {}).items()}
     return out
+
+
+def _code_of(manifest: Mapping[str, Any]) -> tuple[Any, Any]:
+    source = manifest.get("source") or {}
+    return (manifest.get("versions") or {}).get("jobsim"), source.get("commit")
+
+
+def _warn_if_other_code(root: Path, stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """Finished runs are reused as they are; say so when they were made by other jobsim code."""
+    (old_version, old_commit), (new_version, new_commit) = _code_of(stored), _code_of(wanted)
+    if old_version != new_version or (old_commit and new_commit and old_commit != new_commit):
+        warnings.warn(
+            f"{str(root)!r}: its finished runs were made by jobsim {old_version} (commit {str(old_commit)[:10]}), "
+            f"this is jobsim {new_version} (commit {str(new_commit)[:10]}); they are reused as they are. "
+            "Start a new folder if the model has changed since.", UserWarning, stacklevel=3)
 
 
 def request_of(manifest: Mapping[str, Any]) -> dict[str, Any]:

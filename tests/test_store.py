@@ -280,3 +280,16 @@ def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
     for c in alive:  # do not leave them behind if the check fails
         os.kill(c, signal.SIGKILL)
     assert alive == []
+
+
+def test_runs_made_by_other_jobsim_code_are_reused_with_a_warning(tmp_path, count_runs):
+    out = tmp_path / "s"
+    jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["source"] = {"commit": "0123456789abcdef", "dirty": False}
+    manifest["versions"]["jobsim"] = "0.0.1"
+    path.write_text(json.dumps(manifest))
+    with pytest.warns(UserWarning, match=r"made by jobsim 0.0.1 \(commit 0123456789\).*Start a new folder"):
+        jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
+    assert len(count_runs) == 4  # nothing was run again
