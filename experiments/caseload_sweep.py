@@ -30,7 +30,7 @@ import jobsim
 from jobsim import plots
 from jobsim.manifest import run_manifest
 from jobsim.policies import BUILTIN_POLICIES
-from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.scripts import check_args, experiment_parser, invocation, run_script, save_figure, write_json
 
 NAME = "caseload_sweep"
 SCENARIO = "ds_norm"
@@ -93,8 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t0
     manifest = run_manifest(
         base, args.seed, replication=None, run_seconds=wall, kind="experiment", experiment=NAME,
-        command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
-        arguments={k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        **invocation(args, argv),
         wall_seconds=round(wall, 3), grid=grid, replications=replications,
         runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
         time_use={"policy": TIME_USE_POLICY, "runs_per_caseload": 1, "replication": 0,

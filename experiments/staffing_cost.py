@@ -35,7 +35,7 @@ import jobsim
 from jobsim import plots, staffing
 from jobsim.errors import JobsimError
 from jobsim.manifest import run_manifest
-from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.scripts import check_args, experiment_parser, invocation, run_script, save_figure, write_json
 
 NAME = "staffing_cost"
 SCENARIO = "ds_norm"
@@ -142,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t0
     manifest = run_manifest(
         base, args.seed, replication=None, run_seconds=wall, kind="experiment", experiment=NAME,
-        command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
-        arguments={k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        **invocation(args, argv),
         wall_seconds=round(wall, 3), grid=grid, replications=replications,
         runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
         assumptions={"citizens": args.citizens, "fte_cost_dkk": fte_cost,

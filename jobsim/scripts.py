@@ -47,6 +47,13 @@ def check_args(args: argparse.Namespace) -> None:
         raise JobsimError(f"--seed: {args.seed} is not allowed; use a non-negative integer")
 
 
+def invocation(args: argparse.Namespace, argv: list[str] | None = None) -> dict[str, Any]:
+    """How a script was called, for its manifest: the command line and the parsed arguments."""
+    words = argv if argv is not None else sys.argv[1:]
+    return {"command": " ".join([Path(sys.argv[0]).name, *words]),
+            "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}}
+
+
 def save_figure(fig, out: Path, stem: str) -> list[Path]:
     """Save a figure as PNG (for reading) and SVG (for reports); return the paths."""
     out.mkdir(parents=True, exist_ok=True)
