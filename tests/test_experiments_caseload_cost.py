@@ -5,13 +5,11 @@ Each script runs once (module fixture) as ``python experiments/NAME.py --quick
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_experiment as run
 
 import jobsim
 from jobsim import staffing
@@ -23,10 +21,6 @@ FIGURES = {"caseload_sweep": ("caseload_prep", "caseload_followup", "caseload_ca
 CSVS = {"caseload_sweep": ("summary.csv", "time_use.csv"), "staffing_cost": ("frontier.csv",)}
 
 
-def run(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run([sys.executable, str(ROOT / "experiments" / f"{name}.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,11 @@ the exit code, the CSV, PNG, SVG and manifest it wrote, and what is in them.
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_experiment as run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("noshow_sensitivity", "odense", "week_in_the_life")
@@ -24,10 +22,6 @@ CSVS = {"noshow_sensitivity": ("noshow_runs.csv", "noshow_differences.csv"),
         "week_in_the_life": ("week_diary.csv", "week_summary.csv")}
 
 
-def run(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run([sys.executable, str(ROOT / "experiments" / f"{name}.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
