@@ -40,7 +40,9 @@ def test_python_examples_in_docs_run(name, index, block, tmp_path, monkeypatch):
     earlier = [b for n, i, b in BLOCKS if n == name and i < index]
     for code in earlier:
         exec(compile(code, f"{name} example", "exec"), namespace)  # noqa: S102
+    error = None
     try:
         exec(compile(block, f"{name} example {index}", "exec"), namespace)  # noqa: S102
     except Exception as err:  # the example as printed in the docs does not run
-        pytest.fail(f"{name} example {index} raised {type(err).__name__}: {err}\n{block}")
+        error = f"{name} example {index} raised {type(err).__name__}: {err}\n{block}"
+    assert error is None, error
