@@ -12,7 +12,7 @@ MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 __all__ = ["DAY_END", "DAY_START", "FIRST_SLOT", "WORKDAY_MINUTES", "MINUTES_PER_DAY", "MINUTES_PER_WEEK",
-           "is_workday", "day_of", "clock", "next_workday", "add_workdays"]
+           "is_workday", "day_of", "clock", "add_workdays"]
 
 
 def is_workday(day: int) -> bool:
@@ -23,13 +23,6 @@ def is_workday(day: int) -> bool:
 def day_of(minute: float) -> int:
     """The calendar day (0 = Monday of week 1) that a time in minutes falls on."""
     return int(minute // MINUTES_PER_DAY)
-
-
-def next_workday(day: int) -> int:
-    """The first working day on or after ``day``."""
-    while day % 7 >= 5:
-        day += 1
-    return day
 
 
 def add_workdays(day: int, n: int) -> int:

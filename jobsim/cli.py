@@ -69,15 +69,24 @@ class _Parser(argparse.ArgumentParser):
 # ---------------------------------------------------------------- helpers
 
 
-def _seed(text: str) -> int:
-    """argparse type for --seed / --replication: an integer 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: an integer 0 or more") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; allowed: an integer 0 or more")
-    return value
+def int_at_least(minimum: int):
+    """An argparse type: a whole number ``minimum`` or more (e.g. 0 for --seed, 1 for --jobs)."""
+
+    def parse(text: str) -> int:
+        allowed = f"allowed: an integer {minimum} or more"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {allowed}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is {'negative' if value < 0 else 'too small'}; {allowed}")
+        return value
+
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
+
+
+_seed = int_at_least(0)  # --seed, --replication
 
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:

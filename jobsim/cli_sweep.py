@@ -34,20 +34,11 @@ EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130
 
 
-def _count(text: str) -> int:
-    """argparse type for --replications / --jobs: an integer 1 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: an integer 1 or more") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is too small; allowed: an integer 1 or more")
-    return value
-
-
 def add_commands(subparsers) -> None:
     """Add ``sweep`` and ``plot`` to the ``jobsim`` command line."""
-    from .cli import _seed, add_set_option
+    from .cli import _seed, add_set_option, int_at_least
+
+    _count = int_at_least(1)  # --replications, --jobs
 
     p = subparsers.add_parser(
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",

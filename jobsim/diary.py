@@ -72,7 +72,3 @@ class Diary:
         # every free day lies below the frontier, so new working days go at the end
         self.free_days.extend(d for d in range(self.frontier, new_frontier) if d % 7 < 5)
         self.frontier = new_frontier
-
-    def booked_count(self) -> int:
-        """Meetings currently in the diary."""
-        return sum(1 for slots in self.days.values() for m in slots if m is not None)

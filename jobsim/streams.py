@@ -17,9 +17,10 @@ import zlib
 
 import numpy as np
 
-#: The streams the model uses, by name.
+#: The streams the model uses, by name ("absence/{w}" is one per caseworker; "bookings/{citizen}/{n}"
+#: serves a citizen whose first 12 booking draws are used up).
 STREAM_NAMES = ("arrivals", "stays", "propensity", "prep_need", "conversation_need", "attendance",
-                "confirmation", "punctuality", "absence", "prefill")
+                "confirmation", "punctuality", "absence/{w}", "prefill", "bookings/{citizen}/{n}")
 
 _BLOCK = 1024
 
