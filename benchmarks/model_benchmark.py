@@ -24,7 +24,7 @@ import tracemalloc
 import simpy
 
 import jobsim
-from jobsim.model import Jobcenter
+from jobsim.model.jobcenter import Jobcenter
 
 
 def bare_simpy_event_seconds(events: int = 1_000_000, processes: int = 10) -> float:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import jobsim
-import jobsim.store
+import jobsim.runner.store
 from jobsim.policies import BUILTIN_POLICIES
 
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = result.runs["run_seconds"]
     executed = len(result.runs)
     if args.out is not None:  # a folder may hold runs from before: count only those run now
-        executed = jobsim.store.SweepStore.read(args.out).read_manifest()["sessions"][-1]["runs_executed"]
+        executed = jobsim.runner.store.SweepStore.read(args.out).read_manifest()["sessions"][-1]["runs_executed"]
     print(f"wall time:         {wall:8.1f} s")
     print(f"runs/s:            {executed / wall:8.2f}   ({executed} runs executed now, "
           f"{len(result.runs) - executed} stored before)")

@@ -28,9 +28,9 @@ import pandas as pd
 
 import jobsim
 from jobsim import plots
-from jobsim.manifest import run_manifest
+from jobsim.runner.manifest import run_manifest
 from jobsim.policies import BUILTIN_POLICIES
-from jobsim.scripts import check_args, experiment_parser, invocation, run_script, save_figure, write_json
+from jobsim.studies.script import check_args, experiment_parser, invocation, run_script, save_figure, write_json
 
 NAME = "caseload_sweep"
 SCENARIO = "ds_norm"

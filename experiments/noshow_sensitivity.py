@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim import diagrams
-from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.studies import diagrams
+from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
 
 NAME = "noshow_sensitivity"
 

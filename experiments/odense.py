@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim import diagrams
+from jobsim.studies import diagrams
 from jobsim.errors import JobsimError
-from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
 
 NAME = "odense"
 

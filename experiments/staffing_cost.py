@@ -13,7 +13,7 @@ It also puts Dansk Socialrådgiverforening's estimate next to the model's
 arithmetic: DS said taking Copenhagen from about 220 to 40–50 cases would
 cost 65 million DKK more a year (about 108 caseworkers at 600,000 DKK); the
 script prints what 220 -> 45 costs for ``--citizens`` citizens and how many
-citizens DS's figure implies. The arithmetic is in :mod:`jobsim.staffing`.
+citizens DS's figure implies. The arithmetic is in :mod:`jobsim.studies.staffing`.
 
 Writes to ``outputs/staffing_cost/`` (or ``--out``): ``frontier.csv``,
 ``report.txt`` (the printed assumptions and comparison),
@@ -32,10 +32,11 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim import plots, staffing
+from jobsim import plots
+from jobsim.studies import staffing
 from jobsim.errors import JobsimError
-from jobsim.manifest import run_manifest
-from jobsim.scripts import check_args, experiment_parser, invocation, run_script, save_figure, write_json
+from jobsim.runner.manifest import run_manifest
+from jobsim.studies.script import check_args, experiment_parser, invocation, run_script, save_figure, write_json
 
 NAME = "staffing_cost"
 SCENARIO = "ds_norm"

@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 import jobsim
-from jobsim import diagrams
+from jobsim.studies import diagrams
 from jobsim.errors import JobsimError
-from jobsim.labels import policy_label
-from jobsim.scripts import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.report.words import policy_label
+from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
 
 NAME = "week_in_the_life"
 SCENARIOS = ("ds_norm", "laerkevej")

@@ -14,11 +14,11 @@ True
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import JobsimError, ScenarioError
-from .experiment import SweepResult, load_sweep, replicate, replications_needed, sweep
-from .metrics import KPI_NAMES, KPIS
-from .policies import POLICIES, PrepPolicy, register_policy
-from .run import SimulationResult, simulate
-from .scenario import Scenario, builtin_names, load_scenario
+from .runner.sweep import SweepResult, load_sweep, replicate, replications_needed, sweep
+from .model.kpis import KPI_NAMES, KPIS
+from .model.policies import POLICIES, PrepPolicy, register_policy
+from .runner.simulate import SimulationResult, simulate
+from .model.scenario import Scenario, builtin_names, load_scenario
 
 try:
     __version__ = version("jobsim")

@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import JobsimError
-from .experiment import SweepResult, replicate, sweep, welch_interval
-from .labels import activity_label, policy_label
-from .metrics import KPI_NAMES, KPIS
-from .run import SimulationResult, simulate
-from .scenario import Scenario
+from .runner.sweep import SweepResult, replicate, sweep, welch_interval
+from .report.words import activity_label, policy_label
+from .model.kpis import KPI_NAMES, KPIS
+from .runner.simulate import SimulationResult, simulate
+from .model.scenario import Scenario
 
 #: The KPIs the notebooks show by default: preparation, follow-up, casework, waste, cost.
 KEY_KPIS = ("prepared_share", "prep_minutes_mean", "conversation_minutes_mean", "followup_gap_days_mean",
@@ -117,7 +117,7 @@ def week_in_the_life(results: Mapping[str, SimulationResult], worker: int = 0, w
     work every day in every run. With two runs the title states the finding.
     """
     from . import __version__
-    from . import diagrams
+    from .studies import diagrams
 
     if not results:
         raise JobsimError("results: give at least one run, e.g. {'laerkevej': result}")
@@ -250,7 +250,7 @@ class Explorer:
         :func:`jobsim.diagrams.noshow_spread_for`). Bad values raise
         :class:`jobsim.ScenarioError` naming the field.
         """
-        from .diagrams import noshow_spread_for
+        from .studies.diagrams import noshow_spread_for
 
         unknown = [k for k in levers if k not in EXPLORER_LEVERS]
         if unknown:
@@ -291,8 +291,8 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
     """
     from matplotlib.ticker import FuncFormatter
 
-    from .diagrams import follow_up_gaps
-    from .plots import ACTIVITY_COLOURS, OKABE_ITO, TIME_USE_ACTIVITIES, house_style, new_figure, pct, time_use_table
+    from .studies.diagrams import follow_up_gaps
+    from .report.charts import ACTIVITY_COLOURS, OKABE_ITO, TIME_USE_ACTIVITIES, house_style, new_figure, pct, time_use_table
 
     names = ("start", "your choice")
     labels = {"en": ("Start", "Your choice"), "da": ("Start", "Dit valg")}[lang]

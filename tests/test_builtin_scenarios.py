@@ -13,7 +13,7 @@ import tomllib
 import pytest
 
 import jobsim
-from jobsim.scenario import Scenario, parse_scenario, read_sources, scenario_sources, scenario_text
+from jobsim.model.scenario import Scenario, parse_scenario, read_sources, scenario_sources, scenario_text
 
 BUILTINS = ("laerkevej", "ds_norm", "odense_frikommune", "odense_2017", "aabenraa")
 #: Words a source comment must contain: a documented source or an assumption.

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.machinery
 import io
 import re
 import subprocess
 import sys
-import types
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -15,10 +13,10 @@ import pandas as pd
 import pytest
 
 import jobsim
-from jobsim import JobsimError, KPI_NAMES, KPIS, load_scenario, simulate
+from jobsim import KPI_NAMES, KPIS, load_scenario, simulate
 from jobsim.cli import main
-from jobsim.manifest import read_manifest
-from jobsim.scenario import builtin_names, field_names
+from jobsim.runner.manifest import read_manifest
+from jobsim.model.scenario import builtin_names, field_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--set", "horizon_days=28", "--set", "warmup_days=7", "--set", "workers=2"]
@@ -231,7 +229,7 @@ def test_interrupt_gives_one_line_and_exit_130(capsys, scenario_file, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("jobsim.run.simulate", interrupted)
+    monkeypatch.setattr("jobsim.runner.simulate.simulate", interrupted)
     code, _, err = run_cli(capsys, "run", scenario_file, "-q")
     assert (code, err) == (130, "jobsim: interrupted\n")
 
@@ -312,39 +310,6 @@ def test_version(capsys):
     code, out, _ = run_cli(capsys, "--version")
     assert code == 0
     assert out.startswith(f"jobsim {jobsim.__version__} (simpy ")
-
-
-# ------------------------------------------------------------------ extension hook
-
-
-@pytest.fixture
-def fake_sweep(monkeypatch):
-    """A stand-in jobsim.cli_sweep adding one command, as the real sweep module does."""
-    module = types.ModuleType("jobsim.cli_sweep")
-    module.__spec__ = importlib.machinery.ModuleSpec("jobsim.cli_sweep", None)
-
-    def cmd_fake(args):
-        if args.points < 1:
-            raise JobsimError(f"--points: {args.points} is too few; allowed: 1 or more")
-        print(f"fake sweep over {args.points} points")
-        return 0
-
-    def add_commands(subparsers):
-        p = subparsers.add_parser("fakesweep", help="a test command")
-        p.add_argument("--points", type=int, default=3)
-        p.set_defaults(func=cmd_fake)
-
-    module.add_commands = add_commands
-    monkeypatch.setitem(sys.modules, "jobsim.cli_sweep", module)
-    monkeypatch.setattr(jobsim, "cli_sweep", module, raising=False)
-    return module
-
-
-def test_commands_added_by_cli_sweep_run_and_report_errors(capsys, fake_sweep):
-    assert run_cli(capsys, "fakesweep") == (0, "fake sweep over 3 points\n", "")
-    code, out, err = run_cli(capsys, "fakesweep", "--points", 0)
-    assert (code, out) == (2, "")
-    assert one_error_line(err) == "jobsim: error: --points: 0 is too few; allowed: 1 or more"
 
 
 # ------------------------------------------------------------------ a real process

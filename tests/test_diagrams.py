@@ -1,4 +1,4 @@
-"""jobsim.diagrams: the analyses give the exact numbers, and the figures hold the expected artists."""
+"""jobsim.studies.diagrams: the analyses give the exact numbers, and the figures hold the expected artists."""
 
 import doctest
 import math
@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 import jobsim  # noqa: E402
-from jobsim import diagrams  # noqa: E402
+from jobsim.studies import diagrams  # noqa: E402
 
 SMALL = dict(workers=2, horizon_days=28, warmup_days=7)
 
@@ -289,7 +289,7 @@ def test_first_full_week_is_after_the_warmup_and_present_every_day(week_run):
 
 def test_week_diary_has_every_trace_row_of_the_week_within_working_hours(week_run):
     r, week = week_run
-    t0 = week * jobsim.calendar.MINUTES_PER_WEEK
+    t0 = week * jobsim.model.calendar.MINUTES_PER_WEEK
     tr = r.trace[(r.trace["worker"] == 0) & (r.trace["start"] >= t0) & (r.trace["start"] < t0 + 7 * 1440)]
     diary = diagrams.week_diary(r, 0, week)
     assert len(diary) == len(tr)
@@ -323,7 +323,7 @@ def test_week_summary_counts_what_was_left_undone(week_run):
     s = diagrams.week_summary(r, 0, week)
     assert s["casework_due"] == r.scenario.casework_minutes * s["citizens"]
     assert s["casework_undone"] == pytest.approx(max(0.0, s["casework_due"] - s["casework_done"]))
-    t0 = week * jobsim.calendar.MINUTES_PER_WEEK
+    t0 = week * jobsim.model.calendar.MINUTES_PER_WEEK
     m = r.meetings
     m = m[(m["worker"] == 0) & (m["slot_start"] >= t0) & (m["slot_start"] < t0 + 7 * 1440)]
     assert s["held"] == (m["outcome"] == "held").sum()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["jobsim", "jobsim.scenario", "jobsim.run", "jobsim.policies", "jobsim.calendar", "jobsim.streams",
-           "jobsim.experiment"]
+MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
+           "jobsim.runner.sweep"]
 
 
 @pytest.mark.parametrize("name", MODULES)

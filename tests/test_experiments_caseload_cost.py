@@ -12,7 +12,7 @@ import pytest
 from conftest import run_experiment as run
 
 import jobsim
-from jobsim import staffing
+from jobsim.studies import staffing
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("caseload_sweep", "staffing_cost")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from jobsim import JobsimError, Scenario
-from jobsim.manifest import MANIFEST_FORMAT, read_manifest, run_manifest, write_manifest
+from jobsim.runner.manifest import MANIFEST_FORMAT, read_manifest, run_manifest, write_manifest
 
 
 @pytest.fixture

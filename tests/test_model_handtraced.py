@@ -9,8 +9,8 @@ import math
 import pytest
 
 from jobsim import Scenario
-from jobsim.model import Jobcenter
-from jobsim.run import collect
+from jobsim.model.jobcenter import Jobcenter
+from jobsim.runner.simulate import collect
 
 TUE_0900 = 1440 + 540
 

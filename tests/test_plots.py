@@ -14,8 +14,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import jobsim  # noqa: E402
-from jobsim import plots, staffing  # noqa: E402
-from jobsim.labels import activity_label, kpi_label, parameter_label, policy_label, word  # noqa: E402
+from jobsim.report import charts as plots  # noqa: E402
+from jobsim.studies import staffing  # noqa: E402
+from jobsim.report.words import activity_label, kpi_label, parameter_label, policy_label, word  # noqa: E402
 
 CASELOADS = (40.0, 100.0, 160.0, 220.0)
 POLICIES = ("after_checkin", "ahead")

@@ -3,7 +3,7 @@
 import pytest
 
 from jobsim import Scenario, ScenarioError
-from jobsim.scenario import make_scenario, parse_assignment, parse_scenario, read_sources
+from jobsim.model.scenario import make_scenario, parse_assignment, parse_scenario, read_sources
 
 
 def error(**values) -> str:

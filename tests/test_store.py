@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import jobsim
-from jobsim import experiment
+from jobsim.runner import sweep as experiment
 from jobsim.cli import main
 from jobsim.errors import JobsimError
-from jobsim.store import SweepStore
+from jobsim.runner.store import SweepStore
 
 BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
 GRID = {"caseload": [40.0, 60.0]}
@@ -97,7 +97,7 @@ def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
     script = textwrap.dedent(f"""
         import sys, time
         import jobsim
-        from jobsim import experiment
+        from jobsim.runner import sweep as experiment
 
         real = experiment.simulate
         def slow(*args, **kw):  # slow enough to be killed half-way
@@ -254,7 +254,7 @@ def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
     script = textwrap.dedent("""
         import sys, time
         import jobsim
-        from jobsim import experiment
+        from jobsim.runner import sweep as experiment
         real = experiment.simulate
         def slow(*args, **kw):
             time.sleep(0.2)

@@ -12,7 +12,7 @@ from scipy import stats
 import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
-from jobsim.experiment import SweepError, SweepResult, replications_algorithm, replications_needed
+from jobsim.runner.sweep import SweepError, SweepResult, replications_algorithm, replications_needed
 from jobsim.policies import Ahead, register_policy
 
 BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
@@ -309,7 +309,7 @@ def test_plot_of_a_sweep_without_a_grid_exits_2(tmp_path, capsys):
 def test_docstring_examples_run():
     import doctest
 
-    from jobsim import experiment as module
+    from jobsim.runner import sweep as module
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 7 and result.failed == 0

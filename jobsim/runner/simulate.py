@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from .caseworker import ROW_COLUMNS, TRACE_COLUMNS
-from .metrics import compute_kpis, format_kpis
-from .model import Jobcenter
-from .policies import PrepPolicy
-from .scenario import Scenario
+from ..model.caseworker import ROW_COLUMNS, TRACE_COLUMNS
+from ..model.kpis import compute_kpis, format_kpis
+from ..model.jobcenter import Jobcenter
+from ..model.policies import PrepPolicy
+from ..model.scenario import Scenario
 
 MEETING_COLUMNS = (
     "meeting", "citizen", "worker", "booked_day", "due_day", "day", "slot", "slot_start", "outcome", "attended",

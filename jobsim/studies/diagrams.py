@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK
-from .labels import activity_label, kpi_label, parameter_label, policy_label, word
-from .plots import ACTIVITY_COLOURS, OKABE_ITO, caption, house_style, new_figure
-from .scenario import Scenario
+from ..model.calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK
+from ..report.words import activity_label, kpi_label, parameter_label, policy_label, word
+from ..report.charts import ACTIVITY_COLOURS, OKABE_ITO, caption, house_style, new_figure
+from ..model.scenario import Scenario
 
 # --------------------------------------------------------------------------- words
 
@@ -213,7 +213,7 @@ class _DaNumber(float):
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -230,7 +230,7 @@ def mean_interval(values: Sequence[float], confidence: float = 0.95) -> dict[str
     Returns a dict with ``mean``, ``sd``, ``ci_low``, ``ci_high`` (in the
     values' unit) and ``n``; with n < 2 the sd and interval are NaN.
     """
-    from .experiment import t_interval
+    from ..runner.sweep import t_interval
 
     x = np.asarray([v for v in values if not math.isnan(float(v))], dtype=float)
     n = len(x)
@@ -297,7 +297,7 @@ def noshow_sweep(base: Scenario, probabilities: Sequence[float] = NOSHOW_PROBABI
     run resumes. Replication ``r`` uses the same random streams in every cell
     (common random numbers). Returns the list of :class:`~jobsim.experiment.SweepResult`.
     """
-    from .experiment import sweep
+    from ..runner.sweep import sweep
 
     groups: dict[float, list[float]] = {}
     for p in probabilities:
@@ -528,7 +528,7 @@ def follow_up_gaps(result, follow_ups_only: bool = True) -> pd.DataFrame:
 
 def _odense_task(task: tuple[str, Scenario, int, int]) -> tuple[dict[str, Any], pd.DataFrame]:
     name, scenario, seed, replication = task
-    from .run import simulate
+    from ..runner.simulate import simulate
 
     result = simulate(scenario, seed=seed, replication=replication)
     gaps = follow_up_gaps(result, follow_ups_only=False)[["gap_days", "first"]]
@@ -688,7 +688,7 @@ def staffing_sweep(scenario: Scenario, max_extra: int = 6, replications: int = 2
     size. Returns the runs: ``workers``, ``caseload`` (citizens per
     caseworker), ``replication``, ``seed``, ``run_seconds`` and every KPI.
     """
-    from .experiment import sweep
+    from ..runner.sweep import sweep
 
     frames = []
     for w, caseload in staffing_points(scenario, max_extra):
@@ -1122,7 +1122,7 @@ def experiment_manifest(experiment: str, scenarios: Mapping[str, Scenario], *, s
                         args: Any = None, replication: int | None = None, **extra: Any) -> dict[str, Any]:
     """The manifest of an experiment script: every scenario in full, the grid, replications, seed,
     versions, wall time (seconds) and the files written (see :func:`jobsim.manifest.run_manifest`)."""
-    from .manifest import run_manifest
+    from ..runner.manifest import run_manifest
 
     first = next(iter(scenarios.values()))
     command = None

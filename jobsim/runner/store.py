@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import JobsimError
+from ..errors import JobsimError
 from .manifest import read_manifest, write_manifest
 
 #: Marks a manifest as a sweep's (other jobsim outputs write other kinds).

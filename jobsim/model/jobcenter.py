@@ -27,7 +27,7 @@ from . import streams as st
 from .calendar import MINUTES_PER_DAY, WORKDAY_MINUTES
 from .caseworker import R_CASEWORK, R_CONVERSATION, R_DAY, R_DOC, R_OVERTIME, R_PREP, R_PRESENT, R_WASTED, Caseworker
 from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Citizen, Meeting
-from .metrics import Accumulators
+from .kpis import Accumulators
 from .policies import PrepPolicy, get_policy
 
 _HISTORY = 10

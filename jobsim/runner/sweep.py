@@ -52,11 +52,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import JobsimError, ScenarioError
-from .metrics import KPI_NAMES, KPIS
-from .policies import PrepPolicy
-from .run import simulate
-from .scenario import Scenario, coerce_value, field_names, load_scenario
+from ..errors import JobsimError, ScenarioError
+from ..model.kpis import KPI_NAMES, KPIS
+from ..model.policies import PrepPolicy
+from .simulate import simulate
+from ..model.scenario import Scenario, coerce_value, field_names, load_scenario
 
 #: Most values one ``--vary`` range may expand to (a typo like 0:1000:0.001 should fail fast).
 MAX_RANGE_VALUES = 10_000
@@ -657,7 +657,7 @@ def load_sweep(folder: str | Path) -> SweepResult:
     Built from the run files, so it equals what :func:`sweep` returned; ``.complete`` tells
     whether every run is there.
     """
-    from .scenario import make_scenario
+    from ..model.scenario import make_scenario
     from .store import SweepStore
 
     store = SweepStore.read(folder)

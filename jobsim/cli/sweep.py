@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import JobsimError
+from ..errors import JobsimError
 
 #: KPIs shown in the table printed at the end of a sweep (all of them are in summary.csv).
 HEADLINE_KPIS = ("followup_gap_days_mean", "overdue_share", "prepared_share", "casework_coverage",
@@ -36,7 +36,7 @@ EXIT_INTERRUPTED = 130
 
 def add_commands(subparsers) -> None:
     """Add ``sweep`` and ``plot`` to the ``jobsim`` command line."""
-    from .cli import _seed, add_set_option, int_at_least
+    from . import _seed, add_set_option, int_at_least
 
     _count = int_at_least(1)  # --replications, --jobs
 
@@ -79,8 +79,8 @@ def _display(path: Path) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
-    from .cli import output_folder, scenario_from_args
-    from .experiment import SweepError, expand_grid, parse_grid, sweep
+    from . import output_folder, scenario_from_args
+    from ..runner.sweep import SweepError, expand_grid, parse_grid, sweep
 
     grid = parse_grid(args.vary)
     scenario, changes = scenario_from_args(args)
@@ -129,8 +129,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _runs_executed(folder: Path) -> int | None:
     """How many runs the last session of the sweep in ``folder`` executed (None if unknown)."""
-    from .manifest import read_manifest
-    from .store import MANIFEST
+    from ..runner.manifest import read_manifest
+    from ..runner.store import MANIFEST
 
     try:
         sessions = read_manifest(folder / MANIFEST).get("sessions") or []
@@ -173,8 +173,8 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """``jobsim plot DIR``: the standard figures of a stored sweep (via jobsim.plots.standard_figures)."""
-    from .experiment import load_sweep
-    from .labels import LANGS
+    from ..runner.sweep import load_sweep
+    from ..report.words import LANGS
 
     if args.lang not in LANGS:
         raise JobsimError(f"--lang: {args.lang!r} is not supported; allowed: {', '.join(LANGS)}")
@@ -185,7 +185,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise JobsimError(f"{args.folder}: the sweep varies no parameter, so there is nothing to plot against; "
                           "its summary is in summary.csv")
     try:
-        from .plots import standard_figures
+        from ..report.charts import standard_figures
     except ImportError as err:
         raise JobsimError(f"plot: the figures are not available in this installation ({err})") from None
     if not result.complete:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import JobsimError
-from .labels import LANGS
+from ..errors import JobsimError
+from ..report.words import LANGS
 
 
 def experiment_parser(name: str, description: str, replications: int = 20) -> argparse.ArgumentParser:

@@ -47,7 +47,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import JobsimError
+from ..errors import JobsimError
 
 PROG = "jobsim"
 
@@ -97,7 +97,7 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     """The typed changes given by ``--set name=value`` options (later ones win)."""
-    from .scenario import parse_assignment
+    from ..model.scenario import parse_assignment
 
     changes: dict[str, Any] = {}
     for item in items:
@@ -111,7 +111,7 @@ def scenario_from_args(args: argparse.Namespace):
 
     Returns ``(scenario, changes)``; raises :class:`~jobsim.errors.ScenarioError` on bad input.
     """
-    from .scenario import load_scenario
+    from ..model.scenario import load_scenario
 
     changes = parse_assignments(getattr(args, "assignments", []) or [])
     # --set is checked before the file is read, so a typo in --set is reported even if the file is fine.
@@ -189,9 +189,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``jobsim run``: one replication; KPI table on stdout; tables, scenario and manifest to a folder."""
     import pandas as pd
 
-    from .manifest import run_manifest, utc_now, write_manifest
-    from .metrics import KPIS, format_kpis
-    from .run import simulate
+    from ..runner.manifest import run_manifest, utc_now, write_manifest
+    from ..model.kpis import KPIS, format_kpis
+    from ..runner.simulate import simulate
 
     scenario, changes = scenario_from_args(args)
     folder = output_folder(args.out, "run", scenario.name if scenario.name != "custom" else Path(args.scenario).stem)
@@ -234,7 +234,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """``jobsim scenarios``: one line per built-in scenario: name, caseload, policy, description."""
-    from .scenario import builtin_names, load_scenario
+    from ..model.scenario import builtin_names, load_scenario
 
     rows = [("name", "caseload", "prep_policy", "description")]
     problems = []
@@ -261,7 +261,7 @@ def resolved_sources(args: argparse.Namespace, scenario, changes: dict[str, Any]
     A value that differs from the default but has no comment in its file is labelled as coming from that
     file (rather than with the default's source, which would describe a different value).
     """
-    from .scenario import Scenario, field_info, scenario_sources
+    from ..model.scenario import Scenario, field_info, scenario_sources
 
     sources = scenario_sources(args.scenario)
     for name, value in scenario.to_dict().items():
@@ -278,7 +278,7 @@ _SHOW_WIDTH = 32  # longer values (a description) are shortened in the table and
 
 def cmd_show(args: argparse.Namespace) -> int:
     """``jobsim show``: every parameter with its value, unit and source."""
-    from .scenario import field_info, field_names
+    from ..model.scenario import field_info, field_names
 
     scenario, changes = scenario_from_args(args)
     sources = resolved_sources(args, scenario, changes)
@@ -297,7 +297,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``jobsim check``: validate scenario files; ``FILE: ok (scenario NAME)`` or the error, per file."""
-    from .scenario import load_scenario
+    from ..model.scenario import load_scenario
 
     failed = 0
     for file in args.files:
@@ -317,7 +317,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _version_text() -> str:
-    from .manifest import versions
+    from ..runner.manifest import versions
 
     v = versions()
     return (f"{PROG} {v['jobsim']} (simpy {v['simpy']}, numpy {v['numpy']}, pandas {v['pandas']}, "
@@ -357,12 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     # Extension hook: the sweep commands live in an optional module (see the module docstring).
-    # find_spec first: only a *missing* cli_sweep is expected. An ImportError raised inside an existing
-    # cli_sweep (say, a missing dependency) is a real error and must not make its commands vanish silently.
-    if importlib.util.find_spec(f"{__package__}.cli_sweep") is not None:
-        from . import cli_sweep
+    from . import sweep as cli_sweep
 
-        cli_sweep.add_commands(subparsers)
+    cli_sweep.add_commands(subparsers)
     return parser
 
 

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ScenarioError
+from ..errors import ScenarioError
 
 #: Working day, minutes after midnight (8:00 to 15:24, 37 h a week).
 DAY_START = 8 * 60

@@ -29,7 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .errors import JobsimError
+from ..errors import JobsimError
 
 #: Bumped when the layout of the manifest changes in a way readers must know about.
 MANIFEST_FORMAT = 1

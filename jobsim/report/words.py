@@ -6,7 +6,7 @@ labels with units, policy names become legend entries.
 
 from __future__ import annotations
 
-from .metrics import KPIS
+from ..model.kpis import KPIS
 
 LANGS = ("en", "da")
 

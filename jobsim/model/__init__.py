@@ -1,0 +1,1 @@
+"""The simulation: one replication of one jobcenter team (SimPy)."""

@@ -1,0 +1,1 @@
+"""Reading results: words in English and Danish, the house style and the charts."""

@@ -1,0 +1,1 @@
+"""Running the model: one run, replications and sweeps, the store, manifests."""

@@ -1,0 +1,1 @@
+"""One module per experiment: its grid, analysis, figures and finding titles."""
