@@ -23,13 +23,13 @@ import math
 import os
 import platform
 import subprocess
-import uuid
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError
+from .files import write_json
 
 #: Bumped when the layout of the manifest changes in a way readers must know about.
 MANIFEST_FORMAT = 1
@@ -125,14 +125,14 @@ def run_manifest(scenario: Any, seed: int | None, *, replication: int | None = 0
     return manifest
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Plain JSON types only. JSON has no NaN or infinity: those become None (a KPI with no observations)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (str, int, bool)) or value is None:
         return value
     if isinstance(value, os.PathLike):
@@ -140,9 +140,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     if hasattr(value, "tolist") and callable(value.tolist):  # numpy scalars and arrays
-        return _jsonable(value.tolist())
+        return jsonable(value.tolist())
     if hasattr(value, "to_dict"):  # Scenario
-        return _jsonable(value.to_dict())
+        return jsonable(value.to_dict())
     raise TypeError(f"manifest value of type {type(value).__name__} cannot be written as JSON: {value!r}")
 
 
@@ -154,24 +154,7 @@ def write_manifest(path: str | os.PathLike, manifest: Mapping[str, Any]) -> Path
     manifest even if the writer is interrupted. NaN and infinities are
     written as ``null``.
     """
-    path = Path(path)
-    text = json.dumps(_jsonable(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    # os.open with mode 0o666 honours the umask (mkstemp would leave the manifest readable by its owner only).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return write_json(path, jsonable(manifest))
 
 
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:

@@ -30,14 +30,13 @@ import math
 import os
 import re
 import socket
-import uuid
 import warnings
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError
+from .files import remove_temporaries, write_json
 from .manifest import read_manifest, write_manifest
 
 #: Marks a manifest as a sweep's (other jobsim outputs write other kinds).
@@ -51,64 +50,6 @@ RUNS = "runs"
 LOCK = ".lock"
 
 _RUN_FILE = re.compile(r"^p(\d+)-r(\d+)\.json$")
-
-
-def now_iso() -> str:
-    """The current time as an ISO 8601 string in UTC, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-# ------------------------------------------------------------ atomic files
-
-def _temp_path(path: Path) -> Path:
-    """A fresh temporary name beside ``path`` (same folder, so os.replace is atomic)."""
-    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-
-
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    tmp = _temp_path(path)
-    # os.open with 0o666 honours the umask (mkstemp would make the file readable by its owner only)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    return path
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def write_json(path: str | Path, obj: Any) -> Path:
-    """Write ``obj`` as indented JSON, atomically (NaN and infinity are refused: encode them first)."""
-    return write_atomic(path, json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-
-
-def write_frame(path: str | Path, frame, kind: str) -> Path:
-    """Write a DataFrame as ``parquet`` or ``csv``, atomically."""
-    path = Path(path)
-    tmp = _temp_path(path)
-    try:
-        if kind == "parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    return path
 
 
 def encode_float(x: float) -> float | str | None:
@@ -184,8 +125,7 @@ class SweepStore:
             store._lock()
             write_manifest(store.manifest_path, {**manifest, "kind": KIND, "format": FORMAT, "sessions": []})
         store.runs_dir.mkdir(exist_ok=True)
-        for tmp in store.runs_dir.glob(".*.tmp"):  # left by a killed process; we hold the lock now
-            _unlink(tmp)
+        remove_temporaries(store.runs_dir)  # left by a killed process; we hold the lock now
         return store
 
     @classmethod
@@ -243,7 +183,7 @@ class SweepStore:
     def write_run(self, record: Mapping[str, Any]) -> Path:
         """Write one finished run (see :func:`encode_run`) to its own file, atomically."""
         path = self.runs_dir / run_file_name(record["point"], record["replication"])
-        return write_json(path, encode_run(record))
+        return write_json(path, encode_run(record), durable=False)  # one small file per run: see files.py
 
     def run_files(self) -> dict[tuple[int, int], Path]:
         """(point, replication) -> path of every run file present."""

@@ -370,7 +370,7 @@ class SweepResult:
     # ---------------------------------------------------------- files
     def to_csv(self, folder: str | Path, confidence: float = 0.95) -> list[Path]:
         """Write ``runs.csv``, ``summary.csv`` (and ``failures.csv`` if any run failed) to ``folder``."""
-        from .store import write_frame
+        from .files import write_frame
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -613,7 +613,7 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
 def _finish_store(store, result: SweepResult, executed: list[dict[str, Any]], started: float, jobs: int) -> None:
     """Write the tables and record this session and the run times in the manifest."""
     from .manifest import utc_now
-    from .store import write_frame
+    from .files import write_frame
 
     root = store.root
     write_frame(root / "runs.parquet", result.runs, "parquet")

@@ -9,7 +9,6 @@ Every experiment script is run as ``python experiments/NAME.py [--quick]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError
+from ..runner import files
+from ..runner.manifest import jsonable
 from ..report.words import LANGS
 
 
@@ -69,12 +70,9 @@ def save_figure(fig, out: Path, stem: str) -> list[Path]:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
-    """Write JSON atomically (temp file, then rename)."""
+    """Write a result or manifest as JSON, atomically (NaN and infinities as null)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return files.write_json(path, jsonable(data))
 
 
 def run_script(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
