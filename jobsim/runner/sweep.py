@@ -33,16 +33,9 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-import multiprocessing
-import os
-import signal
-import sys
-import threading
 import time
 import traceback
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -55,6 +48,7 @@ from scipy import stats
 from ..errors import JobsimError, ScenarioError
 from ..model.kpis import KPI_NAMES, KPIS
 from ..model.policies import PrepPolicy
+from .pool import run_tasks
 from .simulate import simulate
 from ..model.scenario import Scenario, coerce_value, field_names, load_scenario
 
@@ -462,63 +456,6 @@ def _run_task(task: tuple[int, int, Scenario, int, PrepPolicy | None]) -> dict[s
             "run_seconds": time.perf_counter() - t0, "error": None}
 
 
-def _worker_init() -> None:
-    # Ctrl-C is the parent's to handle: it stops handing out runs and ends the workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A forked worker holds both ends of the task pipe, so it would wait for work forever if the parent
-    # were killed (kill -9); it watches its parent and leaves when the parent is gone.
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="jobsim-parent-watch", daemon=True).start()
-
-
-def _mp_context():
-    """"fork" on Linux, so workers inherit policies registered at run time (e.g. in a notebook)."""
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return None
-
-
-def _execute(tasks: list, jobs: int, on_done: Callable[[dict[str, Any]], None]) -> None:
-    """Run ``tasks`` on ``jobs`` processes, calling ``on_done(record)`` in this process as each finishes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            on_done(_run_task(task))
-        return
-    jobs = min(jobs, len(tasks))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_worker_init)
-    todo = iter(tasks)
-    pending: set = set()
-    try:
-        with warnings.catch_warnings():
-            # Python >= 3.12 warns that forking a multi-threaded process (e.g. a notebook kernel) may
-            # deadlock; the workers only run simulate(), which takes no lock another thread could hold.
-            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-            # a bounded window of submitted runs: Ctrl-C leaves little to cancel
-            for task in itertools.islice(todo, 2 * jobs):
-                pending.add(pool.submit(_run_task, task))
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                on_done(future.result())
-                task = next(todo, None)
-                if task is not None:
-                    pending.add(pool.submit(_run_task, task))
-    except BaseException:
-        for future in pending:
-            future.cancel()
-        for proc in list(getattr(pool, "_processes", {}).values()):  # runs in flight are lost anyway
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-
-
 def _check_int(name: str, value: Any, low: int) -> int:
     value = _plain(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -592,7 +529,7 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
                 if record.get("error"):
                     bar.set_postfix_str(f"{sum(1 for r in executed if r.get('error'))} failed", refresh=False)
 
-            _execute(tasks, jobs, on_done)
+            run_tasks(_run_task, tasks, jobs, on_done)
         runs, failures = _frames(grid, seed, records.values())
         result = SweepResult(scenario, grid, replications, seed, runs, failures, policy=policy_name,
                              out=Path(out) if out is not None else None)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from ..model.calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WE
 from ..report.words import activity_label, kpi_label, parameter_label, policy_label, word
 from ..report.charts import ACTIVITY_COLOURS, OKABE_ITO, caption, house_style, new_figure
 from ..model.scenario import Scenario
+from ..runner.pool import map_tasks
 
 # --------------------------------------------------------------------------- words
 
@@ -537,14 +537,6 @@ def _odense_task(task: tuple[str, Scenario, int, int]) -> tuple[dict[str, Any], 
     return row, gaps.assign(scenario=name, replication=replication)
 
 
-def run_many(function, tasks: Sequence, jobs: int = 1) -> list:
-    """``[function(t) for t in tasks]``, in ``jobs`` worker processes when ``jobs > 1`` (same order, same results)."""
-    if jobs <= 1 or len(tasks) <= 1:
-        return [function(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(function, tasks))
-
-
 def odense_runs(scenarios: Mapping[str, Scenario], replications: int = 20, seed: int = 0,
                 jobs: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run each scenario ``replications`` times with tables; return ``(kpis, gaps)``.
@@ -556,7 +548,7 @@ def odense_runs(scenarios: Mapping[str, Scenario], replications: int = 20, seed:
     Replication ``r`` uses the same random streams in both scenarios.
     """
     tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(replications)]
-    out = run_many(_odense_task, tasks, jobs)
+    out = map_tasks(_odense_task, tasks, jobs)
     kpis = pd.DataFrame([row for row, _ in out])
     gaps = pd.concat([g for _, g in out], ignore_index=True)
     return kpis, gaps
