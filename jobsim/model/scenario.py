@@ -11,7 +11,6 @@ money in **DKK**.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -22,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, did_you_mean
 
 #: Working day, minutes after midnight (8:00 to 15:24, 37 h a week).
 DAY_START = 8 * 60
@@ -224,7 +223,7 @@ def field_names() -> list[str]:
 def field_info(name: str) -> dict[str, Any]:
     """Type, default, unit, description and default source of one parameter."""
     if name not in Scenario.model_fields:
-        raise ScenarioError(_unknown_message(name))
+        raise ScenarioError(unknown_parameter_message(name))
     f = Scenario.model_fields[name]
     extra = f.json_schema_extra or {}
     return {"name": name, "type": _type_name(name), "default": f.default, "unit": extra.get("unit", ""),
@@ -238,11 +237,10 @@ def _type_name(name: str) -> str:
     return {int: "integer", float: "number", bool: "true/false", str: "text"}.get(ann, str(ann))
 
 
-def _unknown_message(key: str) -> str:
+def unknown_parameter_message(key: str) -> str:
+    """"NAME: unknown parameter (did you mean ...?); allowed: ..." for a name that is not a scenario field."""
     names = field_names()
-    close = difflib.get_close_matches(key, names, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{key}: unknown parameter{hint}; allowed: {', '.join(names)}"
+    return f"{key}: unknown parameter{did_you_mean(key, names)}; allowed: {', '.join(names)}"
 
 
 def _format_validation_error(err: ValidationError) -> str:
@@ -250,7 +248,7 @@ def _format_validation_error(err: ValidationError) -> str:
     for e in err.errors():
         field = ".".join(str(x) for x in e["loc"]) if e["loc"] else ""
         if e["type"] == "extra_forbidden":
-            msgs.append(_unknown_message(field))
+            msgs.append(unknown_parameter_message(field))
             continue
         if not field:  # cross-field checks carry the field name in their text
             msgs.append(str(e["msg"]).removeprefix("Value error, "))
@@ -392,5 +390,5 @@ def parse_assignment(item: str) -> tuple[str, Any]:
     name, text = item.split("=", 1)
     name = name.strip()
     if name not in Scenario.model_fields:
-        raise ScenarioError(_unknown_message(name))
+        raise ScenarioError(unknown_parameter_message(name))
     return name, coerce_value(name, text)

@@ -30,7 +30,6 @@ runs are run.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import time
@@ -45,12 +44,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import JobsimError, ScenarioError
+from ..errors import JobsimError, ScenarioError, did_you_mean
 from ..model.kpis import KPI_NAMES, KPIS
 from ..model.policies import PrepPolicy
 from .pool import run_tasks
 from .simulate import simulate
-from ..model.scenario import Scenario, coerce_value, field_names, load_scenario
+from ..model.scenario import Scenario, coerce_value, load_scenario, unknown_parameter_message
 
 #: Most values one ``--vary`` range may expand to (a typo like 0:1000:0.001 should fail fast).
 MAX_RANGE_VALUES = 10_000
@@ -68,13 +67,6 @@ class SweepError(JobsimError):
 
 
 # ------------------------------------------------------------------ grids
-
-def _unknown(name: str) -> str:
-    names = field_names()
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{name}: unknown parameter{hint}; allowed: {', '.join(names)}"
-
 
 def _annotation(name: str):
     return Scenario.model_fields[name].annotation
@@ -99,7 +91,7 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
                           "(e.g. caseload=40:220:20 or prep_policy=ahead,none)")
     name, spec = (part.strip() for part in text.split("=", 1))
     if name not in Scenario.model_fields:
-        raise ScenarioError(_unknown(name))
+        raise ScenarioError(unknown_parameter_message(name))
     numeric = _annotation(name) in (int, float)
     items = [item.strip() for item in spec.split(",")]
     if not spec.strip() or any(not item for item in items):
@@ -180,7 +172,7 @@ def expand_grid(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
     raw: dict[str, list[Any]] = {}
     for name, values in grid.items():
         if not isinstance(name, str) or name not in Scenario.model_fields:
-            raise ScenarioError(_unknown(str(name)))
+            raise ScenarioError(unknown_parameter_message(str(name)))
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
             raise JobsimError(f"{name}: expected a list of values in the grid, got {values!r}")
         values = [_plain(v) for v in values]
@@ -316,9 +308,7 @@ class SweepResult:
         """
         _check_confidence(confidence)
         if kpi not in KPIS:
-            close = difflib.get_close_matches(kpi, KPI_NAMES, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise JobsimError(f"kpi: unknown KPI {kpi!r}{hint}; allowed: {', '.join(KPI_NAMES)}")
+            raise JobsimError(f"kpi: unknown KPI {kpi!r}{did_you_mean(kpi, KPI_NAMES)}; allowed: {', '.join(KPI_NAMES)}")
         if param not in self.grid:
             raise JobsimError(f"{param}: not a varied parameter of this sweep; varied: "
                               f"{', '.join(self.grid) or 'none'}")
