@@ -1,79 +1,65 @@
-"""A caseworker: the working day, the conversations in the diary, and desk work.
+"""A caseworker: the working day, the conversations in the diary, absence, and the preparation window.
 
 Every minute of working time not spent in a conversation (or the skim after
-check-in) is desk time. Desk tasks (preparation ahead, documentation,
-casework) are worked in the order of ``desk_priority``; desk time is shared
-out between the moments that matter (day start, slot starts, check-ins,
+check-in) is desk time (:mod:`jobsim.model.desk`). Desk time is shared out
+between the moments that matter (day start, slot starts, check-ins,
 conversation ends, day end), so desk work costs no simulation events of its
-own. A stretch of desk time is shared out when it ends or when the caseworker
-next acts; tasks appear at day starts or when a conversation ends, and expire
-at slot starts or week ends, which are stretch boundaries. (A citizen leaving
-in the middle of a stretch withdraws their preparation task at once; minutes
+own. Tasks appear at day starts or when a conversation ends, and expire at
+slot starts or week ends, which are stretch boundaries. (A citizen leaving in
+the middle of a stretch withdraws their preparation task at once; minutes
 already shared out to it count as wasted preparation.)
+
+A caseworker is handed what it works with: the scenario, the policy's
+traits, the ledger (where its days and casework are counted) and the
+jobcenter's booking rules (told when a conversation is held, missed, or must
+move because the caseworker is away).
 """
 
 from __future__ import annotations
 
-from bisect import insort
-from operator import itemgetter
-
-from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, add_workdays
-from .citizens import HELD, NO_SHOW, WITHDRAWN
+from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
+from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
 from .diary import Diary
-
-# kinds of desk task, and the worker-day columns they are booked to
-PREP, DOC, CASEWORK = 0, 1, 2
-# worker-day row layout
-(R_DAY, R_WORKER, R_PRESENT, R_CONVERSATION, R_PREP, R_WASTED, R_DOC, R_CASEWORK, R_IDLE,
- R_OVERTIME) = range(10)
-ROW_COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "prep_minutes",
-               "wasted_prep_minutes", "documentation_minutes", "casework_minutes", "idle_minutes",
-               "overtime_minutes")
-_KIND_COLUMN = {PREP: R_PREP, DOC: R_DOC, CASEWORK: R_CASEWORK}
-#: Activity names used in traces (see ``simulate(..., trace=True)``).
-KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework"}
-TRACE_COLUMNS = ("worker", "start", "end", "activity", "meeting")
-# task layout: [sort key, remaining minutes, kind, deadline (minutes), reference]
-T_KEY, T_LEFT, T_KIND, T_DEADLINE, T_REF = range(5)
-_RANK_SPAN = 1e9  # keys are rank * span + deadline; deadlines stay below 20 years of minutes
-_EPS = 1e-9
-_key = itemgetter(T_KEY)
-
-#: Task rank (lower first) for each desk priority; ties broken by deadline.
-PRIORITY_RANKS = {
-    "edf": {PREP: 0, DOC: 0, CASEWORK: 0},
-    "prep_first": {PREP: 0, DOC: 1, CASEWORK: 1},
-    "casework_first": {CASEWORK: 0, DOC: 1, PREP: 2},
-}
+from .ledger import CaseworkerDay
 
 
 class Caseworker:
-    """One caseworker: a diary, a list of desk tasks, and the working-day process."""
+    """One caseworker: a diary, a desk, and the working-day process.
 
-    def __init__(self, index: int, model):
-        s = model.scenario
+    ``absent`` is a list of booleans, one per day of the run (True: away the
+    whole day). ``jobcenter`` must offer ``held(booking)``,
+    ``no_show(booking)`` and ``move_for_absence(booking, day)``.
+    """
+
+    def __init__(self, index: int, env, scenario, policy, traits, ledger, jobcenter, absent: list,
+                 trace: list | None = None):
+        s = scenario
         self.index = index
-        self.model = model
-        self.env = model.env
+        self.env = env
         self.scenario = s
-        self.policy = model.policy
+        self.policy = policy
+        self.traits = traits
+        self.ledger = ledger
+        self.jobcenter = jobcenter
+        self.absent = absent
+        self.trace = trace          # list of (caseworker, start, end, activity, booking id) or None
         self.diary = Diary(s.slots_per_day, s.slot_minutes)
-        self.citizens = 0               # citizens on the caseload now
-        self.tasks: list[list] = []     # desk tasks sorted by key
-        self.t_desk = 0.0               # desk time is accounted up to this minute
-        self.row = None                 # today's worker-day row
-        self.opened_until = -1          # preparation window has been opened up to this day
-        self.trace = model.trace        # list of (worker, start, end, activity, meeting id) or None
-        ranks = PRIORITY_RANKS[s.desk_priority]
-        self.rank_base = {kind: rank * _RANK_SPAN for kind, rank in ranks.items()}
+        self.desk = Desk(s.desk_priority, index, ledger.casework_closed, trace)
+        #: desk work from the last accounted minute to ``until`` (see :meth:`Desk.share_out`)
+        self.work_at_desk = self.desk.share_out
+        self.citizens = 0           # citizens on the caseload now
+        self.today: CaseworkerDay | None = None
+        self.day_end = 0.0          # today's end of the working day, minutes
+        self.opened_until = -1      # the preparation window has been opened up to this day
+        self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
     # ------------------------------------------------------------ the day
     def working_days(self):
         """SimPy process: each working day, conversations in the diary and desk work around them."""
-        env, s, model = self.env, self.scenario, self.model
-        absent = model.absent[self.index]
-        slot_minutes = s.slot_minutes
-        for day in range(model.run_days):
+        env = self.env
+        absent = self.absent
+        slot_minutes = self.scenario.slot_minutes
+        for day in range(self.scenario.run_days):
             weekday = day % 7
             if weekday >= 5:
                 continue
@@ -87,168 +73,116 @@ class Caseworker:
             slots = self.diary.day_slots(day)
             if slots:
                 for k in range(len(slots)):
-                    meeting = slots[k]
-                    if meeting is None:
+                    booking = slots[k]
+                    if booking is None:
                         continue
-                    start = meeting.start
-                    self.desk(start)
+                    start = booking.start
+                    self.work_at_desk(start)
                     yield env.timeout(start - env.now)
-                    if slots[k] is meeting:  # not withdrawn while we waited
-                        yield from self.conversation(meeting, start + slot_minutes)
+                    if slots[k] is booking:  # not withdrawn while we waited
+                        yield from self.conversation(booking, start + slot_minutes)
             yield from self.end_day(day)
 
-    def conversation(self, meeting, slot_end):
-        """The slot: the citizen checks in (or not), the caseworker may skim, they talk."""
-        env, model = self.env, self.model
-        if meeting.prep_task is not None:
-            self.close_prep_task(meeting)
-        if not meeting.attends:
-            yield env.timeout(model.grace_minutes)      # waits out the grace period at the desk
-            model.no_show(meeting)
+    def conversation(self, booking, slot_end: float):
+        """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk."""
+        env, s = self.env, self.scenario
+        if booking.prep_task is not None:
+            self.close_prep_task(booking)
+        if not booking.attends:
+            yield env.timeout(s.grace_minutes)      # waits out the grace period at the desk
+            self.jobcenter.no_show(booking)
             return
-        arrival = meeting.start + meeting.arrival_offset
-        if arrival > env.now:                           # a late citizen: desk work until check-in
-            self.desk(arrival)
+        arrival = booking.start + booking.arrival_offset
+        if arrival > env.now:                       # a late citizen: desk work until check-in
+            self.work_at_desk(arrival)
             yield env.timeout(arrival - env.now)
-        meeting.checkin = arrival
+        booking.checkin = arrival
         begin = env.now
-        self.desk(begin)
-        skim = self.policy.skim_after_checkin(meeting, self.scenario) if model.skims else 0.0
+        self.work_at_desk(begin)
+        skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
-            need = meeting.citizen.prep_need - meeting.prep_done
-            skim = min(skim, need, model.max_skim, slot_end - begin - model.min_conversation)
+            need = booking.citizen.prep_need - booking.prep_done
+            skim = min(skim, need, self.max_skim, slot_end - begin - s.min_conversation_minutes)
             if skim < 0:
                 skim = 0.0
-            meeting.prep_done += skim
-        length = min(meeting.citizen.conversation_need, slot_end - begin - skim)
-        meeting.conversation_start = begin + skim
-        meeting.conversation_minutes = length
-        row = self.row
-        row[R_PREP] += skim
-        row[R_CONVERSATION] += length
-        self.t_desk = begin + skim + length
+            booking.prep_done += skim
+        length = min(booking.citizen.conversation_need, slot_end - begin - skim)
+        booking.conversation_start = begin + skim
+        booking.conversation_minutes = length
+        today = self.today
+        today.prep_minutes += skim
+        today.conversation_minutes += length
+        self.desk.until = begin + skim + length
         if self.trace is not None:
             if skim > 0:
-                self.trace.append((self.index, begin, begin + skim, "skim", meeting.id))
-            self.trace.append((self.index, begin + skim, begin + skim + length, "conversation", meeting.id))
+                self.trace.append((self.index, begin, begin + skim, "skim", booking.id))
+            self.trace.append((self.index, begin + skim, begin + skim + length, "conversation", booking.id))
         yield env.timeout(skim + length)
-        model.held(meeting)
-        if model.documentation_minutes > 0:
-            deadline = self.day_end_minute
-            self.add_task(DOC, model.documentation_minutes, deadline, None)
+        self.jobcenter.held(booking)
+        if s.documentation_minutes > 0:
+            self.desk.add(DOC, s.documentation_minutes, self.day_end, None)
 
     def start_day(self, day: int) -> None:
-        """8:00: a new worker-day row; preparation opens for slots within the window."""
-        self.row = row = [day, self.index, float(self.model.workday_minutes), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        self.model.add_row(row)
-        self.t_desk = self.env.now
-        self.day_end_minute = day * MINUTES_PER_DAY + DAY_END
-        if self.model.prepares_ahead:
-            self.open_prep_window(add_workdays(day, self.model.window_days))
+        """8:00: a new caseworker-day; preparation opens for slots within the window."""
+        self.today = self.desk.today = CaseworkerDay(day, self.index, float(WORKDAY_MINUTES))
+        self.ledger.new_day(self.today)
+        self.desk.until = self.env.now
+        self.day_end = day * MINUTES_PER_DAY + DAY_END
+        if self.traits.prepares_ahead:
+            self.open_prep_window(add_workdays(day, self.traits.window_days))
 
     def end_day(self, day: int):
         """15:24: desk work to the end of the day, overtime if allowed and work is left."""
-        end = self.day_end_minute
-        self.desk(end)
+        end = self.day_end
+        self.work_at_desk(end)
         overtime = self.scenario.overtime_minutes
         if overtime > 0:
-            left = sum(t[T_LEFT] for t in self.tasks if t[T_DEADLINE] > end or t[T_KIND] == DOC)
-            extra = min(overtime, left)
+            extra = min(overtime, self.desk.minutes_left(end))
             if extra > 0:
-                self.row[R_OVERTIME] += extra
-                self.desk(end + extra, idle=False)
+                self.today.overtime_minutes += extra
+                self.work_at_desk(end + extra, idle=False)
                 end += extra
         if end > self.env.now:
             yield self.env.timeout(end - self.env.now)
         self.diary.forget(day)
 
     def absent_day(self, day: int) -> None:
-        """A whole day away: the day's conversations are rebooked."""
-        self.model.add_row([day, self.index, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+        """A whole day away: the day's conversations are moved."""
+        self.ledger.new_day(CaseworkerDay(day, self.index, 0.0))
         slots = self.diary.day_slots(day)
         if slots:
-            for meeting in slots:
-                if meeting is not None:
-                    self.close_prep_task(meeting)
-                    self.model.rebook_after_absence(meeting, day)
+            for booking in slots:
+                if booking is not None:
+                    self.close_prep_task(booking)
+                    self.jobcenter.move_for_absence(booking, day)
         self.diary.forget(day)
-
-    # ------------------------------------------------------------ desk work
-    def add_task(self, kind: int, minutes: float, deadline: float, ref) -> list:
-        task = [self.rank_base[kind] + deadline, minutes, kind, deadline, ref]
-        insort(self.tasks, task, key=_key)
-        return task
-
-    def desk(self, until: float, idle: bool = True) -> None:
-        """Share out desk time from the last accounted minute to ``until`` over the tasks, in order."""
-        begin = self.t_desk
-        left = until - begin
-        if left <= _EPS:
-            return
-        self.t_desk = until
-        tasks = self.tasks
-        row = self.row
-        trace = self.trace
-        i = 0
-        while left > _EPS and i < len(tasks):
-            task = tasks[i]
-            kind = task[T_KIND]
-            if task[T_DEADLINE] <= begin and kind != DOC:
-                del tasks[i]
-                self.expire(task)
-                continue
-            x = task[T_LEFT]
-            if x > left:
-                x = left
-            if trace is not None:
-                at = until - left
-                ref = task[T_REF]
-                trace.append((self.index, at, at + x, KIND_NAMES[kind], ref.id if kind == PREP else -1))
-            task[T_LEFT] -= x
-            left -= x
-            row[_KIND_COLUMN[kind]] += x
-            if kind == PREP:
-                meeting = task[T_REF]
-                meeting.prep_done += x
-                meeting.prep_log.append((row, x))
-            elif kind == CASEWORK:
-                task[T_REF][2] += x
-            if task[T_LEFT] <= _EPS:
-                del tasks[i]
-                if kind == PREP:
-                    task[T_REF].prep_task = None
-                elif kind == CASEWORK:
-                    self.model.casework_closed(task[T_REF])
-        if idle and left > _EPS:
-            row[R_IDLE] += left
-            if trace is not None:
-                trace.append((self.index, until - left, until, "idle", -1))
-
-    def expire(self, task: list) -> None:
-        if task[T_KIND] == CASEWORK:
-            self.model.casework_closed(task[T_REF])
-        elif task[T_KIND] == PREP:
-            task[T_REF].prep_task = None
 
     def new_casework(self, day: int) -> None:
         """Monday 8:00: this week's casework for the current caseload, due at the end of next week."""
-        minutes = self.scenario.casework_minutes * self.citizens
+        s = self.scenario
+        minutes = s.casework_minutes * self.citizens
         if minutes <= 0:
             return
         week_start = day * MINUTES_PER_DAY
-        deadline = week_start + MINUTES_PER_WEEK + 4 * MINUTES_PER_DAY + DAY_END + self.scenario.overtime_minutes
-        bucket = [week_start, minutes, 0.0, deadline]   # created (minutes), demand, done, deadline
-        self.add_task(CASEWORK, minutes, deadline, bucket)
-        # drop buckets whose deadline has passed (never reached under some priorities)
-        now = self.env.now
-        expired = [t for t in self.tasks if t[T_KIND] == CASEWORK and t[T_DEADLINE] <= now]
-        for t in expired:
-            self.tasks.remove(t)
-            self.model.casework_closed(t[T_REF])
+        deadline = week_start + MINUTES_PER_WEEK + 4 * MINUTES_PER_DAY + DAY_END + s.overtime_minutes
+        self.desk.add(CASEWORK, minutes, deadline, CaseworkBucket(week_start, minutes, deadline))
+        self.desk.drop_expired_casework(self.env.now)
+
+    # ------------------------------------------------------------ bookings
+    def take_booking(self, booking, earliest_day: int) -> None:
+        """Put a booking into the diary; if its day is already inside the preparation window, offer preparation."""
+        self.diary.book(booking, earliest_day)
+        if booking.day <= self.opened_until and self.traits.prepares_ahead:
+            self.offer_prep(booking)
+
+    def withdraw(self, booking, today: int) -> None:
+        """The citizen has left: the slot is freed and preparation already done is wasted."""
+        self.close_prep_task(booking)
+        self.diary.release(booking, today)
 
     # ------------------------------------------------------------ preparation
     def open_prep_window(self, last_day: int) -> None:
-        """Offer preparation ahead for meetings on days up to ``last_day`` (policy decides)."""
+        """Offer preparation ahead for bookings on days up to ``last_day`` (the policy decides)."""
         first = self.opened_until + 1
         if last_day < first:
             return
@@ -256,36 +190,34 @@ class Caseworker:
         for day in range(first, last_day + 1):
             slots = days.get(day)
             if slots:
-                for meeting in slots:
-                    if meeting is not None:
-                        self.offer_prep(meeting)
+                for booking in slots:
+                    if booking is not None:
+                        self.offer_prep(booking)
         self.opened_until = last_day
 
-    def offer_prep(self, meeting) -> None:
-        """Ask the policy whether to prepare this meeting ahead; if so, add the desk task."""
-        if meeting.prep_task is not None:
+    def offer_prep(self, booking) -> None:
+        """Ask the policy whether to prepare this booking ahead; if so, add the desk task."""
+        if booking.prep_task is not None:
             return
-        need = meeting.citizen.prep_need - meeting.prep_done
-        if need <= _EPS or not self.policy.prepare_ahead(meeting, self.scenario):
+        need = booking.citizen.prep_need - booking.prep_done
+        if need <= EPS or not self.policy.prepare_ahead(booking, self.scenario):
             return
-        if meeting.prep_log is None:
-            meeting.prep_log = []
-        meeting.prep_task = self.add_task(PREP, need, meeting.start, meeting)
+        if booking.prep_log is None:
+            booking.prep_log = []
+        booking.prep_task = self.desk.add(PREP, need, booking.start, booking)
 
-    def close_prep_task(self, meeting) -> None:
-        task = meeting.prep_task
+    def close_prep_task(self, booking) -> None:
+        task = booking.prep_task
         if task is not None:
-            self.tasks.remove(task)
-            meeting.prep_task = None
+            self.desk.remove(task)
+            booking.prep_task = None
 
-    def waste_prep(self, meeting) -> None:
-        """Preparation done for a citizen who did not come is moved to wasted preparation."""
-        log = meeting.prep_log
+    @staticmethod
+    def waste_prep(booking) -> None:
+        """Preparation done ahead for a citizen who did not come is moved to wasted preparation."""
+        log = booking.prep_log
         if log:
-            for row, x in log:
-                row[R_PREP] -= x
-                row[R_WASTED] += x
+            for day, x in log:
+                day.prep_minutes -= x
+                day.wasted_prep_minutes += x
             log.clear()
-
-
-__all__ = ["Caseworker", "ROW_COLUMNS", "HELD", "NO_SHOW", "WITHDRAWN"]

@@ -1,15 +1,18 @@
-"""Citizens on the caseload and their booked conversations (meetings).
+"""Citizens on the caseload and their bookings (booked conversation slots).
 
 Plain slotted objects: the model creates thousands of them, so they hold
-data only; the story of what happens to them is in
-:mod:`jobsim.caseworker` and :mod:`jobsim.model`.
+data only; what happens to them is told in :mod:`jobsim.model.jobcenter`
+(booking, outcomes) and :mod:`jobsim.model.caseworker` (the conversation).
 """
 
 from __future__ import annotations
 
-#: Outcomes of a booked conversation.
+#: Outcomes of a booking: the conversation was held, the citizen did not show, the citizen left
+#: before the slot (the booking was withdrawn), or the slot is still ahead at the end of the run.
 HELD, NO_SHOW, WITHDRAWN, PENDING = "held", "no_show", "withdrawn", "pending"
-OUTCOMES = (HELD, NO_SHOW, WITHDRAWN, PENDING)
+
+#: Attendance records kept per citizen (the last this many bookings), for history-based policies.
+HISTORY_LENGTH = 10
 
 
 class Citizen:
@@ -17,16 +20,17 @@ class Citizen:
 
     Times are in minutes from Monday 00:00 of week 1; ``propensity`` is the
     probability of not showing for a booked conversation (after any SMS
-    effect); ``prep_need`` and ``conversation_need`` are minutes.
+    effect); ``prep_need`` and ``conversation_need`` are minutes;
+    ``caseworker`` is the index of the citizen's caseworker.
     """
 
-    __slots__ = ("id", "worker", "entry", "exit", "propensity", "prep_need", "conversation_need",
-                 "last_held", "due_day", "meeting", "history", "held", "noshows", "max_gap_days",
+    __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
+                 "last_held", "due_day", "booking", "history", "held", "noshows", "max_gap_days",
                  "no_contact_counted", "present", "draws")
 
-    def __init__(self, id, worker, entry, exit, propensity, prep_need, conversation_need):
+    def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need):
         self.id = id
-        self.worker = worker
+        self.caseworker = caseworker
         self.entry = entry
         self.exit = exit
         self.propensity = propensity
@@ -34,8 +38,8 @@ class Citizen:
         self.conversation_need = conversation_need
         self.last_held = entry      # entry counts as the first event of the follow-up gap
         self.due_day = 0            # day by which the next conversation must be held
-        self.meeting = None         # the currently booked conversation, if any
-        self.history: list[bool] = []   # attended or not, last 10 booked conversations
+        self.booking = None         # the current booking, if any
+        self.history: list[bool] = []   # attended or not, the last HISTORY_LENGTH bookings, oldest first
         self.held = 0
         self.noshows = 0
         self.max_gap_days = 0.0
@@ -43,18 +47,30 @@ class Citizen:
         self.present = True
         self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
 
+    def remember(self, attended: bool) -> None:
+        """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""
+        history = self.history
+        history.append(attended)
+        if len(history) > HISTORY_LENGTH:
+            del history[0]
 
-class Meeting:
-    """One booked conversation: a slot in a caseworker's diary for one citizen."""
 
-    __slots__ = ("id", "citizen", "worker", "booked", "due_day", "day", "slot", "start", "attends",
+class Booking:
+    """One booked conversation: a slot in a caseworker's diary for one citizen.
+
+    This is the object a preparation policy is shown (``booking.citizen``,
+    ``.confirmed``, ``.prep_done``, ``.start``). ``caseworker`` is the index
+    of the citizen's caseworker; times are minutes, ``*_day`` days.
+    """
+
+    __slots__ = ("id", "citizen", "caseworker", "booked", "due_day", "day", "slot", "start", "attends",
                  "confirmed", "arrival_offset", "prep_done", "prep_log", "prep_task", "outcome",
                  "checkin", "conversation_start", "conversation_minutes", "rebooked", "gap_days")
 
-    def __init__(self, id, citizen, worker, booked, due_day):
+    def __init__(self, id, citizen, caseworker, booked, due_day):
         self.id = id
         self.citizen = citizen
-        self.worker = worker
+        self.caseworker = caseworker
         self.booked = booked          # minute the booking was made
         self.due_day = due_day
         self.day = -1
@@ -64,8 +80,8 @@ class Meeting:
         self.confirmed = False
         self.arrival_offset = 0.0     # minutes after the slot start the citizen arrives (if attending)
         self.prep_done = 0.0          # minutes of preparation done (ahead and after check-in)
-        self.prep_log = None          # [(worker-day row, minutes)] of preparation done ahead
-        self.prep_task = None
+        self.prep_log = None          # [(caseworker-day record, minutes)] of preparation done ahead
+        self.prep_task = None         # the open desk task preparing this booking, if any
         self.outcome = PENDING
         self.checkin = float("nan")
         self.conversation_start = float("nan")

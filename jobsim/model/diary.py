@@ -22,12 +22,12 @@ class Diary:
     def __init__(self, slots_per_day: int, slot_minutes: float):
         self.slots_per_day = slots_per_day
         self.slot_minutes = slot_minutes
-        self.days: dict[int, list] = {}    # day -> list of meetings or None, one per slot
+        self.days: dict[int, list] = {}    # day -> list of bookings or None, one per slot
         self.free_days: list[int] = []     # working days below the frontier with a free slot
         self.frontier = 0
 
-    def book(self, meeting, earliest_day: int) -> None:
-        """Put ``meeting`` into the earliest free slot on or after ``earliest_day``."""
+    def book(self, booking, earliest_day: int) -> None:
+        """Put ``booking`` into the earliest free slot on or after ``earliest_day``."""
         free = self.free_days
         i = bisect_left(free, earliest_day)
         while i == len(free):
@@ -38,27 +38,27 @@ class Diary:
         if slots is None:
             slots = self.days[day] = [None] * self.slots_per_day
         k = slots.index(None)
-        slots[k] = meeting
+        slots[k] = booking
         if k == self.slots_per_day - 1 or None not in slots:
             del free[i]
-        meeting.day = day
-        meeting.slot = k
-        meeting.start = day * MINUTES_PER_DAY + FIRST_SLOT + k * self.slot_minutes
+        booking.day = day
+        booking.slot = k
+        booking.start = day * MINUTES_PER_DAY + FIRST_SLOT + k * self.slot_minutes
 
-    def release(self, meeting, today: int) -> None:
-        """Free a meeting's slot (withdrawn or moved); a future day becomes bookable again."""
-        slots = self.days.get(meeting.day)
-        if slots is None or slots[meeting.slot] is not meeting:
+    def release(self, booking, today: int) -> None:
+        """Free a booking's slot (withdrawn or moved); a future day becomes bookable again."""
+        slots = self.days.get(booking.day)
+        if slots is None or slots[booking.slot] is not booking:
             return
-        slots[meeting.slot] = None
-        if meeting.day > today:
+        slots[booking.slot] = None
+        if booking.day > today:
             free = self.free_days
-            i = bisect_left(free, meeting.day)
-            if i == len(free) or free[i] != meeting.day:
-                free.insert(i, meeting.day)
+            i = bisect_left(free, booking.day)
+            if i == len(free) or free[i] != booking.day:
+                free.insert(i, booking.day)
 
     def day_slots(self, day: int) -> list | None:
-        """The slots of ``day`` (a list of meetings or None), or None if nothing was booked."""
+        """The slots of ``day`` (a list of bookings or None), or None if nothing was booked."""
         return self.days.get(day)
 
     def forget(self, day: int) -> None:
@@ -72,3 +72,10 @@ class Diary:
         # every free day lies below the frontier, so new working days go at the end
         self.free_days.extend(d for d in range(self.frontier, new_frontier) if d % 7 < 5)
         self.frontier = new_frontier
+
+    def bookings(self):
+        """Every booking still in the diary (days not yet forgotten), in no particular order."""
+        for slots in self.days.values():
+            for booking in slots:
+                if booking is not None:
+                    yield booking

@@ -1,16 +1,19 @@
 """KPIs: their names, units and meaning, and how they are computed from a run.
 
-The names are the public contract of ``../shared/MODEL.md``. Statistics
-count only the measured horizon (after the warm-up).
+The KPI names are part of jobsim's public interface (tables, sweeps,
+plots). Statistics count only the measured horizon (after the warm-up);
+they are computed from the ledger's running totals
+(:class:`jobsim.model.ledger.Totals`), so they are the same whether tables
+were kept or not.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
-from dataclasses import dataclass, field
 
 import numpy as np
+
+from .ledger import Totals
 
 #: KPI name -> (unit, meaning). Order is the order of tables and reports.
 KPIS: dict[str, tuple[str, str]] = {
@@ -35,36 +38,7 @@ KPIS: dict[str, tuple[str, str]] = {
 KPI_NAMES = tuple(KPIS)
 
 
-def kpi_unit(name: str) -> str:
-    """The unit of a KPI (for tables and axis labels)."""
-    return KPIS[name][0]
-
-
-@dataclass
-class Accumulators:
-    """Running sums over the measured horizon; enough to compute every KPI without keeping tables."""
-
-    caseload_area: float = 0.0      # citizen-minutes on the team's caseload
-    held: int = 0
-    noshows: int = 0
-    prep_sum: float = 0.0
-    prepared: int = 0
-    conversation_sum: float = 0.0
-    wait_sum: float = 0.0
-    gaps: array = field(default_factory=lambda: array("d"))
-    required: int = 0
-    overdue: int = 0
-    no_contact: int = 0
-    casework_demand: float = 0.0
-    casework_done: float = 0.0
-    # worker-day totals
-    present: float = 0.0
-    busy: float = 0.0
-    wasted: float = 0.0
-    overtime: float = 0.0
-
-
-def compute_kpis(acc: Accumulators, scenario) -> dict[str, float]:
+def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
     """The KPI dict (plain floats; NaN where a KPI has no observations, e.g. no held conversation)."""
     s = scenario
     horizon_min = s.horizon_days * 1440.0
@@ -96,14 +70,6 @@ def compute_kpis(acc: Accumulators, scenario) -> dict[str, float]:
         "overtime_hours_per_worker_week": acc.overtime / 60.0 / s.workers / weeks,
         "cost_dkk_per_citizen_year": s.fte_cost_dkk / caseload if caseload > 0 else math.inf,
     }
-
-
-def kpi_table(kpis: dict[str, float]):
-    """A DataFrame with columns kpi, value, unit, meaning (for printing and reports)."""
-    import pandas as pd
-
-    return pd.DataFrame([{"kpi": k, "value": v, "unit": KPIS[k][0], "meaning": KPIS[k][1]}
-                         for k, v in kpis.items()])
 
 
 def format_kpis(kpis: dict[str, float]) -> str:

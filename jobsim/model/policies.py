@@ -1,7 +1,7 @@
 """Preparation policies: when does a caseworker read a citizen's case?
 
-A policy answers two questions about one booked conversation (a
-:class:`~jobsim.citizens.Meeting`):
+A policy answers two questions about one booking (a
+:class:`~jobsim.model.citizens.Booking`):
 
 * :meth:`PrepPolicy.prepare_ahead`: asked when the preparation window opens
   (``prep_window_days`` working days before the slot). If true, preparation becomes a desk
@@ -20,30 +20,30 @@ Write your own by subclassing :class:`PrepPolicy` and registering it::
         name = "regulars_ahead"
         description = "prepare ahead only for citizens who attended their last two conversations"
 
-        def prepare_ahead(self, meeting, scenario):
-            return meeting.citizen.history[-2:] == [True, True]
+        def prepare_ahead(self, booking, scenario):
+            return booking.citizen.history[-2:] == [True, True]
 
-        def skim_after_checkin(self, meeting, scenario):
-            return 0.0 if meeting.prep_done > 0 else scenario.checkin_prep_minutes
+        def skim_after_checkin(self, booking, scenario):
+            return 0.0 if booking.prep_done > 0 else scenario.checkin_prep_minutes
 
     register_policy(PrepareForRegulars())
     result = jobsim.simulate(jobsim.load_scenario("ds_norm", prep_policy="regulars_ahead"))
 
-What a policy may look at: ``meeting.citizen.history`` (list of True/False,
+What a policy may look at: ``booking.citizen.history`` (list of True/False,
 attended or not, oldest first, the last 10 booked conversations),
-``meeting.citizen.held`` and ``.noshows`` (counts), ``meeting.confirmed``
+``booking.citizen.held`` and ``.noshows`` (counts), ``booking.confirmed``
 (the answer the citizen gives to an SMS reminder: True, or False for no
-answer), ``meeting.prep_done`` (minutes already prepared), ``meeting.start``
+answer), ``booking.prep_done`` (minutes already prepared), ``booking.start``
 (slot start, minutes) and the scenario. It should not look at
 ``citizen.propensity``: a caseworker cannot see it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .citizens import Meeting
+    from .citizens import Booking
     from .scenario import Scenario
 
 
@@ -59,11 +59,11 @@ class PrepPolicy:
     #: starts when the reply is in, ``min(prep_window_days, reminder_days)`` working days before.
     sends_reminder: bool = False
 
-    def prepare_ahead(self, meeting: "Meeting", scenario: "Scenario") -> bool:
+    def prepare_ahead(self, booking: "Booking", scenario: "Scenario") -> bool:
         """Should preparation for this conversation be a desk task before the slot?"""
         return False
 
-    def skim_after_checkin(self, meeting: "Meeting", scenario: "Scenario") -> float:
+    def skim_after_checkin(self, booking: "Booking", scenario: "Scenario") -> float:
         """Minutes of preparation to take, after check-in, from the conversation's time."""
         return 0.0
 
@@ -77,7 +77,7 @@ class AfterCheckin(PrepPolicy):
     name = "after_checkin"
     description = "no preparation before check-in; skim checkin_prep_minutes from the slot (Lærkevej)"
 
-    def skim_after_checkin(self, meeting, scenario):
+    def skim_after_checkin(self, booking, scenario):
         return scenario.checkin_prep_minutes
 
 
@@ -87,7 +87,7 @@ class Ahead(PrepPolicy):
     name = "ahead"
     description = "prepare ahead as a desk task due at the slot start"
 
-    def prepare_ahead(self, meeting, scenario):
+    def prepare_ahead(self, booking, scenario):
         return True
 
 
@@ -105,11 +105,11 @@ class ConfirmedAhead(PrepPolicy):
     description = "SMS reminder; prepare ahead for those who confirm, skim after check-in for the rest"
     sends_reminder = True
 
-    def prepare_ahead(self, meeting, scenario):
-        return bool(meeting.confirmed)
+    def prepare_ahead(self, booking, scenario):
+        return bool(booking.confirmed)
 
-    def skim_after_checkin(self, meeting, scenario):
-        return 0.0 if meeting.confirmed else scenario.checkin_prep_minutes
+    def skim_after_checkin(self, booking, scenario):
+        return 0.0 if booking.confirmed else scenario.checkin_prep_minutes
 
 
 #: Registered policies by name; scenarios refer to these names.
@@ -146,3 +146,27 @@ for _p in (AfterCheckin(), Ahead(), NoPrep(), ConfirmedAhead()):
     register_policy(_p)
 
 BUILTIN_POLICIES = ("after_checkin", "ahead", "none", "confirmed_ahead")
+
+
+class PolicyTraits(NamedTuple):
+    """What the model needs to know about a policy, worked out once per run."""
+
+    prepares_ahead: bool    # the policy overrides prepare_ahead
+    skims: bool             # the policy overrides skim_after_checkin
+    sends_sms: bool         # an SMS reminder goes out (sms_reminders, or the policy needs confirmations)
+    window_days: int        # preparation ahead opens this many working days before the slot
+
+
+def policy_traits(policy: PrepPolicy, scenario: "Scenario") -> PolicyTraits:
+    """The traits of ``policy`` in ``scenario``.
+
+    A policy that sends a reminder starts preparing ahead when the reply is
+    in: ``min(prep_window_days, reminder_days)`` working days before.
+    """
+    cls = type(policy)
+    reminds = bool(getattr(policy, "sends_reminder", False))
+    return PolicyTraits(
+        prepares_ahead=cls.prepare_ahead is not PrepPolicy.prepare_ahead,
+        skims=cls.skim_after_checkin is not PrepPolicy.skim_after_checkin,
+        sends_sms=scenario.sms_reminders or reminds,
+        window_days=min(scenario.prep_window_days, scenario.reminder_days) if reminds else scenario.prep_window_days)

@@ -22,13 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import ScenarioError, did_you_mean
-
-#: Working day, minutes after midnight (8:00 to 15:24, 37 h a week).
-DAY_START = 8 * 60
-DAY_END = 15 * 60 + 24
-#: First conversation slot of the day starts at 9:00.
-FIRST_SLOT = 9 * 60
-WORKDAY_MINUTES = DAY_END - DAY_START
+from .calendar import DAY_END, FIRST_SLOT
+from .policies import POLICIES
 
 DeskPriority = Literal["edf", "prep_first", "casework_first"]
 
@@ -132,8 +127,6 @@ class Scenario(BaseModel):
     # ----------------------------------------------------------------- checks
     @model_validator(mode="after")
     def _cross_field(self) -> "Scenario":
-        from .policies import POLICIES  # late import: policies may be registered at run time
-
         if self.prep_policy not in POLICIES:
             raise ValueError(f"prep_policy: unknown policy {self.prep_policy!r}; allowed: {', '.join(POLICIES)}")
         room = DAY_END - FIRST_SLOT

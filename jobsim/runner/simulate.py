@@ -8,19 +8,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..model.caseworker import ROW_COLUMNS, TRACE_COLUMNS
 from ..model.kpis import compute_kpis, format_kpis
+from ..model.ledger import BookingRecord, CaseworkerDay, CitizenRecord, TraceStretch
 from ..model.jobcenter import Jobcenter
 from ..model.policies import PrepPolicy
 from ..model.scenario import Scenario
 
-MEETING_COLUMNS = (
-    "meeting", "citizen", "worker", "booked_day", "due_day", "day", "slot", "slot_start", "outcome", "attended",
-    "checkin", "conversation_start", "prep_minutes", "prep_needed_minutes", "prepared", "conversation_minutes",
-    "gap_days", "late", "rebooked", "confirmed")
-CITIZEN_COLUMNS = (
-    "citizen", "worker", "entry_day", "exit_day", "noshow_propensity", "prep_need_minutes",
-    "conversation_need_minutes", "held", "noshows", "last_held_day", "max_gap_days", "no_contact_over_year")
+#: Columns of the tables, in order (the fields of the model's records).
+MEETING_COLUMNS = BookingRecord._fields
+CITIZEN_COLUMNS = CitizenRecord._fields
+WORKER_DAY_COLUMNS = CaseworkerDay.COLUMNS
+TRACE_COLUMNS = TraceStretch._fields
 
 
 @dataclass
@@ -90,13 +88,14 @@ def simulate(scenario: Scenario, seed: int = 0, replication: int = 0, *, policy:
 def collect(model: Jobcenter, wall_seconds: float = 0.0) -> SimulationResult:
     """Turn a finished :class:`~jobsim.model.Jobcenter` into a :class:`SimulationResult`."""
     scenario = model.scenario
-    kpis = compute_kpis(model.acc, scenario)
+    ledger = model.ledger
+    kpis = compute_kpis(ledger.totals, scenario)
     meetings = citizens = worker_days = None
     if model.tables:
-        meetings = pd.DataFrame(model.meeting_rows, columns=list(MEETING_COLUMNS))
-        citizens = pd.DataFrame(model.citizen_rows, columns=list(CITIZEN_COLUMNS)).sort_values(
+        meetings = pd.DataFrame(ledger.bookings, columns=list(MEETING_COLUMNS))
+        citizens = pd.DataFrame(ledger.citizens, columns=list(CITIZEN_COLUMNS)).sort_values(
             "citizen", ignore_index=True)
-        worker_days = pd.DataFrame(model.rows, columns=list(ROW_COLUMNS)).sort_values(
+        worker_days = pd.DataFrame(ledger.day_rows(), columns=list(WORKER_DAY_COLUMNS)).sort_values(
             ["day", "worker"], ignore_index=True)
         worker_days["absent"] = worker_days["present_minutes"] == 0
     trace = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)) if model.trace is not None else None

@@ -1,0 +1,167 @@
+"""Desk work: the tasks on a caseworker's desk, and how desk time is shared out over them.
+
+Three kinds of task: preparation of a booking (due at its slot start),
+documentation after a held conversation (due at the end of the day, never
+dropped), and a week's casework for the caseload (due at the end of the
+following week, dropped as unmet if not done by then). The caseworker
+takes them in the order of the desk rule (``desk_priority``):
+
+* ``edf``: whatever is due first, of any kind;
+* ``prep_first``: preparation first, then documentation and casework by deadline;
+* ``casework_first``: casework first, then documentation, then preparation.
+
+Desk time costs no simulation events: a stretch of desk time is shared out
+over the tasks, in order, when it ends (at a slot start, a check-in, the end
+of the day). That is the model's speed design; :meth:`Desk.share_out` is the
+hot path.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from operator import attrgetter
+
+#: Kinds of desk task.
+PREP, DOC, CASEWORK = 0, 1, 2
+#: Activity names of the kinds, as used in traces and caseworker-day columns.
+KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework"}
+#: Task rank (lower first) for each desk rule; ties broken by deadline.
+PRIORITY_RANKS = {
+    "edf": {PREP: 0, DOC: 0, CASEWORK: 0},
+    "prep_first": {PREP: 0, DOC: 1, CASEWORK: 1},
+    "casework_first": {CASEWORK: 0, DOC: 1, PREP: 2},
+}
+_RANK_SPAN = 1e9  # sort keys are rank * span + deadline; deadlines stay below 20 years of minutes
+EPS = 1e-9        # minutes: less than this is nothing (floating-point dust)
+_by_key = attrgetter("key")
+
+
+class DeskTask:
+    """One task: ``left`` minutes of work of a ``kind``, due at ``deadline`` (minutes).
+
+    ``ref`` is the :class:`~jobsim.model.citizens.Booking` being prepared, the
+    :class:`CaseworkBucket` of a week's casework, or None for documentation.
+    """
+
+    __slots__ = ("key", "left", "kind", "deadline", "ref")
+
+    def __init__(self, key: float, left: float, kind: int, deadline: float, ref):
+        self.key = key
+        self.left = left
+        self.kind = kind
+        self.deadline = deadline
+        self.ref = ref
+
+
+class CaseworkBucket:
+    """One week's casework of one caseworker: ``demand`` minutes created at ``created``, ``done`` so far."""
+
+    __slots__ = ("created", "demand", "done", "deadline")
+
+    def __init__(self, created: float, demand: float, deadline: float):
+        self.created = created
+        self.demand = demand
+        self.done = 0.0
+        self.deadline = deadline
+
+
+class Desk:
+    """The desk tasks of one caseworker, kept sorted by the desk rule, and the desk clock.
+
+    ``on_closed(bucket)`` is called when a week's casework is finished or
+    expires (the ledger counts it); ``trace`` is a list to append
+    ``(caseworker, start, end, activity, booking id)`` stretches to, or None.
+    """
+
+    __slots__ = ("tasks", "until", "today", "rank_base", "caseworker", "on_closed", "trace")
+
+    def __init__(self, desk_priority: str, caseworker: int, on_closed, trace: list | None):
+        self.tasks: list[DeskTask] = []
+        self.until = 0.0                # desk time is shared out up to this minute
+        self.today = None               # the caseworker-day record that desk minutes are booked to
+        self.rank_base = {kind: rank * _RANK_SPAN for kind, rank in PRIORITY_RANKS[desk_priority].items()}
+        self.caseworker = caseworker
+        self.on_closed = on_closed
+        self.trace = trace
+
+    def add(self, kind: int, minutes: float, deadline: float, ref) -> DeskTask:
+        """A new task, placed in desk-rule order."""
+        task = DeskTask(self.rank_base[kind] + deadline, minutes, kind, deadline, ref)
+        insort(self.tasks, task, key=_by_key)
+        return task
+
+    def remove(self, task: DeskTask) -> None:
+        self.tasks.remove(task)
+
+    def share_out(self, until: float, idle: bool = True) -> None:
+        """Share out desk time from :attr:`until` to ``until`` over the tasks, in order.
+
+        Minutes go to the caseworker-day record :attr:`today` (by kind; what
+        is left over is idle unless ``idle=False``). A task past its deadline
+        is dropped first (documentation never is).
+        """
+        begin = self.until
+        left = until - begin
+        if left <= EPS:
+            return
+        self.until = until
+        tasks = self.tasks
+        trace = self.trace
+        day = self.today
+        i = 0
+        while left > EPS and i < len(tasks):
+            task = tasks[i]
+            kind = task.kind
+            if task.deadline <= begin and kind != DOC:
+                del tasks[i]
+                self._expire(task)
+                continue
+            x = task.left
+            if x > left:
+                x = left
+            if trace is not None:
+                at = until - left
+                trace.append((self.caseworker, at, at + x, KIND_NAMES[kind], task.ref.id if kind == PREP else -1))
+            task.left -= x
+            left -= x
+            if kind == PREP:
+                day.prep_minutes += x
+                booking = task.ref
+                booking.prep_done += x
+                booking.prep_log.append((day, x))
+            elif kind == CASEWORK:
+                day.casework_minutes += x
+                task.ref.done += x
+            else:
+                day.documentation_minutes += x
+            if task.left <= EPS:
+                del tasks[i]
+                if kind == PREP:
+                    task.ref.prep_task = None
+                elif kind == CASEWORK:
+                    self.on_closed(task.ref)
+        if idle and left > EPS:
+            day.idle_minutes += left
+            if trace is not None:
+                trace.append((self.caseworker, until - left, until, "idle", -1))
+
+    def _expire(self, task: DeskTask) -> None:
+        if task.kind == CASEWORK:
+            self.on_closed(task.ref)
+        elif task.kind == PREP:
+            task.ref.prep_task = None
+
+    def drop_expired_casework(self, now: float) -> None:
+        """Close casework past its deadline that was never reached (under some desk rules)."""
+        expired = [t for t in self.tasks if t.kind == CASEWORK and t.deadline <= now]
+        for task in expired:
+            self.tasks.remove(task)
+            self.on_closed(task.ref)
+
+    def minutes_left(self, end: float) -> float:
+        """Minutes of work left that overtime after ``end`` could still do (not yet due, or documentation)."""
+        return sum(t.left for t in self.tasks if t.deadline > end or t.kind == DOC)
+
+    def open_casework(self) -> list[CaseworkBucket]:
+        """The casework buckets still on the desk."""
+        return [t.ref for t in self.tasks if t.kind == CASEWORK]

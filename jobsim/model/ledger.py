@@ -1,0 +1,265 @@
+"""All measurement of a run: the warm-up filter, running totals and the records of the tables.
+
+The model tells the ledger what happened (a conversation held, a no-show, a
+citizen leaving, a caseworker's day, a week's casework closed); the ledger
+keeps only what falls in the measured horizon (after ``warmup_days``) and
+keeps running totals that are enough to compute every KPI
+(:mod:`jobsim.model.kpis`) without keeping tables. With ``tables=True`` it
+also keeps one record per booking, citizen and caseworker-day; the fields of
+the records are the columns of the tables.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
+
+from .calendar import MINUTES_PER_DAY
+from .citizens import HELD
+
+#: Caseworker-day records before the horizon are not kept; with tables=False the ledger keeps at most
+#: this many days of records per caseworker and folds older ones into the totals.
+_KEEP_DAYS, _FOLD_DAYS = 64, 16
+_NO_CONTACT_DAYS = 365
+
+
+class BookingRecord(NamedTuple):
+    """One row of the ``meetings`` table: a booking resolved in the horizon, or pending at the end."""
+
+    meeting: int
+    citizen: int
+    worker: int
+    booked_day: float
+    due_day: int
+    day: int
+    slot: int
+    slot_start: float
+    outcome: str
+    attended: bool
+    checkin: float
+    conversation_start: float
+    prep_minutes: float
+    prep_needed_minutes: float
+    prepared: bool
+    conversation_minutes: float
+    gap_days: float
+    late: bool
+    rebooked: int
+    confirmed: bool
+
+
+class CitizenRecord(NamedTuple):
+    """One row of the ``citizens`` table."""
+
+    citizen: int
+    worker: int
+    entry_day: float
+    exit_day: float
+    noshow_propensity: float
+    prep_need_minutes: float
+    conversation_need_minutes: float
+    held: int
+    noshows: int
+    last_held_day: float
+    max_gap_days: float
+    no_contact_over_year: bool
+
+
+class TraceStretch(NamedTuple):
+    """One row of a trace: a stretch of a caseworker's time spent on one activity."""
+
+    worker: int
+    start: float
+    end: float
+    activity: str
+    meeting: int
+
+
+class CaseworkerDay:
+    """One caseworker's working day: minutes by activity (a row of the ``worker_days`` table).
+
+    ``present_minutes`` is the working day (0 on a day of absence); the
+    activities add up to present plus overtime minutes.
+    """
+
+    COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "prep_minutes",
+               "wasted_prep_minutes", "documentation_minutes", "casework_minutes", "idle_minutes",
+               "overtime_minutes")
+    __slots__ = COLUMNS
+
+    def __init__(self, day: int, worker: int, present_minutes: float):
+        self.day = day
+        self.worker = worker
+        self.present_minutes = present_minutes
+        self.conversation_minutes = 0.0
+        self.prep_minutes = 0.0
+        self.wasted_prep_minutes = 0.0
+        self.documentation_minutes = 0.0
+        self.casework_minutes = 0.0
+        self.idle_minutes = 0.0
+        self.overtime_minutes = 0.0
+
+
+_day_values = attrgetter(*CaseworkerDay.COLUMNS)
+
+
+@dataclass
+class Totals:
+    """Running sums over the measured horizon; enough to compute every KPI without keeping tables."""
+
+    caseload_area: float = 0.0      # citizen-minutes on the team's caseload
+    held: int = 0
+    noshows: int = 0
+    prep_sum: float = 0.0
+    prepared: int = 0
+    conversation_sum: float = 0.0
+    wait_sum: float = 0.0
+    gaps: array = field(default_factory=lambda: array("d"))
+    required: int = 0
+    overdue: int = 0
+    no_contact: int = 0
+    casework_demand: float = 0.0
+    casework_done: float = 0.0
+    # caseworker-day totals
+    present: float = 0.0
+    busy: float = 0.0
+    wasted: float = 0.0
+    overtime: float = 0.0
+
+
+def is_prepared(booking) -> bool:
+    """Preparation done met the citizen's need (to within floating-point dust)."""
+    return booking.prep_done >= booking.citizen.prep_need - 1e-9
+
+
+class Ledger:
+    """The measurement of one run (see the module docstring).
+
+    ``warmup_days`` and ``run_days`` bound the horizon; ``caseworkers`` is
+    the team size (for folding caseworker-day records).
+    """
+
+    def __init__(self, warmup_days: int, run_days: int, caseworkers: int, tables: bool):
+        self.warm_day = warmup_days
+        self.end_day = run_days
+        self.warm = warmup_days * MINUTES_PER_DAY     # minutes
+        self.end = run_days * MINUTES_PER_DAY
+        self.caseworkers = caseworkers
+        self.tables = tables
+        self.totals = Totals()
+        self.days: list[CaseworkerDay] = []
+        self.bookings: list[BookingRecord] = []
+        self.citizens: list[CitizenRecord] = []
+        self.n_citizens = 0
+        self._t_count = 0.0
+
+    # ------------------------------------------------------------ caseload
+    def caseload_change(self, now: float, delta: int) -> None:
+        """The team's caseload changes by ``delta`` at minute ``now`` (time-weighted for the mean)."""
+        if now > self.warm:
+            self.totals.caseload_area += self.n_citizens * (now - max(self._t_count, self.warm))
+        self._t_count = now
+        self.n_citizens += delta
+
+    # ------------------------------------------------------------ conversations
+    def conversation_held(self, booking, gap: float) -> None:
+        """A conversation was held ``gap`` days after the citizen's previous one (or entry)."""
+        if booking.start >= self.warm:
+            t = self.totals
+            c = booking.citizen
+            t.held += 1
+            t.prep_sum += booking.prep_done
+            if is_prepared(booking):
+                t.prepared += 1
+            t.conversation_sum += booking.conversation_minutes
+            t.wait_sum += booking.conversation_start - booking.checkin
+            t.gaps.append(gap)
+            if gap > _NO_CONTACT_DAYS and not c.no_contact_counted:
+                c.no_contact_counted = True
+                t.no_contact += 1
+            self.record_booking(booking)
+
+    def no_show(self, booking) -> None:
+        if booking.start >= self.warm:
+            self.totals.noshows += 1
+            self.record_booking(booking)
+
+    def requirement(self, due_day: int, late: bool) -> None:
+        """A follow-up requirement due on ``due_day`` was met (late or not) or is past due; counted in the horizon."""
+        if self.warm_day <= due_day < self.end_day:
+            self.totals.required += 1
+            if late:
+                self.totals.overdue += 1
+
+    def open_gap(self, citizen, now: float) -> None:
+        """The citizen's gap since their last conversation, still open at ``now`` (they left, or the run ended)."""
+        gap = (now - citizen.last_held) / MINUTES_PER_DAY
+        if gap > citizen.max_gap_days:
+            citizen.max_gap_days = gap
+        if gap > _NO_CONTACT_DAYS and not citizen.no_contact_counted:
+            citizen.no_contact_counted = True
+            self.totals.no_contact += 1
+
+    # ------------------------------------------------------------ desk work
+    def casework_closed(self, bucket) -> None:
+        """A week's casework is finished or past its deadline: count it if it belongs to the horizon."""
+        if bucket.created >= self.warm and bucket.deadline <= self.end:
+            self.totals.casework_demand += bucket.demand
+            self.totals.casework_done += min(bucket.done, bucket.demand)  # chunks can add up to dust more
+
+    def new_day(self, day: CaseworkerDay) -> None:
+        """A caseworker-day begins; days before the horizon are not kept."""
+        if day.day >= self.warm_day:
+            days = self.days
+            days.append(day)
+            if not self.tables and len(days) > _KEEP_DAYS * self.caseworkers:
+                self._fold(len(days) - _FOLD_DAYS * self.caseworkers)
+
+    def _fold(self, n: int) -> None:
+        """Add the first ``n`` caseworker-day records to the totals and forget them."""
+        t = self.totals
+        days = self.days
+        for d in days[:n]:
+            t.present += d.present_minutes
+            t.busy += (d.conversation_minutes + d.prep_minutes + d.wasted_prep_minutes + d.documentation_minutes
+                       + d.casework_minutes)
+            t.wasted += d.wasted_prep_minutes
+            t.overtime += d.overtime_minutes
+        self.days = days[n:]
+
+    # ------------------------------------------------------------ records
+    def record_booking(self, b) -> None:
+        if self.tables:
+            c = b.citizen
+            held = b.outcome == HELD
+            self.bookings.append(BookingRecord(
+                meeting=b.id, citizen=c.id, worker=b.caseworker, booked_day=b.booked / MINUTES_PER_DAY,
+                due_day=b.due_day, day=b.day, slot=b.slot, slot_start=b.start, outcome=b.outcome, attended=held,
+                checkin=b.checkin, conversation_start=b.conversation_start, prep_minutes=b.prep_done,
+                prep_needed_minutes=c.prep_need, prepared=is_prepared(b) if held else False,
+                conversation_minutes=b.conversation_minutes, gap_days=b.gap_days, late=held and b.day > b.due_day,
+                rebooked=b.rebooked, confirmed=b.confirmed))
+
+    def record_citizen(self, c, now: float) -> None:
+        if not self.tables or (c.present and now < self.warm):
+            return
+        self.citizens.append(CitizenRecord(
+            citizen=c.id, worker=c.caseworker, entry_day=c.entry / MINUTES_PER_DAY,
+            exit_day=c.exit / MINUTES_PER_DAY if not c.present else math.nan, noshow_propensity=c.propensity,
+            prep_need_minutes=c.prep_need, conversation_need_minutes=c.conversation_need, held=c.held,
+            noshows=c.noshows, last_held_day=c.last_held / MINUTES_PER_DAY, max_gap_days=c.max_gap_days,
+            no_contact_over_year=c.no_contact_counted))
+
+    def close(self) -> None:
+        """End of the run: fold every caseworker-day into the totals (the records stay with tables=True)."""
+        kept = self.days
+        self._fold(len(kept))
+        if self.tables:
+            self.days = kept
+
+    def day_rows(self) -> list[tuple]:
+        """The caseworker-day records as tuples in :attr:`CaseworkerDay.COLUMNS` order."""
+        return [_day_values(d) for d in self.days]
