@@ -6,6 +6,12 @@ chosen by *name*, so adding a stream never shifts the others, and replication
 ``r`` uses the same streams at every scenario point (common random numbers).
 The global ``random`` and ``np.random`` states are never touched.
 
+The streams the model uses: ``arrivals``, ``stays``, ``propensity``,
+``prep_need``, ``conversation_need``, ``attendance``, ``confirmation``,
+``punctuality``, ``prefill``, ``absence/{caseworker}`` (one per caseworker)
+and ``bookings/{citizen}/{n}`` (a citizen whose first 12 booking draws are
+used up).
+
 Draws are taken in blocks and handed out one at a time, which keeps the
 per-event cost low; the i-th draw of a stream is the same whatever the block
 size.
@@ -16,11 +22,6 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-
-#: The streams the model uses, by name ("absence/{w}" is one per caseworker; "bookings/{citizen}/{n}"
-#: serves a citizen whose first 12 booking draws are used up).
-STREAM_NAMES = ("arrivals", "stays", "propensity", "prep_need", "conversation_need", "attendance",
-                "confirmation", "punctuality", "absence/{w}", "prefill", "bookings/{citizen}/{n}")
 
 _BLOCK = 1024
 

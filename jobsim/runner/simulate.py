@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -45,7 +44,6 @@ class SimulationResult:
     trace: pd.DataFrame | None = None
     events: int = 0
     wall_seconds: float = 0.0
-    meta: dict[str, Any] = field(default_factory=dict)
 
     def kpi_text(self) -> str:
         """The KPIs as an aligned table of name, value and unit."""
