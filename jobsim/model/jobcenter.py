@@ -137,7 +137,7 @@ class Jobcenter:
             env.process(caseworker.working_days())
         if arrivals:
             env.process(self.arrivals())
-        env.run(until=self.ledger.end)
+        env.run(until=self.ledger.run_end)
         self.finish()
         return self
 
@@ -269,9 +269,9 @@ class Jobcenter:
             b.outcome = WITHDRAWN
             Caseworker.waste_prep(b)
             c.booking = None
-            if now >= ledger.warm:
+            if now >= ledger.horizon_start:
                 ledger.record_booking(b)
-        if now >= ledger.warm:
+        if now >= ledger.horizon_start:
             ledger.open_gap(c, now)
             if c.due_day < int(now // MINUTES_PER_DAY):
                 ledger.requirement(c.due_day, late=True)
@@ -281,7 +281,7 @@ class Jobcenter:
     def finish(self) -> None:
         """End of the horizon: open gaps, unresolved requirements, pending bookings, casework and totals."""
         ledger = self.ledger
-        end = ledger.end
+        end = ledger.run_end
         ledger.caseload_change(end, 0)
         for caseworker in self.caseworkers:
             for bucket in caseworker.desk.open_casework():
@@ -292,7 +292,7 @@ class Jobcenter:
             ledger.record_booking(b)
         for c in self.population.values():
             ledger.open_gap(c, end)
-            if c.due_day < ledger.end_day:  # the requirement is still open and past due
+            if c.due_day < ledger.run_days:  # the requirement is still open and past due
                 ledger.requirement(c.due_day, late=True)
             ledger.record_citizen(c, end)
         ledger.close()

@@ -143,10 +143,10 @@ class Ledger:
     """
 
     def __init__(self, warmup_days: int, run_days: int, caseworkers: int, tables: bool):
-        self.warm_day = warmup_days
-        self.end_day = run_days
-        self.warm = warmup_days * MINUTES_PER_DAY     # minutes
-        self.end = run_days * MINUTES_PER_DAY
+        self.warmup_days = warmup_days
+        self.run_days = run_days
+        self.horizon_start = warmup_days * MINUTES_PER_DAY     # minutes
+        self.run_end = run_days * MINUTES_PER_DAY              # minutes
         self.caseworkers = caseworkers
         self.tables = tables
         self.totals = Totals()
@@ -159,15 +159,15 @@ class Ledger:
     # ------------------------------------------------------------ caseload
     def caseload_change(self, now: float, delta: int) -> None:
         """The team's caseload changes by ``delta`` at minute ``now`` (time-weighted for the mean)."""
-        if now > self.warm:
-            self.totals.caseload_area += self.n_citizens * (now - max(self._t_count, self.warm))
+        if now > self.horizon_start:
+            self.totals.caseload_area += self.n_citizens * (now - max(self._t_count, self.horizon_start))
         self._t_count = now
         self.n_citizens += delta
 
     # ------------------------------------------------------------ conversations
     def conversation_held(self, booking, gap: float) -> None:
         """A conversation was held ``gap`` days after the citizen's previous one (or entry)."""
-        if booking.start >= self.warm:
+        if booking.start >= self.horizon_start:
             t = self.totals
             c = booking.citizen
             t.held += 1
@@ -183,13 +183,13 @@ class Ledger:
             self.record_booking(booking)
 
     def no_show(self, booking) -> None:
-        if booking.start >= self.warm:
+        if booking.start >= self.horizon_start:
             self.totals.noshows += 1
             self.record_booking(booking)
 
     def requirement(self, due_day: int, late: bool) -> None:
         """A follow-up requirement due on ``due_day`` was met (late or not) or is past due; counted in the horizon."""
-        if self.warm_day <= due_day < self.end_day:
+        if self.warmup_days <= due_day < self.run_days:
             self.totals.required += 1
             if late:
                 self.totals.overdue += 1
@@ -206,13 +206,13 @@ class Ledger:
     # ------------------------------------------------------------ desk work
     def casework_closed(self, bucket) -> None:
         """A week's casework is finished or past its deadline: count it if it belongs to the horizon."""
-        if bucket.created >= self.warm and bucket.deadline <= self.end:
+        if bucket.created >= self.horizon_start and bucket.deadline <= self.run_end:
             self.totals.casework_demand += bucket.demand
             self.totals.casework_done += min(bucket.done, bucket.demand)  # chunks can add up to dust more
 
     def new_day(self, day: CaseworkerDay) -> None:
         """A caseworker-day begins; days before the horizon are not kept."""
-        if day.day >= self.warm_day:
+        if day.day >= self.warmup_days:
             days = self.days
             days.append(day)
             if not self.tables and len(days) > _KEEP_DAYS * self.caseworkers:
@@ -244,7 +244,7 @@ class Ledger:
                 rebooked=b.rebooked, confirmed=b.confirmed))
 
     def record_citizen(self, c, now: float) -> None:
-        if not self.tables or (c.present and now < self.warm):
+        if not self.tables or (c.present and now < self.horizon_start):
             return
         self.citizens.append(CitizenRecord(
             citizen=c.id, worker=c.caseworker, entry_day=c.entry / MINUTES_PER_DAY,
