@@ -78,7 +78,10 @@ class Caseworker:
                         continue
                     start = booking.start
                     self.work_at_desk(start)
-                    yield env.timeout(start - env.now)
+                    # Times reached by different sums (the last conversation's end, this slot's start) can
+                    # differ by floating-point dust: a slot that "starts 1e-13 minutes ago" starts now.
+                    wait = start - env.now
+                    yield env.timeout(wait if wait > 0.0 else 0.0)
                     if slots[k] is booking:  # not withdrawn while we waited
                         yield from self.conversation(booking, start + slot_minutes)
             yield from self.end_day(day)
