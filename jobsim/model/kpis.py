@@ -68,7 +68,7 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
         "checkin_wait_minutes_mean": ratio(acc.wait_sum, acc.held),
         "utilization": ratio(acc.busy, acc.present + acc.overtime),
         "overtime_hours_per_worker_week": acc.overtime / 60.0 / s.workers / weeks,
-        "cost_dkk_per_citizen_year": s.fte_cost_dkk / caseload if caseload > 0 else math.inf,
+        "cost_dkk_per_citizen_year": ratio(s.fte_cost_dkk, caseload),
     }
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import ScenarioError, did_you_mean
@@ -46,7 +48,22 @@ class Scenario(BaseModel):
     220.0
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, validate_default=True, allow_inf_nan=False)
+
+    def __init__(self, **values: Any) -> None:
+        # one clear ScenarioError naming the field, from Python as from the command line
+        try:
+            super().__init__(**values)
+        except ValidationError as err:
+            raise ScenarioError(_format_validation_error(err)) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, values: Any) -> Any:
+        """NumPy scalars (what a loop over ``np.arange`` gives) count as the Python numbers they hold."""
+        if isinstance(values, dict):
+            return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+        return values
 
     name: str = _f("custom", "short name of the scenario", source="label")
     description: str = _f("", "one line on what the scenario represents", source="label")
@@ -257,13 +274,9 @@ def _format_validation_error(err: ValidationError) -> str:
 
 def make_scenario(values: dict[str, Any]) -> Scenario:
     """Build a validated scenario from a dict, raising :class:`ScenarioError` with one clear message."""
-    # TOML integers are fine where a number is expected; pydantic's strict mode accepts that already.
-    try:
-        return Scenario(**values)
-    except ValidationError as err:
-        raise ScenarioError(_format_validation_error(err)) from None
-    except TypeError as err:  # e.g. non-string keys
-        raise ScenarioError(str(err)) from None
+    if not isinstance(values, dict) or not all(isinstance(k, str) for k in values):
+        raise ScenarioError("scenario: expected parameter names (text) and values")
+    return Scenario(**values)
 
 
 # ------------------------------------------------------------------ files
@@ -291,15 +304,49 @@ def _builtin_text(name: str) -> str:
     return (resources.files("jobsim") / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
 
 
-def scenario_text(name_or_path: str | Path) -> str:
+def read_text_file(path: str | os.PathLike, what: str = "file") -> str:
+    """The text of a file, or one clear :class:`ScenarioError` saying why it cannot be read.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order
+    mark (what Windows Notepad saves as "Unicode") are read; a folder, a
+    missing or unreadable file and a binary file are refused by name.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a folder; expected a {what}") from None
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ScenarioError(f"{path}: not allowed to read this file") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+        if b"\x00" in data:
+            raise ScenarioError(f"{path}: is not a text file; expected a {what}")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: is not UTF-8 or UTF-16 text (a byte that cannot be decoded at position "
+                            f"{err.start}); save it as UTF-8") from None
+
+
+def scenario_text(name_or_path: str | os.PathLike) -> str:
     """The TOML text of a built-in scenario (by name) or of a file."""
+    if not isinstance(name_or_path, (str, os.PathLike)) or not str(name_or_path).strip():
+        raise ScenarioError(f"scenario: expected a built-in scenario name or the path of a TOML file, got "
+                            f"{name_or_path!r}; built-in: {', '.join(builtin_names())}")
     if isinstance(name_or_path, str) and name_or_path in builtin_names():
         return _builtin_text(name_or_path)
     path = Path(name_or_path)
     if not path.exists():
         raise ScenarioError(f"scenario: no built-in scenario or file named {str(name_or_path)!r}; "
                             f"built-in: {', '.join(builtin_names()) or '(none installed)'}")
-    return path.read_text(encoding="utf-8")
+    return read_text_file(path, "scenario TOML file")
 
 
 def parse_scenario(text: str, origin: str = "<text>") -> Scenario:

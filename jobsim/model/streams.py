@@ -23,13 +23,16 @@ import zlib
 
 import numpy as np
 
+from ..errors import JobsimError
+
 _BLOCK = 1024
 
 
 def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSequence:
     """The seed sequence of stream ``name`` in replication ``replication``."""
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed: {seed!r} is not a non-negative integer")
+    for name_, value in (("seed", seed), ("replication", replication)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise JobsimError(f"{name_}: {value!r} is not a non-negative integer")
     return np.random.SeedSequence(int(seed), spawn_key=(int(replication), zlib.crc32(name.encode())))
 
 

@@ -1,8 +1,10 @@
 """Scenario validation: one clear message naming the field and what is allowed."""
 
+import numpy as np
 import pytest
 
 from jobsim import Scenario, ScenarioError
+from jobsim import load_scenario
 from jobsim.model.scenario import make_scenario, parse_assignment, parse_scenario, read_sources
 
 
@@ -106,3 +108,59 @@ def test_set_assignments_are_typed_by_the_parameter():
         parse_assignment("casload=60")
     with pytest.raises(ScenarioError, match=r"not of the form name=value"):
         parse_assignment("caseload")
+
+
+# ------------------------------------------------------------------ real-world input (hardening)
+
+def test_scenario_files_in_utf16_or_with_a_byte_order_mark_are_read(tmp_path):
+    (tmp_path / "u16.toml").write_text("caseload = 60\n", encoding="utf-16")
+    (tmp_path / "bom.toml").write_text("caseload = 61\n", encoding="utf-8-sig")
+    assert load_scenario(tmp_path / "u16.toml").caseload == 60.0
+    assert load_scenario(tmp_path / "bom.toml").caseload == 61.0
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda d: (d / "x.toml").write_bytes(b"\x7fELF\x02\x01\x00\x00binary"), "x.toml: is not a text file"),
+    (lambda d: (d / "x.toml").mkdir(), "x.toml: is a folder"),
+    (lambda d: (d / "x.toml").write_bytes(b"caseload = 60 # \xe6\xf8\xe5 latin-1\n"), "x.toml: is not UTF-8 or UTF-16"),
+    (lambda d: (d / "x.toml").write_text("caseload = nan\n"), "caseload: Input should be a finite number"),
+])
+def test_unreadable_scenario_files_give_one_scenario_error_naming_the_file(tmp_path, make, message):
+    make(tmp_path)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "x.toml")
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", None, 3])
+def test_load_scenario_refuses_what_is_not_a_name_or_path(bad):
+    with pytest.raises(ScenarioError, match="expected a built-in scenario name or the path of a TOML file"):
+        load_scenario(bad)
+
+
+def test_numpy_numbers_are_accepted_and_bad_values_raise_scenario_error():
+    s = Scenario().replace(workers=np.int64(5), caseload=np.float64(60), sms_reminders=np.bool_(True))
+    assert (s.workers, s.caseload, s.sms_reminders) == (5, 60.0, True) and type(s.workers) is int
+    with pytest.raises(ScenarioError, match=r"^workers: Input should be greater than or equal to 1 \(got 0"):
+        Scenario(workers=0)
+    with pytest.raises(ScenarioError, match="caseload: Input should be a finite number"):
+        Scenario(caseload=float("inf"))
+
+
+@pytest.mark.parametrize("seed,replication,field", [(-1, 0, "seed"), (0, -2, "replication"), (1.5, 0, "seed"),
+                                                    (True, 0, "seed")])
+def test_bad_seeds_raise_jobsim_error(seed, replication, field):
+    import jobsim
+
+    with pytest.raises(jobsim.JobsimError, match=rf"^{field}: .* is not a non-negative integer"):
+        jobsim.simulate(Scenario(horizon_days=7, warmup_days=0), seed=seed, replication=replication)
+
+
+def test_a_kpi_with_nothing_to_measure_is_nan_never_infinite():
+    import math
+
+    import jobsim
+
+    kpis = jobsim.simulate(Scenario(caseload=0.001, horizon_days=7, warmup_days=0), tables=False).kpis
+    assert math.isnan(kpis["cost_dkk_per_citizen_year"])
+    assert not any(math.isinf(v) for v in kpis.values())
