@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..model.kpis import KPIS
+from .facts import DS_BAND, LAERKEVEJ_CASELOAD
 
 LANGS = ("en", "da")
 
@@ -99,14 +100,21 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
            "sms_reminders": "SMS-påmindelser", "interval_days": "Opfølgningsinterval (dage)"},
 }
 
+_LOW, _HIGH = DS_BAND
+#: Common words, English and Danish side by side (merged into :data:`PHRASES`).
+COMMON_WORDS: dict[str, tuple[str, str]] = {
+    "replications": ("replications", "replikationer"), "scenario": ("Scenario", "Scenarie"),
+    "ci": ("95% confidence interval", "95 % konfidensinterval"),
+    "ds_band": (f"DS recommendation ({_LOW:g}–{_HIGH:g})", f"DS' anbefaling ({_LOW:g}–{_HIGH:g})"),
+    "laerkevej": (f"Lærkevej ({LAERKEVEJ_CASELOAD:g})",) * 2,
+    "days": ("days", "dage"), "minutes": ("minutes", "minutter"), "share": ("share", "andel"),
+    "DKK": ("DKK", "kr."), "yes": ("yes", "ja"), "no": ("no", "nej"),
+}
+
 #: Phrases of titles, captions, axes and legends; the same keys in both languages. Numbers in them
 #: are filled by :func:`phrase` with :func:`num` and :func:`pct`.
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
-        # common words
-        "replications": "replications", "ci": "95% confidence interval", "scenario": "Scenario",
-        "ds_band": "DS recommendation (40–50)", "laerkevej": "Lærkevej (220)", "days": "days",
-        "minutes": "minutes", "share": "share", "DKK": "DKK", "yes": "yes", "no": "no",
         # charts (report.charts, report.style)
         "rule": "Follow-up rule: at most {days:g} days",
         "minutes_per_week": "Minutes per caseworker per week at work\n(a 37-hour week = {total} minutes)",
@@ -197,10 +205,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "held_share_axis": "Share of held conversations",
     },
     "da": {
-        # common words
-        "replications": "replikationer", "ci": "95 % konfidensinterval", "scenario": "Scenarie",
-        "ds_band": "DS' anbefaling (40–50)", "laerkevej": "Lærkevej (220)", "days": "dage",
-        "minutes": "minutter", "share": "andel", "DKK": "kr.", "yes": "ja", "no": "nej",
         # charts (report.charts, report.style)
         "rule": "Opfølgningsregel: højst {days:g} dage",
         "minutes_per_week": "Minutter pr. sagsbehandler pr. uge på arbejde\n(en 37-timers uge = {total} minutter)",
@@ -291,6 +295,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "held_share_axis": "Andel af afholdte samtaler",
     },
 }
+for _i, _lang in enumerate(LANGS):
+    PHRASES[_lang].update({key: pair[_i] for key, pair in COMMON_WORDS.items()})
 
 
 # --------------------------------------------------------------------------- numbers

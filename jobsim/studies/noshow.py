@@ -71,7 +71,7 @@ def noshow_sweep(base: Scenario, probabilities: Sequence[float] = NOSHOW_PROBABI
     share a spread run as one :func:`jobsim.sweep` (usually all of them, so
     one sweep), stored in ``out/sweep`` (or ``out/sweep_spread<s>``) so a killed
     run resumes. Replication ``r`` uses the same random streams in every cell
-    (common random numbers). Returns the list of :class:`~jobsim.experiment.SweepResult`.
+    (common random numbers). Returns the list of :class:`~jobsim.runner.sweep.SweepResult`.
     """
     groups: dict[float, list[float]] = {}
     for p in probabilities:

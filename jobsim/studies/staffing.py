@@ -176,7 +176,7 @@ def cost_table(citizens: float, caseloads, fte_cost_dkk: float = FTE_COST_DKK):
 def frontier_table(summary, citizens: float, fte_cost_dkk: float = FTE_COST_DKK):
     """A sweep summary with the staffing cost of each caseload added (for cost–outcome frontiers).
 
-    ``summary`` is :meth:`jobsim.experiment.SweepResult.summary` of a sweep
+    ``summary`` is :meth:`jobsim.runner.sweep.SweepResult.summary` of a sweep
     over ``caseload``; the result has its rows plus ``caseworkers`` (FTE for
     ``citizens``), ``cost_dkk`` and ``cost_million_dkk`` (a year).
     """
