@@ -24,57 +24,36 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 import jobsim
-from jobsim import plots
-from jobsim.runner.manifest import run_manifest
-from jobsim.policies import BUILTIN_POLICIES
-from jobsim.studies.script import check_args, experiment_parser, invocation, run_script, save_figure, write_json
+from jobsim.errors import EXIT_OK
+from jobsim.report.style import run_caption
+from jobsim.report.words import phrase, policy_label
+from jobsim.studies import caseload as study
+from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, run_script, save_figure,
+                                   write_json)
 
 NAME = "caseload_sweep"
 SCENARIO = "ds_norm"
-#: Citizens per caseworker: DS's recommendation (40) to Lærkevej (220), step 20.
-CASELOADS = tuple(float(c) for c in range(40, 221, 20))
-POLICIES = tuple(BUILTIN_POLICIES)  # after_checkin, ahead, none, confirmed_ahead
-REPLICATIONS = 20
-#: --quick: three caseloads, every policy, a short run of a small team.
-QUICK_CASELOADS = (40.0, 130.0, 220.0)
-QUICK_REPLICATIONS = 3
-QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
-#: Policy of the extra runs that give the time-use bars (preparation ahead shows wasted preparation).
-TIME_USE_POLICY = "ahead"
-
-
-def time_use_runs(base: jobsim.Scenario, caseloads, seed: int) -> tuple[pd.DataFrame, float]:
-    """Minutes by activity per caseworker per week at work, one run per caseload; and the seconds it took."""
-    t0 = time.perf_counter()
-    days = []
-    for caseload in caseloads:
-        result = jobsim.simulate(base.replace(caseload=caseload, prep_policy=TIME_USE_POLICY), seed=seed,
-                                 replication=0, tables=True)
-        days.append(result.worker_days.assign(caseload=caseload))
-    return plots.time_use_table(pd.concat(days, ignore_index=True), "caseload"), time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = experiment_parser(NAME, __doc__.splitlines()[0], replications=REPLICATIONS).parse_args(argv)
+    args = experiment_parser(NAME, __doc__.splitlines()[0], replications=study.REPLICATIONS).parse_args(argv)
     check_args(args)
     t0 = time.perf_counter()
     out: Path = args.out
     base = jobsim.load_scenario(SCENARIO)
-    caseloads = QUICK_CASELOADS if args.quick else CASELOADS
-    replications = args.replications or (QUICK_REPLICATIONS if args.quick else REPLICATIONS)
+    caseloads = study.QUICK_CASELOADS if args.quick else study.CASELOADS
+    replications = args.replications or (study.QUICK_REPLICATIONS if args.quick else study.REPLICATIONS)
     if args.quick:
-        base = base.replace(**QUICK_CHANGES)
-    grid = {"caseload": list(caseloads), "prep_policy": list(POLICIES)}
+        base = base.replace(**study.QUICK_CHANGES)
+    grid = {"caseload": list(caseloads), "prep_policy": list(study.POLICIES)}
     sweep_dir = out / ("sweep_quick" if args.quick else "sweep")  # a quick run never clashes with the full one
 
     result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, jobs=args.jobs, out=sweep_dir,
                           progress=False if args.quiet else None)
     sweep_seconds = time.perf_counter() - t0
     summary = result.summary(confidence=0.95)
-    time_use, time_use_seconds = time_use_runs(base, caseloads, args.seed)
+    time_use, time_use_seconds = study.time_use_runs(base, caseloads, args.seed)
 
     out.mkdir(parents=True, exist_ok=True)
     files = [out / "summary.csv", out / "time_use.csv"]
@@ -82,31 +61,28 @@ def main(argv: list[str] | None = None) -> int:
     time_use.round(3).to_csv(files[1])
 
     lang = args.lang
-    text = plots.run_caption(base.name, replications, args.seed, lang)
-    tu_text = plots.extra_word("caption_one", lang, scenario=base.name, seed=args.seed,
-                               policy=plots.policy_label(TIME_USE_POLICY, lang), version=jobsim.__version__)
-    figures = plots.caseload_figures(summary, time_use, lang, caption_text=text, time_use_caption=tu_text,
+    text = run_caption(base.name, replications, args.seed, lang)
+    tu_text = phrase("caption_one", lang, scenario=base.name, seed=args.seed,
+                     policy=policy_label(study.TIME_USE_POLICY, lang), version=jobsim.__version__)
+    figures = study.caseload_figures(summary, time_use, lang, caption_text=text, time_use_caption=tu_text,
                                      rule_days=float(base.interval_days))
     for stem, fig in figures.items():
         files += save_figure(fig, out, stem)
 
     wall = time.perf_counter() - t0
-    manifest = run_manifest(
-        base, args.seed, replication=None, run_seconds=wall, kind="experiment", experiment=NAME,
-        **invocation(args, argv),
-        wall_seconds=round(wall, 3), grid=grid, replications=replications,
-        runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
-        time_use={"policy": TIME_USE_POLICY, "runs_per_caseload": 1, "replication": 0,
+    manifest = experiment_manifest(
+        NAME, base, args, argv, seed=args.seed, replications=replications, grid=grid, wall_seconds=wall,
+        files=files, runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
+        time_use={"policy": study.TIME_USE_POLICY, "runs_per_caseload": 1, "replication": 0,
                   "seconds": round(time_use_seconds, 3)},
-        findings={stem: fig_title(fig) for stem, fig in figures.items()},
-        files=[p.name for p in files])
+        findings={stem: fig_title(fig) for stem, fig in figures.items()})
     files.append(write_json(out / "manifest.json", manifest))
     if not args.quiet:
         print(f"{len(result.runs)} runs ({len(summary['point'].unique())} points x {replications} replications) "
               f"in {sweep_seconds:.1f} s; wrote {len(files)} files to {out}")
         for stem, title in manifest["findings"].items():
             print(f"  {stem}: {title}")
-    return 0
+    return EXIT_OK
 
 
 def fig_title(fig) -> str:

@@ -21,8 +21,10 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim.studies import diagrams
-from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.errors import EXIT_OK
+from jobsim.studies import noshow
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
+                                   save_figure, write_json)
 
 NAME = "noshow_sensitivity"
 
@@ -36,39 +38,35 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     base = jobsim.load_scenario("ds_norm")
     if args.quick:
-        base = base.replace(horizon_days=91, warmup_days=28)
-        probabilities, caseloads, replications = (0.10, 0.30), (45.0, 160.0), args.replications or 3
+        base = base.replace(**noshow.QUICK_CHANGES)
+        probabilities, caseloads, replications = noshow.QUICK_PROBABILITIES, noshow.QUICK_CASELOADS, args.replications or 3
     else:
-        probabilities, caseloads = diagrams.NOSHOW_PROBABILITIES, diagrams.NOSHOW_CASELOADS
+        probabilities, caseloads = noshow.NOSHOW_PROBABILITIES, noshow.NOSHOW_CASELOADS
         replications = args.replications or 20
-    results = diagrams.noshow_sweep(base, probabilities, caseloads, replications=replications, seed=args.seed,
-                                    jobs=args.jobs, out=args.out / ("runs_quick" if args.quick else "runs"),
-                                    progress=False if args.quiet else None)
-    runs = diagrams.noshow_runs(results)
-    diffs = diagrams.noshow_differences(results)
+    results = noshow.noshow_sweep(base, probabilities, caseloads, replications=replications, seed=args.seed,
+                                  jobs=args.jobs, out=args.out / ("runs_quick" if args.quick else "runs"),
+                                  progress=False if args.quiet else None)
+    runs = noshow.noshow_runs(results)
+    diffs = noshow.noshow_differences(results)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     runs.to_csv(out / "noshow_runs.csv", index=False)
     diffs.to_csv(out / "noshow_differences.csv", index=False)
-    spreads = ", ".join(sorted({f"{s:g}" for s in diffs["noshow_spread"]}))
-    text = diagrams.phrase("noshow_caption", args.lang, scenario=base.name, cap=0.15, spreads=spreads,
-                           replications=replications, seed=args.seed, version=jobsim.__version__)
+    text = noshow.noshow_caption(diffs, base.name, replications, args.seed, args.lang)
     files = ["noshow_runs.csv", "noshow_differences.csv"]
     for kpi, stem in (("casework_coverage", "noshow_casework"), ("prepared_share", "noshow_prepared")):
-        fig = diagrams.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect)
-        paths = save_figure(fig, out, stem)
-        files += [p.name for p in paths]
+        fig = noshow.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect)
+        files += save_figure(fig, out, stem)
         if args.docs_img is not None:
-            diagrams.downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
-    grid = {"noshow_probability": list(probabilities), "caseload": list(caseloads),
-            "sms_reminders": [False, True], "prep_policy": [diagrams.AHEAD_POLICY, diagrams.LAERKEVEJ_POLICY]}
-    manifest = diagrams.experiment_manifest(
-        NAME, {base.name: base}, seed=args.seed, replications=replications, grid=grid,
-        wall_seconds=time.perf_counter() - t0, files=files + ["manifest.json"], args=args,
-        noshow_spread={f"{p:g}": diagrams.noshow_spread_for(p) for p in probabilities},
+            downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
+    manifest = experiment_manifest(
+        NAME, base, args, argv, seed=args.seed, replications=replications,
+        grid=noshow.noshow_grid(probabilities, caseloads), wall_seconds=time.perf_counter() - t0,
+        files=files + ["manifest.json"],
+        noshow_spread={f"{p:g}": noshow.noshow_spread_for(p) for p in probabilities},
         sweep_folders=[str(r.out) for r in results])
     write_json(out / "manifest.json", manifest)
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

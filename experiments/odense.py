@@ -23,9 +23,11 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim.studies import diagrams
-from jobsim.errors import JobsimError
-from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.studies import odense
+from jobsim.studies.intervals import interval_table
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
+                                   save_figure, write_json)
 
 NAME = "odense"
 
@@ -56,39 +58,39 @@ def main(argv: list[str] | None = None) -> int:
     # the comparison runs both over the exemption's horizon, so counts over a year are comparable
     law_long = law.replace(horizon_days=exemption.horizon_days, warmup_days=exemption.warmup_days)
     scenarios = {"odense_frikommune": exemption, "odense_2017": law_long}
-    kpis, gaps = diagrams.odense_runs(scenarios, replications=replications, seed=args.seed, jobs=args.jobs)
+    kpis, gaps = odense.odense_runs(scenarios, replications=replications, seed=args.seed, jobs=args.jobs)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     kpis.to_csv(out / "odense_runs.csv", index=False)
-    diagrams.gap_shares(gaps).to_csv(out / "odense_gap_shares.csv", index=False)
+    odense.gap_shares(gaps).to_csv(out / "odense_gap_shares.csv", index=False)
     gaps.to_csv(out / "odense_gaps.csv.gz", index=False)
     files = ["odense_runs.csv", "odense_gap_shares.csv", "odense_gaps.csv.gz"]
-    fig = diagrams.odense_gaps_figure(kpis, gaps, scenarios, args.lang, seed=args.seed)
-    files += [p.name for p in save_figure(fig, out, "odense_gaps")]
+    fig = odense.odense_gaps_figure(kpis, gaps, scenarios, args.lang, seed=args.seed)
+    files += save_figure(fig, out, "odense_gaps")
 
-    runs = diagrams.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
+    runs = odense.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
                                    jobs=args.jobs, out=out / ("staffing_quick" if args.quick else "staffing"),
                                    progress=False if args.quiet else None)
     reference = float(kpis.loc[kpis["scenario"] == "odense_frikommune", "casework_coverage"].mean())
-    answer = diagrams.staffing_answer(runs, args.target, base_workers=law.workers, fte_cost_dkk=law.fte_cost_dkk,
+    answer = odense.staffing_answer(runs, args.target, base_workers=law.workers, fte_cost_dkk=law.fte_cost_dkk,
                                       reference_coverage=reference)
     runs.to_csv(out / "odense_staffing_runs.csv", index=False)
-    diagrams.interval_table(runs, ["workers", "caseload"], ["overdue_share", "casework_coverage"]).to_csv(
+    interval_table(runs, ["workers", "caseload"], ["overdue_share", "casework_coverage"]).to_csv(
         out / "odense_staffing.csv", index=False)
     write_json(out / "odense_answer.json", answer)
     files += ["odense_staffing_runs.csv", "odense_staffing.csv", "odense_answer.json"]
-    fig = diagrams.odense_staffing_figure(runs, answer, args.lang, seed=args.seed)
-    files += [p.name for p in save_figure(fig, out, "odense_staffing")]
+    fig = odense.odense_staffing_figure(runs, answer, args.lang, seed=args.seed)
+    files += save_figure(fig, out, "odense_staffing")
     if args.docs_img is not None:
         for stem in ("odense_gaps", "odense_staffing"):
-            diagrams.downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
-    manifest = diagrams.experiment_manifest(
-        NAME, {**scenarios, "odense_2017 (staffing sweep)": law}, seed=args.seed, replications=replications,
-        grid={"workers": [w for w, _ in diagrams.staffing_points(law, max_extra)],
-              "caseload": "citizens / workers"},
-        wall_seconds=time.perf_counter() - t0, files=files + ["manifest.json"], args=args, answer=answer)
+            downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
+    manifest = experiment_manifest(
+        NAME, {**scenarios, "odense_2017 (staffing sweep)": law}, args, argv, seed=args.seed,
+        replications=replications, grid={"workers": [w for w, _ in odense.staffing_points(law, max_extra)],
+                                         "caseload": "citizens / workers"},
+        wall_seconds=time.perf_counter() - t0, files=files + ["manifest.json"], answer=answer)
     write_json(out / "manifest.json", manifest)
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

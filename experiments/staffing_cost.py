@@ -32,11 +32,12 @@ import time
 from pathlib import Path
 
 import jobsim
-from jobsim import plots
+from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.report.style import caption, run_caption
+from jobsim.report.words import num, phrase
 from jobsim.studies import staffing
-from jobsim.errors import JobsimError
-from jobsim.runner.manifest import run_manifest
-from jobsim.studies.script import check_args, experiment_parser, invocation, run_script, save_figure, write_json
+from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, run_script, save_figure,
+                                   write_json)
 
 NAME = "staffing_cost"
 SCENARIO = "ds_norm"
@@ -132,28 +133,25 @@ def main(argv: list[str] | None = None) -> int:
     files[1].write_text(report + "\n", encoding="utf-8")
 
     lang = args.lang
-    assumptions = plots.extra_word("assumptions", lang, citizens=plots.num(args.citizens, lang),
-                                   fte=plots.num(fte_cost, lang))
-    text = plots.run_caption(base.name, replications, args.seed, lang, extra=assumptions)
-    fig = plots.cost_outcome_figure(frontier, FRONTIER_KPIS, comparison, lang, label_caseloads=LABELLED)
+    assumptions = phrase("assumptions", lang, citizens=num(args.citizens, lang), fte=num(fte_cost, lang))
+    text = run_caption(base.name, replications, args.seed, lang, extra=assumptions)
+    fig = staffing.cost_outcome_figure(frontier, FRONTIER_KPIS, comparison, lang, label_caseloads=LABELLED)
     title = fig.get_suptitle().replace("\n", " ")
-    plots.caption(fig, text)
+    caption(fig, text)
     files += save_figure(fig, out, "staffing_frontier")
 
     wall = time.perf_counter() - t0
-    manifest = run_manifest(
-        base, args.seed, replication=None, run_seconds=wall, kind="experiment", experiment=NAME,
-        **invocation(args, argv),
-        wall_seconds=round(wall, 3), grid=grid, replications=replications,
-        runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
+    manifest = experiment_manifest(
+        NAME, base, args, argv, seed=args.seed, replications=replications, grid=grid, wall_seconds=wall,
+        files=files, runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
         assumptions={"citizens": args.citizens, "fte_cost_dkk": fte_cost,
                      "caseworkers": "citizens / caseload, full-time equivalents, not rounded"},
-        ds_comparison=comparison.to_dict(), finding=title, files=[p.name for p in files])
+        ds_comparison=comparison.to_dict(), finding=title)
     files.append(write_json(out / "manifest.json", manifest))
     if not args.quiet:
         print(report)
         print(f"\n{title}\nwrote {len(files)} files to {out}")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 import jobsim
-from jobsim.studies import diagrams
-from jobsim.errors import JobsimError
-from jobsim.report.words import policy_label
-from jobsim.studies.script import check_args, experiment_parser, run_script, save_figure, write_json
+from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.studies import week as study
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
+                                   save_figure, write_json)
 
 NAME = "week_in_the_life"
 SCENARIOS = ("ds_norm", "laerkevej")
@@ -51,39 +51,22 @@ def main(argv: list[str] | None = None) -> int:
     replication = 0
     results = {name: jobsim.simulate(s, seed=args.seed, replication=replication, trace=True)
                for name, s in scenarios.items()}
-    week = args.week if args.week is not None else diagrams.common_full_week(results.values(), args.worker)
-    panels, diaries, summaries = [], [], []
-    for name, r in results.items():
-        s = r.scenario
-        diary = diagrams.week_diary(r, args.worker, week)
-        summary = diagrams.week_summary(r, args.worker, week)
-        panels.append({"diary": diary, "noshows": diagrams.week_noshows(r, args.worker, week), "summary": summary,
-                       "label": diagrams.phrase("panel", args.lang, caseload=s.caseload,
-                                                policy=diagrams.lower_first(policy_label(s.prep_policy, args.lang)),
-                                                scenario=name)})
-        diaries.append(diary.assign(scenario=name))
-        summaries.append({"scenario": name, "caseload": s.caseload, "prep_policy": s.prep_policy, **summary})
+    drawn = study.week_in_the_life(results, args.worker, args.week, args.lang,
+                                   scenario_names=" and ".join(repr(n) for n in SCENARIOS))
+    week, summaries = drawn["week"], drawn["summaries"]
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    pd.concat(diaries, ignore_index=True).to_csv(out / "week_diary.csv", index=False)
+    drawn["diaries"].to_csv(out / "week_diary.csv", index=False)
     pd.DataFrame(summaries).to_csv(out / "week_summary.csv", index=False)
-    first = scenarios[SCENARIOS[0]]
-    title = diagrams.finding_week(summaries[0], summaries[1],
-                                  (scenarios[SCENARIOS[0]].caseload, scenarios[SCENARIOS[1]].caseload), args.lang)
-    text = diagrams.phrase("week_caption", args.lang, scenarios=" and ".join(repr(n) for n in SCENARIOS),
-                           worker=args.worker, week=week + 1, first=7 * week, last=7 * week + 4,
-                           warmup=first.warmup_days, seed=args.seed, replication=replication,
-                           version=jobsim.__version__)
-    fig = diagrams.week_figure(panels, args.lang, title=title, caption_text=text)
-    files = ["week_diary.csv", "week_summary.csv"] + [p.name for p in save_figure(fig, out, NAME)]
+    files = ["week_diary.csv", "week_summary.csv"] + save_figure(drawn["figure"], out, NAME)
     if args.docs_img is not None:
-        diagrams.downscale_png(out / f"{NAME}.png", args.docs_img / "week_in_the_life.png")
-    manifest = diagrams.experiment_manifest(
-        NAME, scenarios, seed=args.seed, replications=1, grid={}, wall_seconds=time.perf_counter() - t0,
-        files=files + ["manifest.json"], args=args, replication=replication, worker=args.worker, week=week,
+        downscale_png(out / f"{NAME}.png", args.docs_img / "week_in_the_life.png")
+    manifest = experiment_manifest(
+        NAME, scenarios, args, argv, seed=args.seed, replications=1, grid={}, wall_seconds=time.perf_counter() - t0,
+        files=files + ["manifest.json"], replication=replication, worker=args.worker, week=week,
         summaries=summaries)
     write_json(out / "manifest.json", manifest)
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

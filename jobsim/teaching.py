@@ -7,7 +7,7 @@ two lives here, tested in ``tests/test_teaching.py``:
   side, one column per run, as a DataFrame;
 * :func:`week_in_the_life`: one caseworker's week in each of several runs,
   drawn as diaries (from ``simulate(..., trace=True)``; the drawing is
-  :mod:`jobsim.diagrams`');
+  :mod:`jobsim.studies.week`'s);
 * :func:`crn_comparison`: the confidence interval of a difference between two
   scenario points with common random numbers (the same replication index at
   both points) against independent seeds, to show what pairing buys;
@@ -30,16 +30,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import JobsimError
-from .runner.sweep import SweepResult, replicate, sweep, welch_interval
-from .report.words import activity_label, policy_label
 from .model.kpis import KPI_NAMES, KPIS
-from .runner.simulate import SimulationResult, simulate
 from .model.scenario import Scenario
+from .report.charts import KEY_KPIS, time_use_table
+from .report.style import ACTIVITY_COLOURS, OKABE_ITO, TIME_USE_ACTIVITIES, house_style, new_figure, number_ticks
+from .report.words import activity_label, num, pct, phrase
+from .runner.simulate import SimulationResult, simulate
+from .runner.sweep import SweepResult, replicate, sweep, welch_interval
+from .studies import week as week_study
+from .studies.noshow import noshow_spread_for
+from .studies.odense import follow_up_gaps
 
-#: The KPIs the notebooks show by default: preparation, follow-up, casework, waste, cost.
-KEY_KPIS = ("prepared_share", "prep_minutes_mean", "conversation_minutes_mean", "followup_gap_days_mean",
-            "followup_gap_days_p90", "overdue_share", "casework_coverage", "wasted_prep_minutes_per_worker_week",
-            "noshow_rate", "utilization", "cost_dkk_per_citizen_year")
+# KEY_KPIS (the KPIs the notebooks show by default) is jobsim.report.charts.KEY_KPIS, re-exported here.
 
 #: The levers of the explorer (notebook 5): the scenario parameters :meth:`Explorer.run` accepts.
 EXPLORER_LEVERS = ("caseload", "slot_minutes", "noshow_probability", "sms_reminders", "prep_policy")
@@ -116,9 +118,6 @@ def week_in_the_life(results: Mapping[str, SimulationResult], worker: int = 0, w
     defaults to the first week after the warm-up in which the caseworker is at
     work every day in every run. With two runs the title states the finding.
     """
-    from . import __version__
-    from .studies import diagrams
-
     if not results:
         raise JobsimError("results: give at least one run, e.g. {'laerkevej': result}")
     for name, r in results.items():
@@ -126,26 +125,7 @@ def week_in_the_life(results: Mapping[str, SimulationResult], worker: int = 0, w
             raise JobsimError(f"{name}: needs a run with its time trace: jobsim.simulate(scenario, trace=True)")
         if not 0 <= worker < r.scenario.workers:
             raise JobsimError(f"worker: {worker} is not a caseworker of {name} (0 to {r.scenario.workers - 1})")
-    if week is None:
-        week = diagrams.common_full_week(results.values(), worker)
-    panels, summaries = [], []
-    for name, r in results.items():
-        s = r.scenario
-        summary = diagrams.week_summary(r, worker, week)
-        policy = diagrams.lower_first(policy_label(s.prep_policy, lang))
-        panels.append({"diary": diagrams.week_diary(r, worker, week),
-                       "noshows": diagrams.week_noshows(r, worker, week), "summary": summary,
-                       "label": diagrams.phrase("panel", lang, caseload=s.caseload, policy=policy, scenario=name)})
-        summaries.append(summary)
-    title = None
-    if len(panels) == 2:
-        caseloads = tuple(r.scenario.caseload for r in results.values())
-        title = diagrams.finding_week(summaries[0], summaries[1], caseloads, lang)
-    first = next(iter(results.values()))
-    text = diagrams.phrase("week_caption", lang, scenarios=", ".join(repr(n) for n in results), worker=worker,
-                           week=week + 1, first=7 * week, last=7 * week + 4, warmup=first.scenario.warmup_days,
-                           seed=first.seed, replication=first.replication, version=__version__)
-    return diagrams.week_figure(panels, lang, title=title, caption_text=text, width=width)
+    return week_study.week_in_the_life(results, worker, week, lang, width=width)["figure"]
 
 
 # --------------------------------------------------------------------------- common random numbers
@@ -247,11 +227,9 @@ class Explorer:
 
         The spread of no-show propensities is narrowed where the base's would be
         too wide for a small ``noshow_probability`` (see
-        :func:`jobsim.diagrams.noshow_spread_for`). Bad values raise
+        :func:`jobsim.studies.noshow.noshow_spread_for`). Bad values raise
         :class:`jobsim.ScenarioError` naming the field.
         """
-        from .studies.diagrams import noshow_spread_for
-
         unknown = [k for k in levers if k not in EXPLORER_LEVERS]
         if unknown:
             raise JobsimError(f"{unknown[0]}: not a lever of the explorer; levers: {', '.join(EXPLORER_LEVERS)}")
@@ -289,13 +267,8 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
     follow-up rule (``interval_days``, dotted). The title gives the prepared
     share and overdue share of each.
     """
-    from matplotlib.ticker import FuncFormatter
-
-    from .studies.diagrams import follow_up_gaps
-    from .report.charts import ACTIVITY_COLOURS, OKABE_ITO, TIME_USE_ACTIVITIES, house_style, new_figure, pct, time_use_table
-
     names = ("start", "your choice")
-    labels = {"en": ("Start", "Your choice"), "da": ("Start", "Dit valg")}[lang]
+    labels = (phrase("start", lang), phrase("your_choice", lang))
     runs = dict(zip(names, (list(start), list(choice))))
     for name, rs in runs.items():
         if not rs or any(r.worker_days is None for r in rs):
@@ -311,8 +284,7 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
                          label=activity_label(activity, lang), edgecolor="white", linewidth=0.5, zorder=2)
             left += values
         ax_week.set_ylim(1.6, -0.6)
-        ax_week.set_xlabel("Minutes per caseworker per week at work" if lang == "en"
-                           else "Minutter pr. sagsbehandler pr. arbejdsuge")
+        ax_week.set_xlabel(phrase("week_at_work_axis", lang))
         ax_week.grid(axis="y", visible=False)
         ax_week.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize=9)
         colours = (OKABE_ITO["grey"], OKABE_ITO["blue"])
@@ -328,20 +300,17 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
                 ax_gap.hist(gaps, bins=bins, weights=np.full(len(gaps), 1.0 / len(gaps)), histtype="step",
                             linewidth=2, color=colour, label=label)
         ax_gap.axvline(first, color="black", linestyle="--", linewidth=1.0,
-                       label=(f"First conversation due: {first} days" if lang == "en"
-                              else f"Første samtale senest: {first} dage"))
+                       label=phrase("first_due", lang, days=num(first, lang)))
         ax_gap.axvline(rule, color="black", linestyle=":", linewidth=1.3,
-                       label=(f"Follow-up rule: {rule} days" if lang == "en" else f"Opfølgningsregel: {rule} dage"))
+                       label=phrase("rule_days", lang, days=num(rule, lang)))
         ax_gap.set_xlim(0.0, high + 14.0)
-        ax_gap.set_xlabel("Days since joining or the last conversation (one bar per week)" if lang == "en"
-                          else "Dage siden start eller sidste samtale (én søjle pr. uge)")
-        ax_gap.set_ylabel("Share of held conversations" if lang == "en" else "Andel af afholdte samtaler")
-        ax_gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v, lang)))
+        ax_gap.set_xlabel(phrase("gap_since_axis", lang))
+        ax_gap.set_ylabel(phrase("held_share_axis", lang))
+        ax_gap.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=0))
         ax_gap.legend(fontsize=9)
         means = {n: kpi_means(rs) for n, rs in runs.items()}
-        parts = [f"{lab}: {pct(means[n]['prepared_share'], lang)} " + ("prepared" if lang == "en" else "forberedt")
-                 + f", {pct(means[n]['overdue_share'], lang)} " + ("overdue" if lang == "en" else "for sent")
-                 for n, lab in zip(names, labels)]
+        parts = [f"{lab}: {pct(means[n]['prepared_share'], lang)} {phrase('prepared', lang)}, "
+                 f"{pct(means[n]['overdue_share'], lang)} {phrase('overdue', lang)}" for n, lab in zip(names, labels)]
         fig.suptitle(" · ".join(parts))
     return fig
 

@@ -1,12 +1,28 @@
-"""Words for figures and tables, in English (``en``) and Danish (``da``).
+"""Words and numbers for figures and tables, in English (``en``) and Danish (``da``): the one place for both.
 
 Plots say what is shown in the reader's language: KPI names become axis
-labels with units, policy names become legend entries.
+labels with units, policy names become legend entries, and every phrase of a
+title, caption or axis is in :data:`PHRASES`. Numbers in text go through one
+number formatter (:func:`num`) and one percent formatter (:func:`pct`) per
+language: English ``2,220`` and ``40%``, Danish ``2.220``, ``0,5`` and
+``40 %`` (with a no-break space before the per cent sign).
+
+>>> num(2220, "da"), num(1408.25, "en", 1), pct(0.4, "en"), pct(0.4, "da") == "40\u00a0%"
+('2.220', '1,408.2', '40%', True)
+>>> phrase("where", "da", p=0.15, c=220.0) == "15\u00a0% udeblivelser, 220 sager"
+True
 """
 
 from __future__ import annotations
 
+import re
+import string
+from typing import Any
+
+import numpy as np
+
 from ..model.kpis import KPIS
+from .facts import DS_BAND, LAERKEVEJ_CASELOAD
 
 LANGS = ("en", "da")
 
@@ -84,15 +100,262 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
            "sms_reminders": "SMS-påmindelser", "interval_days": "Opfølgningsinterval (dage)"},
 }
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {"replications": "replications", "ci": "95% confidence interval", "scenario": "Scenario",
-           "ds_band": "DS recommendation (40–50)", "laerkevej": "Lærkevej (220)", "days": "days",
-           "minutes": "minutes", "share": "share", "DKK": "DKK", "yes": "yes", "no": "no"},
-    "da": {"replications": "replikationer", "ci": "95 % konfidensinterval", "scenario": "Scenarie",
-           "ds_band": "DS' anbefaling (40–50)", "laerkevej": "Lærkevej (220)", "days": "dage",
-           "minutes": "minutter", "share": "andel", "DKK": "kr.", "yes": "ja", "no": "nej"},
+_LOW, _HIGH = DS_BAND
+#: Common words, English and Danish side by side (merged into :data:`PHRASES`).
+COMMON_WORDS: dict[str, tuple[str, str]] = {
+    "replications": ("replications", "replikationer"), "scenario": ("Scenario", "Scenarie"),
+    "ci": ("95% confidence interval", "95 % konfidensinterval"),
+    "ds_band": (f"DS recommendation ({_LOW:g}–{_HIGH:g})", f"DS' anbefaling ({_LOW:g}–{_HIGH:g})"),
+    "laerkevej": (f"Lærkevej ({LAERKEVEJ_CASELOAD:g})",) * 2,
+    "days": ("days", "dage"), "minutes": ("minutes", "minutter"), "share": ("share", "andel"),
+    "DKK": ("DKK", "kr."), "yes": ("yes", "ja"), "no": ("no", "nej"),
 }
 
+#: Phrases of titles, captions, axes and legends; the same keys in both languages. Numbers in them
+#: are filled by :func:`phrase` with :func:`num` and :func:`pct`.
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        # charts (report.charts, report.style)
+        "rule": "Follow-up rule: at most {days:g} days",
+        "minutes_per_week": "Minutes per caseworker per week at work\n(a 37-hour week = {total} minutes)",
+        "caption_run": "Scenario {scenario!r}; {replications} replications per point, seed {seed}; "
+                       "mean and 95% confidence interval; jobsim {version}.",
+        "caption_one": "Scenario {scenario!r} with policy \u201c{policy}\u201d; one run per bar, seed {seed}; "
+                       "days of absence left out; jobsim {version}.",
+        "coincide": "All {n} policies lie on one line",
+        "coincide_2": "Both policies lie on one line",
+        "held_fixed": "Held fixed: {fixed}.",
+        "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens} citizens)",
+        "ds_budget": "Lærkevej + DS's {million} million DKK a year",
+        "assumptions": "Assumptions: {citizens} citizens on the caseload (Copenhagen-scale); {fte} DKK a year per "
+                       "full-time caseworker incl. overhead; caseworkers = citizens / caseload (full-time "
+                       "equivalents, not rounded). Outcomes per caseload from the model.",
+        # studies (no-show, Odense, a week in the life)
+        "weekdays": "Mon,Tue,Wed,Thu,Fri",
+        "difference": "{kpi}:\n{a} minus {b}, percentage points",
+        "sms_panel": "SMS reminders: {value}",
+        "sms_effect": " (no-shows cut {effect:.0%})",
+        "ci_frame": "Framed cells: the 95% confidence interval of the paired difference excludes 0.",
+        "noshow_caption": ("Scenario {scenario!r} with noshow_probability and caseload varied; "
+                           "noshow_spread = min({cap:g}, 0.9·sqrt(p(1−p))) ({spreads}); {replications} replications "
+                           "per cell, paired by replication (common random numbers), seed {seed}; jobsim {version}."),
+        "coverage_title": ("The Lærkevej rule frees casework time only from {threshold:g} cases up: up to "
+                           "{gain:+.1f} points more casework done on time ({where}){trend}"),
+        "coverage_title_none": "The Lærkevej rule buys no casework time anywhere in this grid",
+        "coverage_trend_p": ", more the more citizens miss",
+        "coverage_trend_sms": "; SMS reminders shrink the gain",
+        "prepared_title": ("The Lærkevej rule costs {loss} points of fully prepared conversations in every "
+                           "cell: {after} are fully prepared, against {ahead} when preparing ahead"),
+        "where": "{p:.0%} no-shows, {c:g} cases",
+        "exemption": "Exemption (odense_frikommune)",
+        "law": "Law restored (odense_2017)",
+        "gap_axis": "Follow-up gap between held conversations (days)",
+        "ecdf_axis": "Share of follow-up gaps at most this long",
+        "rule_91": "91 days: the legal maximum",
+        "year": "365 days: a year",
+        "over": "{over91:.0%} of gaps over 91 days, {over365:.1%} over a year",
+        "no_contact_axis": ("Citizens without a conversation for over a year\n"
+                            "(team of {citizens:,.0f} citizens at a time, {days:,} days)"),
+        "gaps_title": ("Under the exemption {over91:.0%} of follow-up gaps exceed the legal 91 days and {count} "
+                       "citizens go over a year without a conversation in {years:g} years (a team of {citizens:,.0f} "
+                       "citizens at a time); with the law restored, {law_over91:.0%} and {law_count}"),
+        "gaps_caption": ("Scenarios 'odense_frikommune' and 'odense_2017', both over {days:,} days after a "
+                         "{warmup}-day warm-up; {replications} replications each, seed {seed}; gaps pooled over "
+                         "replications, first conversations after entry left out; bars: mean, whiskers: 95% "
+                         "confidence interval; jobsim {version}."),
+        "workers_axis": "Caseworkers (cases per caseworker), {citizens:,.0f} citizens in all",
+        "target": "Target: under {target:.0%} overdue",
+        "frikommune_level": "Level under the exemption ({value:.0%})",
+        "staffing_title": ("Keeping the restored law with under {target:.0%} of conversations overdue takes "
+                           "{extra} more caseworker{s} per {citizens:,.0f} citizens ({cost:.1f} million DKK a year)"),
+        "staffing_title_none": ("Even {extra} more caseworkers per {citizens:,.0f} citizens do not bring the overdue "
+                                "share under {target:.0%}"),
+        "staffing_note": ("Extra cost per 1,000 citizens: {per1000:,.0f} DKK a year with the mean under the target; "
+                          "{strict} if the whole 95% confidence interval must be under it."),
+        "strict": "{extra} more caseworkers ({per1000:,.0f} DKK per 1,000 citizens)",
+        "strict_none": "more caseworkers than tried",
+        "odense_note": ("Odense expected about {odense:.0f} million DKK a year ({fte:.0f} caseworkers at "
+                        "{fte_cost:,.0f} DKK): at these ratios enough for about {served:,.0f} citizens{parity}."),
+        "odense_parity": " (about {served:,.0f} if casework must also get back to its level under the exemption)",
+        "staffing_parity": ("To also bring casework coverage back to its level under the exemption: "
+                            "{extra} more caseworkers ({cost:.1f} million DKK a year, {per1000:,.0f} DKK per 1,000 "
+                            "citizens)."),
+        "staffing_parity_none": "Casework coverage does not get back to its level under the exemption in this range.",
+        "staffing_caption": ("Scenario 'odense_2017' with workers varied and caseload = {citizens:,.0f} / workers; "
+                             "{replications} replications per point, seed {seed}; the answer uses the mean; "
+                             "whiskers: 95% confidence interval; jobsim {version}."),
+        "clock_axis": "Time of day",
+        "left_undone": ("Left undone this week: {undone:,.0f} of the {demand:,.0f} minutes of casework due "
+                        "({undone_share:.0%}); {unprepared} of {held} conversations not fully prepared; "
+                        "{wasted:,.0f} minutes of preparation wasted on {noshows} no-show{s}."),
+        "panel": "{caseload:g} cases per caseworker, {policy} · scenario {scenario}",
+        "week_title": ("One caseworker's week: at {c1:g} cases, {u1} of {h1} conversations unprepared and {l1:.0f} "
+                       "hours of casework left undone; at {c2:g} cases, {u2} of {h2} unprepared and {l2:.0f} hours "
+                       "left undone"),
+        "week_caption": ("Scenarios {scenarios}; caseworker {worker}, week {week} (days {first}–{last}, after the "
+                         "{warmup}-day warm-up), seed {seed}, replication {replication}; hatched: slots whose "
+                         "citizen did not show; jobsim {version}."),
+        "absent": "absent",
+        # the explorer (teaching)
+        "start": "Start", "your_choice": "Your choice", "prepared": "prepared", "overdue": "overdue",
+        "week_at_work_axis": "Minutes per caseworker per week at work",
+        "first_due": "First conversation due: {days} days",
+        "rule_days": "Follow-up rule: {days} days",
+        "gap_since_axis": "Days since joining or the last conversation (one bar per week)",
+        "held_share_axis": "Share of held conversations",
+    },
+    "da": {
+        # charts (report.charts, report.style)
+        "rule": "Opfølgningsregel: højst {days:g} dage",
+        "minutes_per_week": "Minutter pr. sagsbehandler pr. uge på arbejde\n(en 37-timers uge = {total} minutter)",
+        "caption_run": "Scenarie {scenario!r}; {replications} replikationer pr. punkt, seed {seed}; "
+                       "gennemsnit og 95 % konfidensinterval; jobsim {version}.",
+        "caption_one": "Scenarie {scenario!r} med politikken \u201c{policy}\u201d; én kørsel pr. søjle, seed {seed}; "
+                       "fraværsdage udeladt; jobsim {version}.",
+        "coincide": "Alle {n} politikker ligger oven i hinanden",
+        "coincide_2": "Begge politikker ligger oven i hinanden",
+        "held_fixed": "Holdt fast: {fixed}.",
+        "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens} borgere)",
+        "ds_budget": "Lærkevej + DS' {million} mio. kr. om året",
+        "assumptions": "Antagelser: {citizens} borgere i sagsstammen (som i København); {fte} kr. om året pr. "
+                       "fuldtidssagsbehandler inkl. overhead; sagsbehandlere = borgere / sagstal (fuldtidsstillinger, "
+                       "ikke afrundet). Udfald pr. sagstal fra modellen.",
+        # studies (no-show, Odense, a week in the life)
+        "weekdays": "Man,Tir,Ons,Tor,Fre",
+        "difference": "{kpi}:\n{a} minus {b}, procentpoint",
+        "sms_panel": "SMS-påmindelser: {value}",
+        "sms_effect": " (udeblivelser −{effect:.0%})",
+        "ci_frame": "Celler med ramme: 95 %-konfidensintervallet for den parrede forskel udelukker 0.",
+        "noshow_caption": ("Scenarie {scenario!r} med noshow_probability og caseload varieret; "
+                           "noshow_spread = min({cap:g}, 0,9·sqrt(p(1−p))) ({spreads}); {replications} replikationer "
+                           "pr. celle, parret pr. replikation (fælles tilfældige tal), seed {seed}; jobsim {version}."),
+        "coverage_title": ("Lærkevej-reglen giver kun mere tid til sagsarbejde fra {threshold:g} sager: op til "
+                           "{gain:+.1f} point mere sagsarbejde nået til tiden ({where}){trend}"),
+        "coverage_title_none": "Lærkevej-reglen giver ingen ekstra tid til sagsarbejde i dette gitter",
+        "coverage_trend_p": ", mere jo flere der udebliver",
+        "coverage_trend_sms": "; SMS-påmindelser mindsker gevinsten",
+        "prepared_title": ("Lærkevej-reglen koster {loss} point fuldt forberedte samtaler i alle celler: "
+                           "{after} er fuldt forberedt mod {ahead} ved forberedelse på forhånd"),
+        "where": "{p:.0%} udeblivelser, {c:g} sager",
+        "exemption": "Frikommune (odense_frikommune)",
+        "law": "Loven genindført (odense_2017)",
+        "gap_axis": "Opfølgningsinterval mellem afholdte samtaler (dage)",
+        "ecdf_axis": "Andel af opfølgningsintervaller højst så lange",
+        "rule_91": "91 dage: lovens maksimum",
+        "year": "365 dage: et år",
+        "over": "{over91:.0%} af intervallerne over 91 dage, {over365:.1%} over et år",
+        "no_contact_axis": ("Borgere uden samtale i over et år\n"
+                            "(team med {citizens:,.0f} borgere ad gangen, {days:,} dage)"),
+        "gaps_title": ("I frikommuneforsøget er {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, og "
+                       "{count} borgere går over et år uden samtale på {years:g} år (et team med {citizens:,.0f} "
+                       "borgere ad gangen); med loven genindført {law_over91:.0%} og {law_count}"),
+        "gaps_caption": ("Scenarierne 'odense_frikommune' og 'odense_2017', begge over {days:,} dage efter "
+                         "{warmup} dages indsvingning; {replications} replikationer hver, seed {seed}; intervaller "
+                         "samlet over replikationer, første samtale efter indgang udeladt; søjler: gennemsnit, "
+                         "streger: 95 %-konfidensinterval; jobsim {version}."),
+        "workers_axis": "Sagsbehandlere (sager pr. sagsbehandler), {citizens:,.0f} borgere i alt",
+        "target": "Mål: under {target:.0%} for sent",
+        "frikommune_level": "Niveau i frikommuneforsøget ({value:.0%})",
+        "staffing_title": ("At overholde loven med under {target:.0%} for sene samtaler kræver {extra} "
+                           "sagsbehandler{s} mere pr. {citizens:,.0f} borgere ({cost:.1f} mio. kr. om året)"),
+        "staffing_title_none": ("Selv {extra} sagsbehandlere mere pr. {citizens:,.0f} borgere får ikke andelen af for "
+                                "sene samtaler under {target:.0%}"),
+        "staffing_note": ("Ekstra udgift pr. 1.000 borgere: {per1000:,.0f} kr. om året med gennemsnittet under målet; "
+                          "{strict}, hvis hele 95 %-konfidensintervallet skal være under det."),
+        "strict": "{extra} sagsbehandlere mere ({per1000:,.0f} kr. pr. 1.000 borgere)",
+        "strict_none": "flere sagsbehandlere end afprøvet",
+        "odense_note": ("Odense ventede ca. {odense:.0f} mio. kr. om året ({fte:.0f} sagsbehandlere à "
+                        "{fte_cost:,.0f} kr.): med disse forhold nok til ca. {served:,.0f} borgere{parity}."),
+        "odense_parity": " (ca. {served:,.0f}, hvis sagsarbejdet også skal tilbage på niveauet fra frikommuneforsøget)",
+        "staffing_parity": ("For også at få sagsarbejdet tilbage på niveauet fra frikommuneforsøget: "
+                            "{extra} sagsbehandlere mere ({cost:.1f} mio. kr. om året, {per1000:,.0f} kr. pr. 1.000 "
+                            "borgere)."),
+        "staffing_parity_none": "Sagsarbejdet kommer ikke tilbage på niveauet fra frikommuneforsøget i dette interval.",
+        "staffing_caption": ("Scenarie 'odense_2017' med workers varieret og caseload = {citizens:,.0f} / workers; "
+                             "{replications} replikationer pr. punkt, seed {seed}; svaret bruger gennemsnittet; "
+                             "streger: 95 %-konfidensinterval; jobsim {version}."),
+        "clock_axis": "Klokkeslæt",
+        "left_undone": ("Ikke nået i ugen: {undone:,.0f} af ugens {demand:,.0f} minutter sagsarbejde "
+                        "({undone_share:.0%}); {unprepared} af {held} samtaler ikke fuldt forberedt; "
+                        "{wasted:,.0f} minutters forberedelse spildt på {noshows} udeblivelse{s}."),
+        "panel": "{caseload:g} sager pr. sagsbehandler, {policy} · scenarie {scenario}",
+        "week_title": ("En sagsbehandlers uge: ved {c1:g} sager er {u1} af {h1} samtaler uforberedte og {l1:.0f} "
+                       "timers sagsarbejde bliver liggende; ved {c2:g} sager {u2} af {h2} uforberedte og {l2:.0f} "
+                       "timer bliver liggende"),
+        "week_caption": ("Scenarierne {scenarios}; sagsbehandler {worker}, uge {week} (dag {first}–{last}, efter "
+                         "{warmup} dages indsvingning), seed {seed}, replikation {replication}; skraveret: tider hvor "
+                         "borgeren udeblev; jobsim {version}."),
+        "absent": "fraværende",
+        # the explorer (teaching)
+        "start": "Start", "your_choice": "Dit valg", "prepared": "forberedt", "overdue": "for sent",
+        "week_at_work_axis": "Minutter pr. sagsbehandler pr. arbejdsuge",
+        "first_due": "Første samtale senest: {days} dage",
+        "rule_days": "Opfølgningsregel: {days} dage",
+        "gap_since_axis": "Dage siden start eller sidste samtale (én søjle pr. uge)",
+        "held_share_axis": "Andel af afholdte samtaler",
+    },
+}
+for _i, _lang in enumerate(LANGS):
+    PHRASES[_lang].update({key: pair[_i] for key, pair in COMMON_WORDS.items()})
+
+
+# --------------------------------------------------------------------------- numbers
+
+#: Danish text swaps the separators of English: 1,234.5 -> 1.234,5.
+_DANISH_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def num(value: float, lang: str = "en", decimals: int | None = 0, sign: bool = False) -> str:
+    """A number with thousands separators: ``1408.2`` -> ``"1,408"`` (``"1.408"`` in Danish).
+
+    ``decimals=None`` gives as few decimals as the value needs (at most two):
+    ``2.5`` -> ``"2.5"``, ``40.0`` -> ``"40"``. ``sign=True`` writes ``+`` before
+    positive numbers.
+    """
+    _check(lang)
+    places = 2 if decimals is None else decimals
+    text = f"{float(value):{'+' if sign else ''},.{places}f}"
+    if decimals is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "+0", "-0.0", "+0.0", "-0.00", "+0.00"):
+        text = text[1:]
+    return text if lang == "en" else text.translate(_DANISH_SEPARATORS)
+
+
+def pct(value: float, lang: str = "en", decimals: int | None = 0, sign: bool = False) -> str:
+    """A share as per cent: ``0.41`` -> ``"41%"`` (``"41 %"`` in Danish, no line break before ``%``)."""
+    return num(100 * value, lang, decimals, sign) + ("%" if lang == "en" else "\u00a0%")
+
+
+def span(low: str, high: str) -> str:
+    """``"low–high"`` for two formatted numbers, or one of them if they read the same."""
+    return low if low == high else f"{low}–{high}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+class _Phrase(string.Formatter):
+    """Fills a phrase: numbers with a format spec go through :func:`num` or :func:`pct` in the phrase's language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if not spec or not _is_number(value):
+            return super().format_field(value, spec)
+        places = re.search(r"\.(\d+)", spec)
+        decimals = int(places.group(1)) if places else 0
+        sign = spec.startswith("+")
+        if spec.endswith("%"):
+            return pct(value, self.lang, decimals, sign)
+        if spec.endswith("g"):
+            return num(value, self.lang, None, sign)
+        return num(value, self.lang, decimals, sign)
+
+
+# --------------------------------------------------------------------------- lookups
 
 def _check(lang: str) -> str:
     if lang not in LANGS:
@@ -120,6 +383,34 @@ def parameter_label(name: str, lang: str = "en") -> str:
     return PARAMETER_LABELS[_check(lang)].get(name, name)
 
 
-def word(key: str, lang: str = "en") -> str:
-    """A common word or phrase."""
-    return WORDS[_check(lang)].get(key, key)
+def phrase(key: str, lang: str = "en", **fmt: Any) -> str:
+    """A word or phrase from :data:`PHRASES` in ``lang``, filled with ``fmt`` (unknown keys come back as they are).
+
+    Numbers are written by :func:`num` and :func:`pct`: the spec in the phrase
+    says how (``{x:.0%}`` a per cent, ``{x:,.1f}`` one decimal, ``{x:g}`` as
+    few decimals as needed).
+    """
+    text = PHRASES[_check(lang)].get(key, key)
+    return _Phrase(lang).format(text, **fmt) if fmt else text
+
+
+#: A common word (the same lookup as :func:`phrase`).
+word = phrase
+
+
+def value_text(value: Any, lang: str = "en") -> str:
+    """A parameter value as text: yes/no for booleans, numbers by :func:`num`, anything else as it is."""
+    if isinstance(value, (bool, np.bool_)):
+        return phrase("yes" if value else "no", lang)
+    if _is_number(value):
+        return num(value, lang, None)
+    return str(value)
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for a label used mid-sentence.
+
+    >>> lower_first("Prepare ahead")
+    'prepare ahead'
+    """
+    return text[:1].lower() + text[1:]

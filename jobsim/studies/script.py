@@ -3,7 +3,8 @@
 Every experiment script is run as ``python experiments/NAME.py [--quick]
 [--out DIR] [--jobs N] [--lang en|da] [--seed N] [--replications N]
 [--quiet]`` and writes CSV, PNG, SVG and a manifest to ``outputs/NAME/``
-(relative to the current directory) unless ``--out`` says otherwise.
+(relative to the current directory) unless ``--out`` says otherwise. Its
+``main`` returns :data:`jobsim.errors.EXIT_OK`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import JobsimError
-from ..runner import files
-from ..runner.manifest import jsonable
+from PIL import Image
+
+from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, JobsimError
+from ..model.scenario import Scenario
+from ..report.style import save_figure
 from ..report.words import LANGS
+from ..runner import files
+from ..runner.manifest import jsonable, run_manifest
+
+__all__ = ["experiment_parser", "check_args", "invocation", "experiment_manifest", "save_figure", "write_json",
+           "downscale_png", "run_script"]
 
 
 def experiment_parser(name: str, description: str, replications: int = 20) -> argparse.ArgumentParser:
@@ -55,24 +63,41 @@ def invocation(args: argparse.Namespace, argv: list[str] | None = None) -> dict[
             "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}}
 
 
-def save_figure(fig, out: Path, stem: str) -> list[Path]:
-    """Save a figure as PNG (for reading) and SVG (for reports); return the paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for ext in ("png", "svg"):
-        path = out / f"{stem}.{ext}"
-        fig.savefig(path, dpi=150 if ext == "png" else None, bbox_inches="tight")
-        paths.append(path)
-    import matplotlib.pyplot as plt
+def experiment_manifest(experiment: str, scenarios: Scenario | Mapping[str, Scenario], args: argparse.Namespace,
+                        argv: list[str] | None = None, *, seed: int, replications: int | None,
+                        grid: Mapping[str, Any], wall_seconds: float, files: Sequence[str | Path],
+                        replication: int | None = None, **extra: Any) -> dict[str, Any]:
+    """The manifest of an experiment script (see :func:`jobsim.runner.manifest.run_manifest`).
 
-    plt.close(fig)
-    return paths
+    The first scenario in full (``scenario``) and every scenario (``scenarios``),
+    how the script was called (``command``, ``arguments``), the grid,
+    replications, seed, versions, wall time (seconds), the files written (by
+    name) and any ``extra`` keys.
+    """
+    named = {scenarios.name: scenarios} if isinstance(scenarios, Scenario) else dict(scenarios)
+    first = next(iter(named.values()))
+    return run_manifest(first, seed, replication=replication, run_seconds=wall_seconds, kind="experiment",
+                        experiment=experiment, **invocation(args, argv),
+                        scenarios={name: s.to_dict() for name, s in named.items()}, grid=dict(grid),
+                        replications=replications, wall_seconds=round(wall_seconds, 3),
+                        files=[Path(f).name for f in files], **extra)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
     """Write a result or manifest as JSON, atomically (NaN and infinities as null)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return files.write_json(path, jsonable(data))
+
+
+def downscale_png(source: str | Path, target: str | Path, width: int = 900) -> Path:
+    """Copy a PNG, scaled to ``width`` pixels wide (for docs/img: about 90 dpi from a 150 dpi figure)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as img:
+        if img.width > width:
+            img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+        files.write_with(target, lambda tmp: img.save(tmp, format="PNG", optimize=True, dpi=(90, 90)))
+    return target
 
 
 def run_script(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
@@ -82,10 +107,10 @@ def run_script(main: Callable[[list[str] | None], int], argv: list[str] | None =
         code = main(argv)
     except JobsimError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; finished runs are kept in the output folder (run again to continue)", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     if "--quiet" not in (argv if argv is not None else sys.argv[1:]):
         print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return code

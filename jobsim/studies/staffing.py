@@ -3,9 +3,13 @@
 For a municipality with a given number of citizens on the caseload, a
 caseload (citizens per full-time caseworker) fixes the number of
 caseworkers, and the cost of a full-time caseworker (``fte_cost_dkk``, DKK a
-year including overhead; 600,000 DKK is the default assumption, DOMAIN.md)
+year including overhead; 600,000 DKK is the default assumption, see
+:data:`jobsim.report.facts.FTE_COST_DKK`)
 fixes the cost. Caseworkers are counted in full-time equivalents and not
 rounded: 10,000 citizens at 45 cases is 222.2 caseworkers.
+
+The cost–outcome figure (:func:`cost_outcome_figure`, titled by
+:func:`finding_cost`) puts each caseload's outcomes against its cost.
 
 The check against Dansk Socialrådgiverforening (DS): DS estimated that
 taking Copenhagen's Jobcenter Lærkevej from about 220 to DS's recommended
@@ -25,15 +29,20 @@ implies: N such that N/45 - N/220 = 108.3, about 6,100 citizens.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-#: Cost of one full-time caseworker per year incl. pension and overhead (DKK; assumption, DOMAIN.md).
-FTE_COST_DKK = 600_000.0
-#: DS's estimate of the extra cost a year for Copenhagen to go from ~220 to 40-50 cases (DKK; DOMAIN.md).
-DS_EXTRA_COST_DKK = 65_000_000.0
+import numpy as np
+import pandas as pd
+
+from ..report.charts import figure_legend, kpi_rows, lines_coincide, note_coincide, unit_label
+from ..report.facts import DS_BAND, DS_EXTRA_COST_DKK, FTE_COST_DKK, LAERKEVEJ_CASELOAD
+from ..report.style import OKABE_ITO, format_axis_for, group_style, house_style, new_figure, number_ticks, wrap_title
+from ..report.words import kpi_label, num, parameter_label, pct, phrase
+
 #: The caseloads of DS's estimate: Lærkevej's, and DS's recommended band (citizens per caseworker).
-DS_FROM_CASELOAD = 220.0
-DS_TO_CASELOADS = (40.0, 50.0)
+DS_FROM_CASELOAD = LAERKEVEJ_CASELOAD
+DS_TO_CASELOADS = DS_BAND
 
 
 def _positive(name: str, value: float) -> float:
@@ -156,8 +165,6 @@ def compare_with_ds(citizens: float, fte_cost_dkk: float = FTE_COST_DKK, caseloa
 
 def cost_table(citizens: float, caseloads, fte_cost_dkk: float = FTE_COST_DKK):
     """One row per caseload: ``caseload``, ``caseworkers`` (FTE), ``cost_dkk`` and ``cost_million_dkk`` a year."""
-    import pandas as pd
-
     rows = []
     for c in caseloads:
         workers = caseworkers_needed(citizens, c)
@@ -169,7 +176,7 @@ def cost_table(citizens: float, caseloads, fte_cost_dkk: float = FTE_COST_DKK):
 def frontier_table(summary, citizens: float, fte_cost_dkk: float = FTE_COST_DKK):
     """A sweep summary with the staffing cost of each caseload added (for cost–outcome frontiers).
 
-    ``summary`` is :meth:`jobsim.experiment.SweepResult.summary` of a sweep
+    ``summary`` is :meth:`jobsim.runner.sweep.SweepResult.summary` of a sweep
     over ``caseload``; the result has its rows plus ``caseworkers`` (FTE for
     ``citizens``), ``cost_dkk`` and ``cost_million_dkk`` (a year).
     """
@@ -178,3 +185,94 @@ def frontier_table(summary, citizens: float, fte_cost_dkk: float = FTE_COST_DKK)
     costs = cost_table(citizens, sorted(summary["caseload"].unique()), fte_cost_dkk)
     out = summary.assign(caseload=summary["caseload"].astype(float))
     return out.merge(costs, on="caseload", how="left")
+
+
+# --------------------------------------------------------------------------- the cost–outcome figure
+
+def finding_cost(frontier: pd.DataFrame, comparison, lang: str = "en", policy: str = "ahead") -> str:
+    """Title of the cost–outcome figure: what going from 220 to DS's caseload costs and buys.
+
+    ``frontier`` is :func:`frontier_table`; ``comparison`` a
+    :class:`DSComparison`. Outcomes are read at the caseloads
+    of the comparison (or the nearest in the sweep) under ``policy``.
+    """
+    rows = frontier[frontier["kpi"] == "overdue_share"]
+    if "prep_policy" in rows.columns:
+        pol = policy if policy in set(rows["prep_policy"]) else rows["prep_policy"].iloc[0]
+        rows = rows[rows["prep_policy"] == pol]
+    by_caseload = rows.set_index("caseload")["mean"]
+
+    def at(c):
+        return by_caseload.iloc[int(np.argmin(np.abs(by_caseload.index.to_numpy(dtype=float) - c)))]
+
+    frm, to = comparison.caseload_from, comparison.caseload_to
+    cost = num(comparison.model_extra_dkk / 1e6, lang)
+    citizens = num(comparison.citizens, lang)
+    if lang == "da":
+        return (f"For {citizens} borgere koster {num(frm, lang, None)} → {num(to, lang, None)} sager {cost} mio. kr. mere om året og får "
+                f"andelen af for sene samtaler ned fra {pct(at(frm), lang)} til {pct(at(to), lang)}; "
+                f"forberedelsen afhænger af politikken, ikke af pengene")
+    return (f"For {citizens} citizens, going from {num(frm, lang, None)} to {num(to, lang, None)} cases costs {cost} million DKK a year more and "
+            f"cuts late conversations from {pct(at(frm), lang)} to {pct(at(to), lang)}; "
+            f"preparation depends on the policy, not the money")
+
+
+def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison, lang: str = "en", *,
+                        title: str | None = None, label_caseloads: Sequence[float] | None = None,
+                        width: float = 13.0):
+    """Cost–outcome frontier: each KPI against the caseworkers' cost (million DKK a year), one line per policy.
+
+    ``frontier`` is :func:`frontier_table` (summary rows plus
+    ``cost_million_dkk``); ``comparison`` a :class:`DSComparison`
+    for the same citizens and cost per caseworker. Points carry 95% CI bars;
+    a second x axis on top gives the caseload of each cost (the caseloads in
+    ``label_caseloads`` are ticked). DS's band (40–50 cases), Lærkevej (220)
+    and what DS's 65 million DKK would add to Lærkevej's cost are marked on
+    the cost axis; a panel whose policy lines coincide says so.
+    """
+    by = "prep_policy" if "prep_policy" in frontier.columns and frontier["prep_policy"].nunique() > 1 else None
+    citizens, fte = comparison.citizens, comparison.fte_cost_dkk
+    fig, axes = new_figure(1, len(kpis), width=width, height=5.4)
+    axes = np.atleast_1d(axes)
+    caseloads = sorted(frontier["caseload"].unique())
+    if label_caseloads is None:
+        label_caseloads = caseloads
+    cost_of = {c: staffing_cost_dkk(citizens, c, fte) / 1e6 for c in (*caseloads, *DS_BAND, LAERKEVEJ_CASELOAD)}
+    ds_cost = cost_of[LAERKEVEJ_CASELOAD] + comparison.ds_extra_dkk / 1e6
+    with house_style():
+        for ax, kpi in zip(axes, kpis):
+            rows = kpi_rows(frontier, kpi)
+            groups = [(None, rows)] if by is None else list(rows.groupby(by, sort=False))
+            for i, (value, g) in enumerate(groups):
+                g = g.sort_values("cost_million_dkk")
+                style = group_style(by, value, i, lang)
+                xs, ys = g["cost_million_dkk"].to_numpy(dtype=float), g["mean"].to_numpy(dtype=float)
+                err = np.nan_to_num(np.vstack([ys - g["ci_low"].to_numpy(dtype=float),
+                                               g["ci_high"].to_numpy(dtype=float) - ys]))
+                ax.errorbar(xs, ys, yerr=err, color=style["color"], marker=style["marker"], capsize=3,
+                            label=style["label"], zorder=3, clip_on=False)
+            if len(groups) > 1 and lines_coincide(rows, "cost_million_dkk", kpi, by):
+                note_coincide(ax, len(groups), lang, corner="right")
+            ax.axvspan(cost_of[max(DS_BAND)], cost_of[min(DS_BAND)], color="#777777", alpha=0.22, linewidth=0,
+                       zorder=1, label=phrase("ds_band", lang))
+            ax.axvline(cost_of[LAERKEVEJ_CASELOAD], color="#333333", linestyle="--", linewidth=1.3, zorder=1,
+                       label=phrase("laerkevej", lang))
+            ax.axvline(ds_cost, color=OKABE_ITO["purple"], linestyle="-.", linewidth=1.5, zorder=1,
+                       label=phrase("ds_budget", lang, million=num(comparison.ds_extra_dkk / 1e6, lang)))
+            ax.set_title(kpi_label(kpi, lang), fontsize=11, pad=30)
+            ax.set_ylabel(unit_label(kpi, lang))
+            format_axis_for(ax, kpi, lang=lang)
+            ax.set_xlim(0, 1.05 * max(cost_of.values()))
+            ax.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
+            # the caseload of each point, on a top axis: cost = citizens x fte / caseload (its own inverse)
+            k = citizens * fte / 1e6
+            top = ax.secondary_xaxis("top", functions=(lambda v: k / np.maximum(v, 1e-9),
+                                                       lambda v: k / np.maximum(v, 1e-9)))
+            top.set_xticks([c for c in label_caseloads if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD])
+            top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
+            top.tick_params(labelsize=8.5, colors="#444444")
+            top.set_xlabel(parameter_label("caseload", lang), fontsize=9, color="#444444")
+        fig.supxlabel(phrase("cost_axis", lang, citizens=num(citizens, lang)), fontsize=11)
+        figure_legend(fig, axes, by, lang)
+        fig.suptitle(wrap_title(title or finding_cost(frontier, comparison, lang), width))
+    return fig

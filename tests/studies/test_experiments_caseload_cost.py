@@ -14,7 +14,7 @@ from conftest import run_experiment as run
 import jobsim
 from jobsim.studies import staffing
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("caseload_sweep", "staffing_cost")
 FIGURES = {"caseload_sweep": ("caseload_prep", "caseload_followup", "caseload_casework", "caseload_time_use"),
            "staffing_cost": ("staffing_frontier",)}

@@ -1,4 +1,4 @@
-"""jobsim.plots: lines, bands, reference marks, captions, time-use bars, titles and standard_figures.
+"""jobsim.report.charts: lines, bands, reference marks, captions, time-use bars, titles and standard_figures.
 
 Most tests draw from a small hand-made summary (known numbers, so titles and
 crossings can be checked exactly); standard_figures runs on a tiny real sweep.
@@ -14,32 +14,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import jobsim  # noqa: E402
-from jobsim.report import charts as plots  # noqa: E402
-from jobsim.studies import staffing  # noqa: E402
+from conftest import CASELOADS, MEANS, POLICIES, legend_texts, make_summary, worker_days  # noqa: E402
+from jobsim.report import charts, style, words  # noqa: E402
 from jobsim.report.words import activity_label, kpi_label, parameter_label, policy_label, word  # noqa: E402
-
-CASELOADS = (40.0, 100.0, 160.0, 220.0)
-POLICIES = ("after_checkin", "ahead")
-#: Means by KPI, policy and caseload (hand-made, shaped like the model's results).
-MEANS = {
-    "prepared_share": {"after_checkin": [0.02, 0.02, 0.02, 0.02], "ahead": [1.0, 0.97, 0.95, 0.93]},
-    "prep_minutes_mean": {"after_checkin": [5.0, 5.0, 5.0, 5.0], "ahead": [15.0, 14.8, 14.5, 14.4]},
-    "overdue_share": {"after_checkin": [0.05, 0.06, 0.30, 0.40], "ahead": [0.05, 0.06, 0.30, 0.40]},
-    "casework_coverage": {"after_checkin": [1.0, 0.5, 0.3, 0.2], "ahead": [1.0, 0.5, 0.3, 0.2]},
-    "followup_gap_days_mean": {"after_checkin": [64.0, 65.0, 70.0, 86.0], "ahead": [64.0, 65.0, 70.0, 86.0]},
-}
-
-
-def make_summary(half_width=0.01):
-    rows = []
-    for kpi, by_policy in MEANS.items():
-        for policy, values in by_policy.items():
-            for caseload, mean in zip(CASELOADS, values):
-                rows.append({"caseload": caseload, "prep_policy": policy, "point": 0, "kpi": kpi,
-                             "unit": jobsim.KPIS[kpi][0], "mean": mean, "sd": 0.02,
-                             "ci_low": mean - half_width, "ci_high": mean + half_width, "n": 20})
-    return pd.DataFrame(rows)
-
 
 @pytest.fixture
 def summary():
@@ -52,15 +29,11 @@ def close_figures():
     plt.close("all")
 
 
-def legend_texts(legend):
-    return [t.get_text() for t in legend.get_texts()]
-
-
 # ------------------------------------------------------------------ line_with_bands
 
 def test_line_with_bands_draws_one_line_and_one_band_per_policy_with_labelled_axes(summary):
-    fig, ax = plots.new_figure()
-    lines = plots.line_with_bands(ax, summary, "caseload", "prepared_share", by="prep_policy")
+    fig, ax = style.new_figure()
+    lines = charts.line_with_bands(ax, summary, "caseload", "prepared_share", by="prep_policy")
     assert len(lines) == 2 and len(ax.get_lines()) == 2
     assert len(ax.collections) == 2  # one shaded band per policy
     assert ax.get_xlabel() == parameter_label("caseload") == "Caseload (citizens per caseworker)"
@@ -74,20 +47,20 @@ def test_line_with_bands_draws_one_line_and_one_band_per_policy_with_labelled_ax
 
 
 def test_policy_colours_are_the_same_in_every_figure_whatever_the_order(summary):
-    fig, ax1 = plots.new_figure()
-    plots.line_with_bands(ax1, summary, "caseload", "prepared_share", by="prep_policy")
+    fig, ax1 = style.new_figure()
+    charts.line_with_bands(ax1, summary, "caseload", "prepared_share", by="prep_policy")
     reordered = summary.iloc[::-1]
-    fig, ax2 = plots.new_figure()
-    plots.line_with_bands(ax2, reordered, "caseload", "overdue_share", by="prep_policy")
+    fig, ax2 = style.new_figure()
+    charts.line_with_bands(ax2, reordered, "caseload", "overdue_share", by="prep_policy")
     colour = {line.get_label(): line.get_color() for ax in (ax1, ax2) for line in ax.get_lines()}
-    assert colour[policy_label("after_checkin")] == plots.POLICY_COLOURS["after_checkin"] == "#D55E00"
-    assert colour[policy_label("ahead")] == plots.POLICY_COLOURS["ahead"] == "#0072B2"
-    assert len(set(plots.POLICY_COLOURS.values())) == 4
+    assert colour[policy_label("after_checkin")] == style.POLICY_COLOURS["after_checkin"] == "#D55E00"
+    assert colour[policy_label("ahead")] == style.POLICY_COLOURS["ahead"] == "#0072B2"
+    assert len(set(style.POLICY_COLOURS.values())) == 4
 
 
 def test_line_with_bands_in_danish(summary):
-    fig, ax = plots.new_figure()
-    plots.line_with_bands(ax, summary, "caseload", "overdue_share", by="prep_policy", lang="da")
+    fig, ax = style.new_figure()
+    charts.line_with_bands(ax, summary, "caseload", "overdue_share", by="prep_policy", lang="da")
     assert ax.get_xlabel() == "Sagstal (borgere pr. sagsbehandler)"
     assert ax.get_ylabel() == "Andel samtaler afholdt for sent"
     assert legend_texts(ax.get_legend()) == ["Forberedelse efter check-in (Lærkevej)", "Forberedelse på forhånd"]
@@ -97,26 +70,26 @@ def test_line_with_bands_in_danish(summary):
 
 def test_line_with_bands_without_groups_draws_one_line_and_no_legend(summary):
     one = summary[summary["prep_policy"] == "ahead"].drop(columns="prep_policy")
-    fig, ax = plots.new_figure()
-    lines = plots.line_with_bands(ax, one, "caseload", "prep_minutes_mean")
+    fig, ax = style.new_figure()
+    lines = charts.line_with_bands(ax, one, "caseload", "prep_minutes_mean")
     assert len(lines) == 1 and len(ax.collections) == 1 and ax.get_legend() is None
     assert ax.get_ylabel() == "Preparation per conversation (minutes)"
 
 
 def test_line_with_bands_refuses_to_mix_scenario_points(summary):
-    fig, ax = plots.new_figure()
+    fig, ax = style.new_figure()
     with pytest.raises(ValueError, match="prep_policy"):
-        plots.line_with_bands(ax, summary, "caseload", "prepared_share")
+        charts.line_with_bands(ax, summary, "caseload", "prepared_share")
     with pytest.raises(ValueError, match="not in the summary"):
-        plots.line_with_bands(ax, summary, "caseload", "utilization", by="prep_policy")
+        charts.line_with_bands(ax, summary, "caseload", "utilization", by="prep_policy")
 
 
 def test_line_with_bands_with_a_policy_axis_labels_ticks_with_policy_labels(summary):
     at_220 = summary[summary["caseload"] == 220.0].drop(columns="caseload")
-    fig, ax = plots.new_figure()
-    lines = plots.line_with_bands(ax, at_220, "prep_policy", "prepared_share")
+    fig, ax = style.new_figure()
+    lines = charts.line_with_bands(ax, at_220, "prep_policy", "prepared_share")
     assert len(lines) == 2  # one point with a CI bar per policy, each in its policy colour
-    assert [line.get_color() for line in lines] == [plots.POLICY_COLOURS[p] for p in POLICIES]
+    assert [line.get_color() for line in lines] == [style.POLICY_COLOURS[p] for p in POLICIES]
     ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert ticks == [policy_label(p) for p in POLICIES]
 
@@ -124,9 +97,9 @@ def test_line_with_bands_with_a_policy_axis_labels_ticks_with_policy_labels(summ
 # ------------------------------------------------------------------ marks, caption
 
 def test_reference_caseloads_are_shaded_and_in_the_legend(summary):
-    fig, ax = plots.new_figure()
-    plots.line_with_bands(ax, summary, "caseload", "overdue_share", by="prep_policy")
-    plots.mark_reference_caseloads(ax)
+    fig, ax = style.new_figure()
+    charts.line_with_bands(ax, summary, "caseload", "overdue_share", by="prep_policy")
+    charts.mark_reference_caseloads(ax)
     texts = legend_texts(ax.get_legend())
     assert texts[-2:] == [word("ds_band"), word("laerkevej")] == ["DS recommendation (40–50)", "Lærkevej (220)"]
     assert ax.get_legend().get_title().get_text() == parameter_label("prep_policy")
@@ -137,18 +110,18 @@ def test_reference_caseloads_are_shaded_and_in_the_legend(summary):
 
 
 def test_reference_caseloads_in_danish():
-    fig, ax = plots.new_figure()
-    plots.mark_reference_caseloads(ax, lang="da")
+    fig, ax = style.new_figure()
+    charts.mark_reference_caseloads(ax, lang="da")
     labels = ax.get_legend_handles_labels()[1]
     assert labels == ["DS' anbefaling (40–50)", "Lærkevej (220)"]
 
 
 def test_caption_sits_below_the_legend_and_names_scenario_replications_seed_version(summary):
-    fig = plots.kpi_panels(summary, "caseload", ["prepared_share", "overdue_share"], "prep_policy")
-    text = plots.run_caption("ds_norm", 20, 7)
+    fig = charts.kpi_panels(summary, "caseload", ["prepared_share", "overdue_share"], "prep_policy")
+    text = style.run_caption("ds_norm", 20, 7)
     assert text == f"Scenario 'ds_norm'; 20 replications per point, seed 7; mean and 95% confidence interval; " \
                    f"jobsim {jobsim.__version__}."
-    cap = plots.caption(fig, text)
+    cap = style.caption(fig, text)
     assert cap.get_text() == text
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -162,7 +135,7 @@ def test_caption_sits_below_the_legend_and_names_scenario_replications_seed_vers
 
 def test_kpi_panels_one_panel_per_kpi_one_shared_legend_and_the_rule(summary):
     kpis = ["followup_gap_days_mean", "overdue_share", "casework_coverage"]
-    fig = plots.kpi_panels(summary, "caseload", kpis, "prep_policy", rule_days=91, title="T")
+    fig = charts.kpi_panels(summary, "caseload", kpis, "prep_policy", rule_days=91, title="T")
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in axes] == [kpi_label(k) for k in kpis]
     assert [ax.get_ylabel() for ax in axes] == ["days", "%", "%"]
@@ -178,69 +151,33 @@ def test_kpi_panels_one_panel_per_kpi_one_shared_legend_and_the_rule(summary):
 
 
 def test_crossing_interpolates_between_points():
-    assert plots.crossing([40, 100], [1.0, 0.5], 0.95) == pytest.approx(46.0)
-    assert plots.crossing([40, 100, 160], [0.05, 0.06, 0.30], 0.10) == pytest.approx(110.0)
-    assert plots.crossing([40, 100], [1.0, 0.99], 0.5) is None
-
-
-def test_titles_state_the_finding_from_the_data(summary):
-    assert plots.finding_casework(summary) == ("Above ~45 cases, casework no longer fits in the week; "
-                                               "at 220 cases only 20% is done on time")
-    assert plots.finding_followup(summary) == ("Above ~110 cases the diary is full: more than 1 in 10 "
-                                               "conversations is held late (40% at 220), whatever the "
-                                               "preparation policy")
-    assert plots.finding_preparation(summary) == (
-        "Prepare ahead: 93% of conversations fully prepared even at 220 cases. "
-        "Prepare after check-in (Lærkevej rule): 2% at any caseload")
-    assert plots.finding_casework(summary, lang="da").startswith("Over ~45 sager kan sagsarbejdet")
-
-
-def test_number_formats():
-    assert plots.pct(0.405) == "40%" and plots.pct(0.405, "da", 1) == "40,5\u00a0%"
-    assert plots.num(1408.2) == "1,408" and plots.num(1408.2, "da") == "1.408"
-    assert [plots.tick_text(v, share=True) for v in (0, 0.025, 0.1, 1.0)] == ["0%", "2.5%", "10%", "100%"]
-    assert plots.tick_text(1500, "da") == "1.500" and plots.tick_text(2.5) == "2.5"
+    assert charts.crossing([40, 100], [1.0, 0.5], 0.95) == pytest.approx(46.0)
+    assert charts.crossing([40, 100, 160], [0.05, 0.06, 0.30], 0.10) == pytest.approx(110.0)
+    assert charts.crossing([40, 100], [1.0, 0.99], 0.5) is None
 
 
 # ------------------------------------------------------------------ time use
 
-def worker_days():
-    """Two caseworkers, one week; worker 1 absent on Friday. Minutes chosen to add up to 444 a day."""
-    rows = []
-    for worker in (0, 1):
-        for day in range(5):
-            absent = worker == 1 and day == 4
-            minutes = dict(conversation_minutes=100, prep_minutes=40, wasted_prep_minutes=4,
-                           documentation_minutes=40, casework_minutes=200, idle_minutes=60)
-            if absent:
-                minutes = {k: 0 for k in minutes}
-            rows.append({"day": day, "worker": worker, "present_minutes": 0 if absent else 444,
-                         **minutes, "overtime_minutes": 0, "caseload": 40.0})
-    rows += [{**r, "caseload": 220.0, "idle_minutes": 0, "casework_minutes": r["casework_minutes"] + 60 * (
-        r["present_minutes"] > 0)} for r in rows]
-    return pd.DataFrame(rows)
-
-
 def test_time_use_table_is_minutes_per_caseworker_per_week_at_work():
-    table = plots.time_use_table(worker_days())
-    assert list(table.columns) == list(plots.TIME_USE_ACTIVITIES)
+    table = charts.time_use_table(worker_days())
+    assert list(table.columns) == list(style.TIME_USE_ACTIVITIES)
     assert list(table.index) == [40.0, 220.0]
     # 9 worker-days at work = 1.8 caseworker-weeks; absent day left out, so 5 x daily minutes
     assert table.loc[40.0].tolist() == [500.0, 200.0, 20.0, 200.0, 1000.0, 300.0]
     assert table.loc[220.0, "idle"] == 0 and table.loc[220.0, "casework"] == 1300.0
-    assert table.sum(axis=1).tolist() == [5 * 444.0, 5 * 444.0] == [plots.WEEK_MINUTES] * 2
+    assert table.sum(axis=1).tolist() == [5 * 444.0, 5 * 444.0] == [charts.WEEK_MINUTES] * 2
 
 
 def test_stacked_time_use_stacks_six_activities_per_caseload_with_wasted_prep_in_its_own_colour():
-    fig, ax = plots.new_figure()
-    table = plots.stacked_time_use(ax, worker_days())
+    fig, ax = style.new_figure()
+    table = charts.stacked_time_use(ax, worker_days())
     assert len(ax.patches) == 6 * 2
     labels = ax.get_legend_handles_labels()[1]
-    assert labels == [activity_label(a) for a in plots.TIME_USE_ACTIVITIES]
+    assert labels == [activity_label(a) for a in style.TIME_USE_ACTIVITIES]
     assert legend_texts(ax.get_legend())[0] == "Idle"  # top of the stack first, as in the bars
     wasted = [p for p in ax.patches if p.get_label() == "Wasted preparation" or
-              p.get_facecolor()[:3] == matplotlib.colors.to_rgb(plots.ACTIVITY_COLOURS["wasted_prep"])]
-    assert len(wasted) == 2 and len(set(plots.ACTIVITY_COLOURS.values())) == 6
+              p.get_facecolor()[:3] == matplotlib.colors.to_rgb(style.ACTIVITY_COLOURS["wasted_prep"])]
+    assert len(wasted) == 2 and len(set(style.ACTIVITY_COLOURS.values())) == 6
     tops = {}
     for p in ax.patches:
         x = round(p.get_x() + p.get_width() / 2, 6)
@@ -251,33 +188,7 @@ def test_stacked_time_use_stacks_six_activities_per_caseload_with_wasted_prep_in
     assert table.shape == (2, 6)
 
 
-def test_stacked_time_use_in_danish_and_its_title():
-    fig, ax = plots.new_figure()
-    table = plots.stacked_time_use(ax, worker_days(), lang="da")
-    assert ax.get_xlabel() == "Sagstal (borgere pr. sagsbehandler)"
-    assert ax.get_legend_handles_labels()[1][2] == "Spildt forberedelse"
-    assert plots.finding_time_use(table) == ("Conversations take only 500–500 minutes of a caseworker's "
-                                            "2,220-minute week; from 220 cases on, casework fills every free "
-                                            "minute")
-
-
 # ------------------------------------------------------------------ cost frontier
-
-def test_cost_outcome_figure_plots_outcomes_against_million_dkk_with_a_caseload_axis(summary):
-    frontier = staffing.frontier_table(summary, 10_000, 600_000)
-    comparison = staffing.compare_with_ds(10_000)
-    fig = plots.cost_outcome_figure(frontier, ["overdue_share", "prepared_share"], comparison)
-    main = [ax for ax in fig.axes if ax.get_title()]
-    assert [ax.get_title() for ax in main] == [kpi_label("overdue_share"), kpi_label("prepared_share")]
-    assert fig.get_supxlabel() == "Caseworkers' cost, million DKK per year (for 10,000 citizens)"
-    for ax in main:
-        assert len(ax.containers) == 2  # one errorbar line per policy
-        xs = sorted(ax.containers[0].lines[0].get_xdata())
-        assert xs == pytest.approx([10_000 / c * 0.6 for c in sorted(CASELOADS, reverse=True)])
-    labels = legend_texts(fig.legends[0])
-    assert "Lærkevej + DS's 65 million DKK a year" in labels and word("laerkevej") in labels
-    assert fig.get_suptitle().startswith("For 10,000 citizens, going from 220 to 45 cases costs 106 million DKK")
-
 
 # ------------------------------------------------------------------ standard figures
 
@@ -289,10 +200,10 @@ def small_sweep():
 
 
 def test_standard_figures_writes_png_and_svg_of_the_overview_and_each_key_kpi(small_sweep, tmp_path):
-    paths = plots.standard_figures(small_sweep, tmp_path / "figs")
+    paths = charts.standard_figures(small_sweep, tmp_path / "figs")
     names = {p.name for p in paths}
     assert {"overview.png", "overview.svg", "kpi_overdue_share.png", "kpi_prepared_share.svg"} <= names
-    assert len(paths) == 2 * (1 + len(plots.KEY_KPIS))
+    assert len(paths) == 2 * (1 + len(charts.KEY_KPIS))
     for p in paths:
         assert p.exists() and p.stat().st_size > 1000
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -300,11 +211,11 @@ def test_standard_figures_writes_png_and_svg_of_the_overview_and_each_key_kpi(sm
 
 
 def test_standard_figures_in_danish_uses_danish_words(small_sweep, tmp_path):
-    paths = plots.standard_figures(small_sweep, tmp_path, lang="da")
+    paths = charts.standard_figures(small_sweep, tmp_path, lang="da")
     svg = (tmp_path / "overview.svg").read_text(encoding="utf-8")  # text is kept as comments
     assert "Sagstal (borgere pr. sagsbehandler)" in svg and "Forberedelsespolitik" in svg
     assert "Caseload" not in svg
-    assert len(paths) == 2 * (1 + len(plots.KEY_KPIS))
+    assert len(paths) == 2 * (1 + len(charts.KEY_KPIS))
 
 
 def test_standard_figures_with_a_third_parameter_holds_it_fixed_and_says_so(tmp_path, monkeypatch):
@@ -321,19 +232,11 @@ def test_standard_figures_with_a_third_parameter_holds_it_fixed_and_says_so(tmp_
             return summary
 
     captions = []
-    real_caption = plots.caption
-    monkeypatch.setattr(plots, "caption", lambda fig, text, **kw: captions.append(text) or real_caption(fig, text))
-    paths = plots.standard_figures(Fake(), tmp_path)
+    real_caption = style.caption
+    monkeypatch.setattr(charts, "caption", lambda fig, text, **kw: captions.append(text) or real_caption(fig, text))
+    paths = charts.standard_figures(Fake(), tmp_path)
     assert len(paths) == 2 * (1 + 5)  # overview + the five KPIs the summary has
     assert captions and all("Held fixed: SMS reminders = no." in c and "seed 3" in c for c in captions)
-
-
-def test_docstring_examples_of_plots_and_staffing_run():
-    import doctest
-
-    for module in (plots, staffing):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-        assert result.attempted > 0 and result.failed == 0, module.__name__
 
 
 def test_standard_figures_of_a_partial_sweep_leave_out_points_without_runs(tmp_path, monkeypatch):
@@ -350,8 +253,17 @@ def test_standard_figures_of_a_partial_sweep_leave_out_points_without_runs(tmp_p
             return summary
 
     titles = []
-    real = plots.kpi_panels
-    monkeypatch.setattr(plots, "kpi_panels", lambda *a, **kw: titles.append(kw.get("title")) or real(*a, **kw))
-    plots.standard_figures(Partial(), tmp_path)
+    real = charts.kpi_panels
+    monkeypatch.setattr(charts, "kpi_panels", lambda *a, **kw: titles.append(kw.get("title")) or real(*a, **kw))
+    charts.standard_figures(Partial(), tmp_path)
     assert titles[0] == "Above ~45 cases, casework no longer fits in the week; at 160 cases only 30% is done on time"
     assert not any("nan" in t.lower() for t in titles)
+
+
+def test_docstring_examples_of_the_report_modules_run():
+    import doctest
+
+    for module in (charts, style, words):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(charts).attempted > 0

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import run_experiment as run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("noshow_sensitivity", "odense", "week_in_the_life")
 FIGURES = {"noshow_sensitivity": ("noshow_casework", "noshow_prepared"),
            "odense": ("odense_gaps", "odense_staffing"),

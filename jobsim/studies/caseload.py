@@ -1,0 +1,148 @@
+"""The caseload sweep: preparation, follow-up and casework as caseloads grow from DS's 40 to Lærkevej's 220.
+
+The grid (:data:`CASELOADS` x :data:`POLICIES`), the extra runs that give a
+caseworker's week by activity (:func:`time_use_runs`), the finding titles
+(:func:`finding_preparation`, :func:`finding_followup`,
+:func:`finding_casework`, :func:`finding_time_use`) and the headline figures
+(:func:`caseload_figures`, :func:`time_use_figure`). The script is
+``experiments/caseload_sweep.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..model.policies import BUILTIN_POLICIES
+from ..model.scenario import Scenario
+from ..report.charts import (WEEK_MINUTES, crossing, finding_casework, kpi_panels, kpi_rows, kpi_table, nice,
+                             span_text, stacked_time_use, time_use_table, varied_parameters)
+from ..report.facts import FOLLOWUP_RULE_DAYS
+from ..report.style import caption, house_style, new_figure, wrap_title
+from ..report.words import num, pct, policy_label
+from ..runner.simulate import simulate
+
+#: Citizens per caseworker: DS's recommendation (40) to Lærkevej (220), step 20.
+CASELOADS = tuple(float(c) for c in range(40, 221, 20))
+POLICIES = tuple(BUILTIN_POLICIES)  # after_checkin, ahead, none, confirmed_ahead
+REPLICATIONS = 20
+#: --quick: three caseloads, every policy, a short run of a small team.
+QUICK_CASELOADS = (40.0, 130.0, 220.0)
+QUICK_REPLICATIONS = 3
+QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
+#: Policy of the extra runs that give the time-use bars (preparation ahead shows wasted preparation).
+TIME_USE_POLICY = "ahead"
+
+__all__ = ["CASELOADS", "POLICIES", "REPLICATIONS", "QUICK_CASELOADS", "QUICK_REPLICATIONS", "QUICK_CHANGES",
+           "TIME_USE_POLICY", "time_use_runs", "finding_preparation", "finding_followup", "finding_casework",
+           "finding_time_use", "time_use_figure", "caseload_figures"]
+
+
+def time_use_runs(base: Scenario, caseloads: Sequence[float], seed: int,
+                  policy: str = TIME_USE_POLICY) -> tuple[pd.DataFrame, float]:
+    """Minutes by activity per caseworker per week at work, one run per caseload; and the seconds it took."""
+    t0 = time.perf_counter()
+    days = []
+    for caseload in caseloads:
+        result = simulate(base.replace(caseload=caseload, prep_policy=policy), seed=seed, replication=0,
+                          tables=True)
+        days.append(result.worker_days.assign(caseload=caseload))
+    return time_use_table(pd.concat(days, ignore_index=True), "caseload"), time.perf_counter() - t0
+
+
+def finding_preparation(summary: pd.DataFrame, x: str = "caseload", by: str = "prep_policy",
+                        lang: str = "en") -> str:
+    """Title for preparation vs caseload: who still prepares at the largest caseload, who does not."""
+    table = kpi_table(summary, x, "prepared_share", by)
+    xmax, last = float(table.index.max()), table.iloc[-1]
+    prepping = last.drop(labels=[p for p in ("none",) if p in last.index])
+    best = prepping.idxmax()
+    worst = "after_checkin" if "after_checkin" in prepping.index else prepping.idxmin()
+    if lang == "da":
+        return (f"{policy_label(best, lang)}: {pct(last[best], lang)} af samtalerne er fuldt forberedt selv ved "
+                f"{num(xmax, lang, None)} sager. {policy_label(worst, lang)}: {span_text(table[worst], lang)} ved alle sagstal")
+    return (f"{policy_label(best, lang)}: {pct(last[best], lang)} of conversations fully prepared even at "
+            f"{num(xmax, lang, None)} cases. {policy_label(worst, lang)}: {span_text(table[worst], lang)} at any caseload")
+
+
+def finding_followup(summary: pd.DataFrame, x: str = "caseload", level: float = 0.10, lang: str = "en") -> str:
+    """Title for follow-up vs caseload: where the overdue share passes ``level`` (mean over other groups)."""
+    rows = kpi_rows(summary, "overdue_share")
+    mean = rows.groupby(x)["mean"].mean().sort_index()
+    at = crossing(mean.index, mean.to_numpy(), level)
+    lo, hi, xmax = mean.iloc[0], mean.iloc[-1], mean.index[-1]
+    if at is None:
+        if lang == "da":
+            return f"Andelen af for sene samtaler går fra {pct(lo, lang)} til {pct(hi, lang)}"
+        return f"The overdue share goes from {pct(lo, lang)} to {pct(hi, lang)}"
+    # "whatever the policy" only when the groups' lines coincide (an SMS reminder, for one, cuts no-shows)
+    spread = rows.groupby(x)["mean"].agg(lambda v: v.max() - v.min()).max()
+    alike = bool(spread < 0.01)
+    if lang == "da":
+        return (f"Over ~{nice(at, lang)} sager er kalenderen fuld: mere end hver tiende samtale holdes for sent "
+                f"({pct(hi, lang)} ved {num(xmax, lang, None)})" + (", uanset forberedelsespolitik" if alike else ""))
+    return (f"Above ~{nice(at, lang)} cases the diary is full: more than 1 in 10 conversations is held late "
+            f"({pct(hi, lang)} at {num(xmax, lang, None)})" + (", whatever the preparation policy" if alike else ""))
+
+
+def finding_time_use(table: pd.DataFrame, lang: str = "en") -> str:
+    """Title for the time-use bars: how little of the week conversations take, and where idle time ends."""
+    total = table.sum(axis=1)
+    conv = table["conversation"]
+    idle_gone = table.index[table["idle"] < 0.02 * total]
+    at = num(idle_gone[0], lang, None) if len(idle_gone) else None
+    c_lo, c_hi = num(conv.min(), lang), num(conv.max(), lang)
+    if lang == "da":
+        head = f"Samtaler fylder kun {c_lo}–{c_hi} minutter af en sagsbehandlers uge på {num(WEEK_MINUTES, lang)}"
+        tail = (f"fra {at} sager fylder sagsarbejdet hvert ledigt minut" if at
+                else f"ledig tid: {num(table['idle'].iloc[-1], lang)} minutter ved {num(table.index[-1], lang, None)} sager")
+        return f"{head}; {tail}"
+    head = f"Conversations take only {c_lo}–{c_hi} minutes of a caseworker's {num(WEEK_MINUTES, lang)}-minute week"
+    tail = (f"from {at} cases on, casework fills every free minute" if at
+            else f"idle time left at {num(table.index[-1], lang, None)} cases: {num(table['idle'].iloc[-1], lang)} minutes")
+    return f"{head}; {tail}"
+
+
+def time_use_figure(table: pd.DataFrame, by: str = "caseload", lang: str = "en", *, title: str | None = None,
+                    width: float = 11.0):
+    """Stacked time-use bars with reference marks for caseloads and a finding as title."""
+    fig, ax = new_figure(width=width, height=5.6)
+    with house_style():
+        stacked_time_use(ax, table, by, lang)
+        fig.suptitle(wrap_title(title or finding_time_use(table, lang), width))
+    return fig
+
+
+def caseload_figures(summary: pd.DataFrame, time_use: pd.DataFrame | None, lang: str = "en", *,
+                     caption_text: str = "", time_use_caption: str = "",
+                     rule_days: float | None = FOLLOWUP_RULE_DAYS) -> dict[str, Any]:
+    """The headline figures of the caseload sweep, by file stem.
+
+    * ``caseload_prep``: preparation minutes per conversation and prepared share;
+    * ``caseload_followup``: mean and 90th-percentile follow-up gap and overdue share;
+    * ``caseload_casework``: casework coverage;
+    * ``caseload_time_use``: a caseworker's week by activity (if ``time_use`` is given).
+    """
+    by = "prep_policy" if "prep_policy" in varied_parameters(summary) else None
+    figs = {
+        "caseload_prep": kpi_panels(summary, "caseload", ["prep_minutes_mean", "prepared_share"], by, lang,
+                                    title=finding_preparation(summary, lang=lang) if by else None, ncols=2),
+        "caseload_followup": kpi_panels(summary, "caseload",
+                                        ["followup_gap_days_mean", "followup_gap_days_p90", "overdue_share"], by,
+                                        lang, title=finding_followup(summary, lang=lang), rule_days=rule_days,
+                                        width=13.0),
+        "caseload_casework": kpi_panels(summary, "caseload", ["casework_coverage"], by, lang,
+                                        title=finding_casework(summary, lang=lang), width=9.0),
+    }
+    for fig in figs.values():
+        if caption_text:
+            caption(fig, caption_text)
+    if time_use is not None:
+        fig = time_use_figure(time_use, "caseload", lang)
+        if time_use_caption:
+            caption(fig, time_use_caption)
+        figs["caseload_time_use"] = fig
+    return figs

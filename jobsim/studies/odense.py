@@ -1,0 +1,374 @@
+"""Odense: the frikommune exemption against the law restored in 2017, and the caseworkers the law needs.
+
+The exemption (``odense_frikommune``) against the law restored
+(``odense_2017``): follow-up gaps and citizens a year without a conversation
+(:func:`odense_runs`, :func:`odense_gaps_figure`), then the extra
+caseworkers (and DKK a year) the law needs for the same citizens
+(:func:`staffing_sweep`, :func:`staffing_answer`, :func:`odense_staffing_figure`).
+The script is ``experiments/odense.py``. Spans in days, money in DKK a year.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..model.calendar import MINUTES_PER_DAY
+from ..model.scenario import Scenario
+from ..report.facts import FTE_COST_DKK, GAP_MARKS, ODENSE_EXPECTED_DKK
+from ..report.style import OKABE_ITO, caption, house_style, new_figure, number_ticks, wrap_title
+from ..report.words import kpi_label, num, phrase
+from ..runner.pool import map_tasks
+from ..runner.simulate import simulate
+from ..runner.sweep import sweep
+from .intervals import interval_table
+
+#: The two scenarios compared and their colours.
+ODENSE_SCENARIOS = ("odense_frikommune", "odense_2017")
+ODENSE_COLOURS = {"odense_frikommune": OKABE_ITO["orange"], "odense_2017": OKABE_ITO["blue"]}
+ODENSE_PHRASE = {"odense_frikommune": "exemption", "odense_2017": "law"}
+#: Reference follow-up gaps drawn on the distributions: the legal maximum and a year (days).
+#: KPIs kept from each Odense run.
+ODENSE_KPIS = ("no_contact_over_year_count", "overdue_share", "followup_gap_days_mean", "followup_gap_days_p90",
+               "followup_gap_days_max", "casework_coverage", "meetings_held_per_worker_week", "caseload_mean")
+
+
+def follow_up_gaps(result, follow_ups_only: bool = True) -> pd.DataFrame:
+    """The follow-up gaps (days) of a run's held conversations, from ``result.meetings.gap_days``.
+
+    Columns ``citizen``, ``gap_days`` and ``first`` (True for a citizen's
+    first conversation after entering during the run, whose gap counts from
+    entry). With ``follow_ups_only`` those first conversations are left out,
+    so the distribution is of gaps between conversations.
+    """
+    m = result.meetings
+    held = m[m["outcome"] == "held"][["citizen", "conversation_start", "gap_days"]]
+    entry = result.citizens.set_index("citizen")["entry_day"]
+    entry_day = held["citizen"].map(entry)
+    since_entry = held["conversation_start"] / MINUTES_PER_DAY - entry_day
+    first = (entry_day > 0) & (np.abs(since_entry - held["gap_days"]) < 1e-6)
+    out = pd.DataFrame({"citizen": held["citizen"].to_numpy(), "gap_days": held["gap_days"].to_numpy(dtype=float),
+                        "first": first.to_numpy(dtype=bool)})
+    return out[~out["first"]].reset_index(drop=True) if follow_ups_only else out
+
+
+def _odense_task(task: tuple[str, Scenario, int, int]) -> tuple[dict[str, Any], pd.DataFrame]:
+    name, scenario, seed, replication = task
+    result = simulate(scenario, seed=seed, replication=replication)
+    gaps = follow_up_gaps(result, follow_ups_only=False)[["gap_days", "first"]]
+    row = {"scenario": name, "replication": replication, "seed": seed, "run_seconds": result.wall_seconds,
+           **{k: result.kpis[k] for k in ODENSE_KPIS}}
+    return row, gaps.assign(scenario=name, replication=replication)
+
+
+def odense_runs(scenarios: Mapping[str, Scenario], replications: int = 20, seed: int = 0,
+                jobs: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run each scenario ``replications`` times with tables; return ``(kpis, gaps)``.
+
+    ``kpis``: one row per scenario and replication (``scenario``,
+    ``replication``, ``seed``, ``run_seconds`` and :data:`ODENSE_KPIS`).
+    ``gaps``: one row per held conversation in the horizon (``scenario``,
+    ``replication``, ``gap_days``, ``first``; see :func:`follow_up_gaps`).
+    Replication ``r`` uses the same random streams in both scenarios.
+    """
+    tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(replications)]
+    out = map_tasks(_odense_task, tasks, jobs)
+    kpis = pd.DataFrame([row for row, _ in out])
+    gaps = pd.concat([g for _, g in out], ignore_index=True)
+    return kpis, gaps
+
+
+def gap_shares(gaps: pd.DataFrame, marks: Sequence[float] = GAP_MARKS) -> pd.DataFrame:
+    """Per scenario: the number of follow-up gaps and the share longer than each mark (days)."""
+    rows = []
+    for name, g in gaps[~gaps["first"]].groupby("scenario", sort=False):
+        x = g["gap_days"].to_numpy()
+        rows.append({"scenario": name, "gaps": len(x), "gap_days_median": float(np.median(x)),
+                     **{f"share_over_{m:g}_days": float((x > m).mean()) for m in marks}})
+    return pd.DataFrame(rows)
+
+
+def gap_ecdf(ax, gaps: pd.DataFrame, lang: str = "en", marks: Sequence[float] = GAP_MARKS,
+             order: Sequence[str] = ODENSE_SCENARIOS) -> list:
+    """Empirical distribution functions of follow-up gaps (days), one line per scenario, marks as vertical lines.
+
+    ``gaps`` has ``scenario``, ``gap_days`` and ``first`` (first conversations
+    after entry are left out). The legend gives each scenario's share of gaps
+    over 91 days and over a year. Returns the ECDF lines (each ends at 1).
+    """
+    lines = []
+    shares = gap_shares(gaps, marks).set_index("scenario")
+    upper = 0.0
+    for name in order:
+        x = np.sort(gaps.loc[(gaps["scenario"] == name) & ~gaps["first"], "gap_days"].to_numpy(dtype=float))
+        if not len(x):
+            continue
+        y = np.arange(1, len(x) + 1) / len(x)
+        over = phrase("over", lang, over91=shares.at[name, "share_over_91_days"],
+                      over365=shares.at[name, "share_over_365_days"])
+        (line,) = ax.step(np.r_[0.0, x], np.r_[0.0, y], where="post", color=ODENSE_COLOURS.get(name),
+                          label=f"{phrase(ODENSE_PHRASE.get(name, name), lang) if name in ODENSE_PHRASE else name}"
+                                f"\n{over}", zorder=3)
+        lines.append(line)
+        upper = max(upper, float(x[-1]))
+    styles = {91.0: ("#333333", "--", phrase("rule_91", lang)), 365.0: ("#333333", ":", phrase("year", lang))}
+    for m in marks:
+        colour, ls, label = styles.get(float(m), ("#333333", "-.", f"{num(m, lang, None)} {phrase('days', lang)}"))
+        ax.axvline(m, color=colour, linestyle=ls, linewidth=1.3, label=label, zorder=2)
+    ax.set_xlim(0, max(upper, max(marks)) * 1.03)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(phrase("gap_axis", lang))
+    ax.set_ylabel(phrase("ecdf_axis", lang))
+    ax.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=0))
+    # under the axes (anchored to them, so a tight save keeps it there): no curve runs through the text
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=9)
+    return lines
+
+
+def _count_text(value: float, lang: str = "en") -> str:
+    """A mean count: whole numbers from 10 up, one decimal below (0.15 is not 0)."""
+    return num(value, lang, 0 if abs(value) >= 10 or value == 0 else 1)
+
+
+def no_contact_bars(ax, table: pd.DataFrame, lang: str = "en", order: Sequence[str] = ODENSE_SCENARIOS,
+                    citizens: float | None = None, days: int | None = None):
+    """Bars of citizens without a conversation for over a year: mean over replications with 95% CI whiskers.
+
+    ``table`` is :func:`interval_table` of the runs by ``scenario`` (rows with
+    ``kpi == "no_contact_over_year_count"``). Returns the bar container.
+    """
+    t = table[table["kpi"] == "no_contact_over_year_count"].set_index("scenario")
+    names = [n for n in order if n in t.index]
+    means = t.loc[names, "mean"].to_numpy(dtype=float)
+    low = np.nan_to_num(means - t.loc[names, "ci_low"].to_numpy(dtype=float))
+    high = np.nan_to_num(t.loc[names, "ci_high"].to_numpy(dtype=float) - means)
+    bars = ax.bar(range(len(names)), means, color=[ODENSE_COLOURS.get(n, OKABE_ITO["grey"]) for n in names],
+                  yerr=[low, high], capsize=6, width=0.6, zorder=2,
+                  error_kw={"elinewidth": 1.3, "ecolor": "#333333"})
+    for i, v in enumerate(means):
+        ax.annotate(_count_text(v, lang), (i, v + high[i]),
+                    xytext=(0, 4), textcoords="offset points", ha="center", va="bottom", fontsize=10)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([phrase(ODENSE_PHRASE[n], lang).replace(" (", "\n(") if n in ODENSE_PHRASE else n
+                        for n in names])
+    if citizens is not None and days is not None:
+        ax.set_ylabel(phrase("no_contact_axis", lang, citizens=citizens, days=int(days)))
+    else:
+        ax.set_ylabel(kpi_label("no_contact_over_year_count", lang))
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="x", visible=False)
+    return bars
+
+
+def odense_gaps_figure(kpis: pd.DataFrame, gaps: pd.DataFrame, scenarios: Mapping[str, Scenario],
+                       lang: str = "en", *, seed: int = 0, width: float = 11.0):
+    """The exemption against the law: follow-up gap distributions (left) and citizens a year without a conversation.
+
+    ``kpis`` and ``gaps`` come from :func:`odense_runs`; ``scenarios`` are the
+    scenarios run (for the caption: horizon, warm-up, team size).
+    """
+    table = interval_table(kpis, "scenario", ["no_contact_over_year_count"])
+    shares = gap_shares(gaps).set_index("scenario")
+    first = next(iter(scenarios.values()))
+    fig, axes = new_figure(1, 2, width=width, height=5.8, gridspec_kw={"width_ratios": [2.0, 1]})
+    with house_style():
+        gap_ecdf(axes[0], gaps, lang)
+        no_contact_bars(axes[1], table, lang, citizens=first.citizens, days=first.horizon_days)
+        t = table.set_index("scenario")["mean"]
+        title = phrase("gaps_title", lang, over91=float(shares.at["odense_frikommune", "share_over_91_days"]),
+                       count=_count_text(float(t.get("odense_frikommune", math.nan)), lang), citizens=first.citizens,
+                       years=round(first.horizon_days / 364, 1),
+                       law_over91=float(shares.at["odense_2017", "share_over_91_days"]),
+                       law_count=_count_text(float(t.get("odense_2017", math.nan)), lang))
+        fig.suptitle(wrap_title(title, width))
+        caption(fig, phrase("gaps_caption", lang, days=first.horizon_days, warmup=first.warmup_days,
+                            replications=int(kpis["replication"].nunique()), seed=seed, version=__version__))
+    return fig
+
+
+def staffing_points(scenario: Scenario, max_extra: int = 6) -> list[tuple[int, float]]:
+    """``(workers, caseload)`` from the scenario's team to ``max_extra`` more, citizens (workers x caseload) fixed."""
+    citizens = scenario.citizens
+    return [(w, citizens / w) for w in range(scenario.workers, scenario.workers + max_extra + 1)]
+
+
+def staffing_sweep(scenario: Scenario, max_extra: int = 6, replications: int = 20, seed: int = 0, jobs: int = 1,
+                   out: str | Path | None = None, progress: bool | None = None) -> pd.DataFrame:
+    """Runs of ``scenario`` with more caseworkers for the same citizens (caseload = citizens / workers).
+
+    One :func:`jobsim.sweep` per team size (stored in ``out/workers_<w>`` so a
+    killed run resumes); replication ``r`` uses the same streams at every
+    size. Returns the runs: ``workers``, ``caseload`` (citizens per
+    caseworker), ``replication``, ``seed``, ``run_seconds`` and every KPI.
+    """
+    frames = []
+    for w, caseload in staffing_points(scenario, max_extra):
+        folder = Path(out) / f"workers_{w}" if out is not None else None
+        r = sweep(scenario.replace(workers=w, caseload=caseload), {}, replications=replications, seed=seed,
+                  jobs=jobs, out=folder, progress=progress)
+        frames.append(r.runs.assign(workers=w, caseload=caseload))
+    runs = pd.concat(frames, ignore_index=True)
+    first = ["workers", "caseload"]
+    return runs[first + [c for c in runs.columns if c not in first]]
+
+
+def staffing_answer(runs: pd.DataFrame, target: float = 0.10, *, kpi: str = "overdue_share",
+                    base_workers: int | None = None, fte_cost_dkk: float = FTE_COST_DKK,
+                    reference_coverage: float | None = None,
+                    odense_expected_dkk: float = ODENSE_EXPECTED_DKK) -> dict[str, Any]:
+    """The smallest team at which the mean ``kpi`` (a share) falls below ``target``, and its cost.
+
+    ``runs`` is :func:`staffing_sweep`. Returns a dict: ``target``,
+    ``base_workers``, ``workers`` (smallest meeting the target, None if none
+    does), ``extra_workers``, ``extra_cost_dkk_per_year`` (extra x
+    ``fte_cost_dkk``), ``citizens``, ``extra_cost_dkk_per_1000_citizens``,
+    ``odense_expected_dkk``, ``odense_expected_fte`` (that sum in caseworkers),
+    ``citizens_served_by_odense_sum`` (citizens that sum would staff at the
+    model's ratio), ``strict_workers`` / ``strict_extra_workers`` (the same
+    answer if the whole 95% interval must be under the target), and, if
+    ``reference_coverage`` (a casework coverage share, e.g. under the
+    exemption) is given, the smallest team whose mean casework coverage
+    reaches it (``parity_workers``, ``parity_extra_workers``,
+    ``parity_cost_dkk_per_year``, ``parity_cost_dkk_per_1000_citizens``,
+    ``citizens_served_by_odense_sum_parity``).
+    """
+    means = runs.groupby("workers")[[kpi, "casework_coverage"]].mean().sort_index()
+    base = int(base_workers if base_workers is not None else means.index.min())
+    citizens = float((runs["workers"] * runs["caseload"]).iloc[0])
+    ok = means.index[means[kpi] < target]
+    workers = int(ok.min()) if len(ok) else None
+    extra = workers - base if workers is not None else None
+    cost = extra * fte_cost_dkk if extra is not None else None
+    highs = interval_table(runs, "workers", [kpi]).set_index("workers")["ci_high"]
+    strict = highs.index[highs < target]
+    strict_workers = int(strict.min()) if len(strict) else None
+    answer: dict[str, Any] = {
+        "kpi": kpi, "target": target, "base_workers": base, "workers": workers, "extra_workers": extra,
+        "fte_cost_dkk": fte_cost_dkk, "extra_cost_dkk_per_year": cost, "citizens": citizens,
+        "extra_cost_dkk_per_1000_citizens": cost / citizens * 1000 if cost is not None else None,
+        "odense_expected_dkk": odense_expected_dkk,
+        "odense_expected_fte": odense_expected_dkk / fte_cost_dkk if fte_cost_dkk else None,
+        "citizens_served_by_odense_sum": (odense_expected_dkk / cost * citizens) if cost else None,
+        "max_workers": int(means.index.max()),
+        "strict_workers": strict_workers,
+        "strict_extra_workers": strict_workers - base if strict_workers is not None else None,
+        "strict_extra_cost_dkk_per_1000_citizens": ((strict_workers - base) * fte_cost_dkk / citizens * 1000
+                                                    if strict_workers is not None else None),
+    }
+    if reference_coverage is not None:
+        par = means.index[means["casework_coverage"] >= reference_coverage]
+        pw = int(par.min()) if len(par) else None
+        pcost = (pw - base) * fte_cost_dkk if pw is not None else None
+        answer.update({"reference_coverage": reference_coverage, "parity_workers": pw,
+                       "parity_extra_workers": pw - base if pw is not None else None,
+                       "parity_cost_dkk_per_year": pcost,
+                       "parity_cost_dkk_per_1000_citizens": pcost / citizens * 1000 if pcost is not None else None,
+                       "citizens_served_by_odense_sum_parity": (odense_expected_dkk / pcost * citizens
+                                                                if pcost else None)})
+    return answer
+
+
+def _errorbar(ax, table: pd.DataFrame, kpi: str, colour: str, label: str):
+    t = table[table["kpi"] == kpi].sort_values("workers")
+    x = t["workers"].to_numpy(dtype=float)
+    m = t["mean"].to_numpy(dtype=float)
+    err = [np.nan_to_num(m - t["ci_low"].to_numpy(dtype=float)), np.nan_to_num(t["ci_high"].to_numpy(dtype=float) - m)]
+    return ax.errorbar(x, m, yerr=err, color=colour, marker="o", capsize=4, label=label, zorder=3)
+
+
+def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: str = "en", *, seed: int = 0,
+                           width: float = 11.0):
+    """How many caseworkers the restored law needs: overdue share (left) and casework coverage (right) by team size.
+
+    ``runs`` is :func:`staffing_sweep`, ``answer`` :func:`staffing_answer`.
+    The target and the level under the exemption are drawn as horizontal
+    lines, the answer marked, and its cost written under the panels.
+    """
+    table = interval_table(runs, ["workers", "caseload"], ["overdue_share", "casework_coverage"])
+    workers = sorted(runs["workers"].unique())
+    caseloads = runs.groupby("workers")["caseload"].first()
+    citizens = answer["citizens"]
+    fig, axes = new_figure(1, 2, width=width, height=5.4)
+    with house_style():
+        ax = axes[0]
+        _errorbar(ax, table, "overdue_share", OKABE_ITO["blue"], kpi_label("overdue_share", lang))
+        ax.axhline(answer["target"], color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.3,
+                   label=phrase("target", lang, target=answer["target"]))
+        if answer["workers"] is not None:
+            m = table[(table["kpi"] == "overdue_share") & (table["workers"] == answer["workers"])]["mean"].iloc[0]
+            ax.plot([answer["workers"]], [m], marker="o", markersize=14, markerfacecolor="none",
+                    markeredgecolor=OKABE_ITO["vermillion"], markeredgewidth=2, zorder=4)
+        ax.set_ylabel(kpi_label("overdue_share", lang))
+        ax.set_ylim(bottom=0)
+        ax = axes[1]
+        _errorbar(ax, table, "casework_coverage", OKABE_ITO["green"], kpi_label("casework_coverage", lang))
+        if answer.get("reference_coverage") is not None:
+            ax.axhline(answer["reference_coverage"], color=ODENSE_COLOURS["odense_frikommune"], linestyle="--",
+                       linewidth=1.3, label=phrase("frikommune_level", lang, value=answer["reference_coverage"]))
+            if answer.get("parity_workers") is not None:
+                m = table[(table["kpi"] == "casework_coverage")
+                          & (table["workers"] == answer["parity_workers"])]["mean"].iloc[0]
+                ax.plot([answer["parity_workers"]], [m], marker="o", markersize=14, markerfacecolor="none",
+                        markeredgecolor=ODENSE_COLOURS["odense_frikommune"], markeredgewidth=2, zorder=4)
+        ax.set_ylabel(kpi_label("casework_coverage", lang))
+        ax.set_ylim(0, 1.0)
+        for ax in axes:
+            ax.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=0))
+            ax.set_xticks(workers)
+            ax.set_xticklabels([f"{w}\n({num(caseloads[w], lang)})" for w in workers])
+            ax.set_xlabel(phrase("workers_axis", lang, citizens=citizens))
+            ax.legend(loc="lower left" if ax is axes[0] else "upper left", fontsize=9.5)
+        if answer["workers"] is not None:
+            extra = answer["extra_workers"]
+            title = phrase("staffing_title", lang, target=answer["target"], extra=extra,
+                           s="" if extra == 1 else ("s" if lang == "en" else "e"), citizens=citizens,
+                           cost=answer["extra_cost_dkk_per_year"] / 1e6)
+        else:
+            title = phrase("staffing_title_none", lang, extra=answer["max_workers"] - answer["base_workers"],
+                           citizens=citizens, target=answer["target"])
+        fig.suptitle(wrap_title(title, width))
+        notes = []
+        if answer["workers"] is not None and answer["extra_workers"]:
+            if answer.get("strict_workers") is not None:
+                strict = phrase("strict", lang, extra=answer["strict_extra_workers"],
+                                per1000=round(answer["strict_extra_cost_dkk_per_1000_citizens"], -3))
+            else:
+                strict = phrase("strict_none", lang)
+            notes.append(phrase("staffing_note", lang, per1000=round(answer["extra_cost_dkk_per_1000_citizens"], -3),
+                                strict=strict))
+        parity = answer.get("parity_workers") is not None and answer.get("parity_extra_workers")
+        if answer.get("reference_coverage") is not None:
+            if parity:
+                notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
+                                    cost=answer["parity_cost_dkk_per_year"] / 1e6,
+                                    per1000=round(answer["parity_cost_dkk_per_1000_citizens"], -3)))
+            elif answer.get("parity_workers") is None:
+                notes.append(phrase("staffing_parity_none", lang))
+        if answer.get("citizens_served_by_odense_sum"):
+            extra_text = ""
+            if parity:
+                extra_text = phrase("odense_parity", lang,
+                                    served=round(answer["citizens_served_by_odense_sum_parity"], -2))
+            notes.append(phrase("odense_note", lang, odense=answer["odense_expected_dkk"] / 1e6,
+                                fte=answer["odense_expected_fte"], fte_cost=answer["fte_cost_dkk"],
+                                served=round(answer["citizens_served_by_odense_sum"], -2), parity=extra_text))
+        below = None
+        if notes:
+            below = fig.text(0.5, -0.01, "\n".join(textwrap.fill(n, int(width * 12)) for n in notes), ha="center",
+                             va="top", fontsize=10)
+        text = caption(fig, phrase("staffing_caption", lang, citizens=citizens,
+                                   replications=int(runs["replication"].nunique()), seed=seed, version=__version__))
+        if below is not None:  # the caption goes under the notes
+            fig.canvas.draw()
+            box = below.get_window_extent().transformed(fig.transFigure.inverted())
+            text.set_y(box.y0 - 0.015)
+    return fig
+
+
