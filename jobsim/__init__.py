@@ -14,7 +14,7 @@ True
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import JobsimError, ScenarioError
-from .runner.sweep import SweepResult, load_sweep, replicate, replications_needed, sweep
+from .runner import SweepResult, load_sweep, replicate, replications_needed, sweep
 from .model.kpis import KPI_NAMES, KPIS
 from .model.policies import POLICIES, PrepPolicy, register_policy
 from .runner.simulate import SimulationResult, simulate

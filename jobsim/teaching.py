@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import JobsimError
-from .runner.sweep import SweepResult, replicate, sweep, welch_interval
+from .runner import SweepResult, replicate, sweep, welch_interval
 from .report.words import activity_label, policy_label
 from .model.kpis import KPI_NAMES, KPIS
 from .runner.simulate import SimulationResult, simulate

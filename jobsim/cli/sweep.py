@@ -80,7 +80,7 @@ def _display(path: Path) -> str:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
     from . import output_folder, scenario_from_args
-    from ..runner.sweep import SweepError, expand_grid, parse_grid, sweep
+    from ..runner import SweepError, expand_grid, parse_grid, sweep
 
     grid = parse_grid(args.vary)
     scenario, changes = scenario_from_args(args)
@@ -173,7 +173,7 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """``jobsim plot DIR``: the standard figures of a stored sweep (via jobsim.plots.standard_figures)."""
-    from ..runner.sweep import load_sweep
+    from ..runner import load_sweep
     from ..report.words import LANGS
 
     if args.lang not in LANGS:

@@ -230,7 +230,7 @@ def mean_interval(values: Sequence[float], confidence: float = 0.95) -> dict[str
     Returns a dict with ``mean``, ``sd``, ``ci_low``, ``ci_high`` (in the
     values' unit) and ``n``; with n < 2 the sd and interval are NaN.
     """
-    from ..runner.sweep import t_interval
+    from ..runner.stats import t_interval
 
     x = np.asarray([v for v in values if not math.isnan(float(v))], dtype=float)
     n = len(x)
