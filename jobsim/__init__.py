@@ -14,10 +14,12 @@ True
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import JobsimError, ScenarioError
-from .runner.sweep import SweepResult, load_sweep, replicate, replications_needed, sweep
 from .model.kpis import KPI_NAMES, KPIS
 from .model.policies import POLICIES, PrepPolicy, register_policy
+from .runner.results import SweepResult
 from .runner.simulate import SimulationResult, simulate
+from .runner.stats import replications_needed
+from .runner.sweep import load_sweep, replicate, sweep
 from .model.scenario import Scenario, builtin_names, load_scenario
 
 try:

@@ -36,7 +36,9 @@ from .report.charts import KEY_KPIS, time_use_table
 from .report.style import ACTIVITY_COLOURS, OKABE_ITO, TIME_USE_ACTIVITIES, house_style, new_figure, number_ticks
 from .report.words import activity_label, num, pct, phrase
 from .runner.simulate import SimulationResult, simulate
-from .runner.sweep import SweepResult, replicate, sweep, welch_interval
+from .runner.results import SweepResult
+from .runner.stats import welch_interval
+from .runner.sweep import replicate, sweep
 from .studies import week as week_study
 from .studies.noshow import noshow_spread_for
 from .studies.odense import follow_up_gaps

@@ -1,10 +1,9 @@
-"""The ``jobsim sweep`` and ``jobsim plot`` commands (plugged into :mod:`jobsim.cli`).
+"""The ``jobsim sweep`` command: run a grid of parameter values with replications, store and summarise it.
 
 ::
 
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N]
                  [--seed N] [--out DIR] [--quiet]
-    jobsim plot DIR [--out FIGDIR] [--lang en|da]
 
 ``--vary caseload=40:220:20`` is a range with the stop included (integer and
 number parameters); ``--vary prep_policy=ahead,after_checkin,none`` a list
@@ -22,65 +21,43 @@ import math
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from ..errors import JobsimError
+from ..errors import EXIT_FAILED_RUNS, EXIT_INTERRUPTED, EXIT_OK, JobsimError
+from .common import (add_scenario_arguments, display_path, non_negative, output_folder, positive, scenario_from_args,
+                     scenario_label)
 
 #: KPIs shown in the table printed at the end of a sweep (all of them are in summary.csv).
 HEADLINE_KPIS = ("followup_gap_days_mean", "overdue_share", "prepared_share", "casework_coverage",
                  "cost_dkk_per_citizen_year")
 
-EXIT_FAILED_RUNS = 1
-EXIT_INTERRUPTED = 130
-
 
 def add_commands(subparsers) -> None:
-    """Add ``sweep`` and ``plot`` to the ``jobsim`` command line."""
-    from . import _seed, add_set_option, int_at_least
-
-    _count = int_at_least(1)  # --replications, --jobs
-
+    """Add ``sweep`` to the ``jobsim`` command line."""
     p = subparsers.add_parser(
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",
         description="Run every combination of the --vary values --replications times (replication r uses the "
         "same random streams at every point: common random numbers). Writes manifest.json, one file per run "
         "(runs/), runs.parquet, runs.csv and summary.csv to --out; the same command again continues a "
         "stopped sweep.")
-    p.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or path of a TOML file")
-    add_set_option(p)
+    add_scenario_arguments(p)
     p.add_argument("--vary", action="append", default=[], metavar="NAME=VALUES",
                    help="a varied parameter (repeatable): start:stop:step with stop included, e.g. "
                    "caseload=40:220:20, or a comma list, e.g. prep_policy=ahead,after_checkin,none")
-    p.add_argument("--replications", "-r", type=_count, default=20, metavar="N",
+    p.add_argument("--replications", "-r", type=positive, default=20, metavar="N",
                    help="replications per grid point (default 20)")
-    p.add_argument("--jobs", "-j", type=_count, default=1, metavar="N",
+    p.add_argument("--jobs", "-j", type=positive, default=1, metavar="N",
                    help="worker processes; results are identical for any number (default 1)")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed, an integer 0 or more (default 0)")
+    p.add_argument("--seed", type=non_negative, default=0, help="random seed, an integer 0 or more (default 0)")
     p.add_argument("--out", metavar="DIR", default=None,
                    help="sweep folder; a new one, or one holding the same sweep to continue it "
                    "(default: outputs/sweep-<scenario>-<YYYYmmdd-HHMMSS>)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or table; print only the folder")
     p.set_defaults(func=cmd_sweep)
 
-    p = subparsers.add_parser("plot", help="draw the standard figures of a sweep folder",
-                              description="Draw the standard figures (PNG and SVG) of the sweep stored in DIR.")
-    p.add_argument("folder", metavar="DIR", help="a folder written by 'jobsim sweep' or jobsim.sweep(out=...)")
-    p.add_argument("--out", metavar="FIGDIR", default=None, help="where the figures go (default: DIR/figures)")
-    p.add_argument("--lang", default="en", help="language of labels: en or da (default en)")
-    p.set_defaults(func=cmd_plot)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
-
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
-    from . import output_folder, scenario_from_args
-    from ..runner.sweep import SweepError, expand_grid, parse_grid, sweep
+    from ..runner.grid import expand_grid, parse_grid
+    from ..runner.sweep import SweepError, sweep
 
     grid = parse_grid(args.vary)
     scenario, changes = scenario_from_args(args)
@@ -88,8 +65,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if both:
         raise JobsimError(f"{both[0]}: given in both --set and --vary; give it in one of them")
     grid, points, _ = expand_grid(scenario, grid)  # fails here, before a folder is made, on a bad grid
-    name = scenario.name if scenario.name != "custom" else Path(args.scenario).stem
-    folder = Path(args.out) if args.out else output_folder(None, "sweep", name)
+    folder = Path(args.out) if args.out else output_folder(None, "sweep", scenario_label(scenario, args))
     total = len(points) * args.replications
     say = (lambda *a, **k: None) if args.quiet else print
 
@@ -105,17 +81,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         say("")
         say(summary_text(err.result))
         print(f"jobsim: error: {err}", file=sys.stderr)
-        print(f"jobsim: the other runs are stored in {_display(folder)}/; run the same command again to retry "
+        print(f"jobsim: the other runs are stored in {display_path(folder)}/; run the same command again to retry "
               "the failed runs", file=sys.stderr)
         return EXIT_FAILED_RUNS
     except KeyboardInterrupt:
-        print(f"jobsim: interrupted; finished runs are stored in {_display(folder)}/: run the same command "
+        print(f"jobsim: interrupted; finished runs are stored in {display_path(folder)}/: run the same command "
               "again to continue", file=sys.stderr)
         return EXIT_INTERRUPTED
-    where = _display(folder)
+    where = display_path(folder)
     if args.quiet:
         print(where)
-        return 0
+        return EXIT_OK
     say("")
     say(summary_text(result))
     say("")
@@ -124,7 +100,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         say(f"{total - executed} of {total} runs were stored before and not run again")
     say(f"Outputs written to {where}/ (manifest.json, runs/, runs.parquet, runs.csv, summary.csv); "
         f"draw the figures with: jobsim plot {where}")
-    return 0
+    return EXIT_OK
 
 
 def _runs_executed(folder: Path) -> int | None:
@@ -151,6 +127,8 @@ def _fmt(value: float, unit: str) -> str:
 
 def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
     """The headline KPIs per grid point as an aligned table: mean +/- the half-width of the interval."""
+    import pandas as pd
+
     summary = result.summary(confidence)
     if summary.empty or not len(result.runs):
         return "(no finished runs)"
@@ -169,30 +147,3 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
     table = pd.DataFrame(rows)
     text = table.to_string(index=False)
     return f"mean ± half-width of the {confidence:.0%} confidence interval\n{text}"
-
-
-def cmd_plot(args: argparse.Namespace) -> int:
-    """``jobsim plot DIR``: the standard figures of a stored sweep (via jobsim.plots.standard_figures)."""
-    from ..runner.sweep import load_sweep
-    from ..report.words import LANGS
-
-    if args.lang not in LANGS:
-        raise JobsimError(f"--lang: {args.lang!r} is not supported; allowed: {', '.join(LANGS)}")
-    result = load_sweep(args.folder)
-    if not len(result.runs):
-        raise JobsimError(f"{args.folder}: the sweep has no finished runs to plot")
-    if not result.grid:
-        raise JobsimError(f"{args.folder}: the sweep varies no parameter, so there is nothing to plot against; "
-                          "its summary is in summary.csv")
-    try:
-        from ..report.charts import standard_figures
-    except ImportError as err:
-        raise JobsimError(f"plot: the figures are not available in this installation ({err})") from None
-    if not result.complete:
-        print(f"jobsim: note: {len(result.runs)} of {result.expected_runs} runs are finished; the figures show "
-              "those", file=sys.stderr)
-    out = Path(args.out) if args.out else Path(args.folder) / "figures"
-    paths = standard_figures(result, out, lang=args.lang)
-    for path in paths:
-        print(_display(Path(path)))
-    return 0

@@ -1,1 +1,13 @@
-"""Running the model: one run, replications and sweeps, the store, manifests."""
+"""Running the model: one run, replications and sweeps, the store, manifests.
+
+* :mod:`.simulate`: one run (:func:`simulate`, :class:`SimulationResult`).
+* :mod:`.grid`: parsing, checking and expanding grids of parameter values.
+* :mod:`.sweep`: :func:`sweep`, :func:`replicate`, :func:`load_sweep`; :mod:`.results`: :class:`SweepResult`.
+* :mod:`.stats`: confidence intervals and how many replications a KPI needs.
+* :mod:`.store`, :mod:`.manifest`, :mod:`.files`: the sweep folder, run manifests, the atomic file writer.
+* :mod:`.pool`: the process pool; :mod:`.progress`: progress bars.
+
+The public functions are imported from their modules (``from jobsim.runner.sweep import sweep``) or,
+for users, from :mod:`jobsim` itself; this package does not re-export them, so that
+``jobsim.runner.sweep`` and ``jobsim.runner.simulate`` always name the modules.
+"""

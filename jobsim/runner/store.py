@@ -93,7 +93,7 @@ class SweepStore:
     def open(cls, root: str | Path, manifest: dict[str, Any]) -> "SweepStore":
         """Open ``root`` for the sweep described by ``manifest``: create it, or check it holds the same sweep.
 
-        ``manifest`` is the first manifest (see :func:`jobsim.manifest.run_manifest`); its keys in
+        ``manifest`` is the first manifest (see :func:`jobsim.runner.manifest.run_manifest`); its keys in
         :data:`REQUEST_KEYS` (scenario, grid, replications, seed, policy) identify the sweep. Raises
         :class:`JobsimError` if the folder holds something else or a different sweep, or another
         live process is writing to it.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..runner.sweep import t_interval
+from ..runner.stats import t_interval
 
 __all__ = ["mean_interval", "interval_table", "excludes_zero"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 import subprocess
@@ -18,7 +19,7 @@ from jobsim.cli import main
 from jobsim.runner.manifest import read_manifest
 from jobsim.model.scenario import builtin_names, field_names
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--set", "horizon_days=28", "--set", "warmup_days=7", "--set", "workers=2"]
 OUTPUT_FILES = ["citizens.csv", "kpis.csv", "manifest.json", "meetings.csv", "scenario.toml", "worker_days.csv"]
 
@@ -229,7 +230,8 @@ def test_interrupt_gives_one_line_and_exit_130(capsys, scenario_file, monkeypatc
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("jobsim.runner.simulate.simulate", interrupted)
+    # the module (jobsim.runner.simulate is also the name of the function the runner exports)
+    monkeypatch.setattr(importlib.import_module("jobsim.runner.simulate"), "simulate", interrupted)
     code, _, err = run_cli(capsys, "run", scenario_file, "-q")
     assert (code, err) == (130, "jobsim: interrupted\n")
 

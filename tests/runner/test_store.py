@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -14,10 +15,11 @@ import pandas as pd
 import pytest
 
 import jobsim
-from jobsim.runner import sweep as experiment
 from jobsim.cli import main
 from jobsim.errors import JobsimError
 from jobsim.runner.store import SweepStore
+
+experiment = importlib.import_module("jobsim.runner.sweep")
 
 BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
 GRID = {"caseload": [40.0, 60.0]}
@@ -97,7 +99,8 @@ def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
     script = textwrap.dedent(f"""
         import sys, time
         import jobsim
-        from jobsim.runner import sweep as experiment
+        import importlib
+        experiment = importlib.import_module("jobsim.runner.sweep")
 
         real = experiment.simulate
         def slow(*args, **kw):  # slow enough to be killed half-way
@@ -254,7 +257,8 @@ def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
     script = textwrap.dedent("""
         import sys, time
         import jobsim
-        from jobsim.runner import sweep as experiment
+        import importlib
+        experiment = importlib.import_module("jobsim.runner.sweep")
         real = experiment.simulate
         def slow(*args, **kw):
             time.sleep(0.2)

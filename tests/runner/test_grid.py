@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
-from jobsim.runner.sweep import expand_grid, parse_grid, parse_vary
+from jobsim.runner.grid import expand_grid, parse_grid, parse_vary
 
 BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
 
@@ -112,7 +114,7 @@ def test_numpy_values_are_accepted():
     ({"prep_policy": ["ahead", "sometimes"]}, r"^prep_policy: unknown policy 'sometimes'"),
 ])
 def test_bad_grid_fails_before_any_run(grid, pattern, monkeypatch):
-    from jobsim.runner import sweep as experiment
+    experiment = importlib.import_module("jobsim.runner.sweep")
 
     calls = []
     monkeypatch.setattr(experiment, "simulate", lambda *a, **k: calls.append(a))

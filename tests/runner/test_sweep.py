@@ -12,7 +12,9 @@ from scipy import stats
 import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
-from jobsim.runner.sweep import SweepError, SweepResult, replications_algorithm, replications_needed
+from jobsim.runner.results import SweepResult
+from jobsim.runner.stats import replications_algorithm, replications_needed
+from jobsim.runner.sweep import SweepError
 from jobsim.policies import Ahead, register_policy
 
 BASE = jobsim.Scenario(workers=2, horizon_days=28, warmup_days=7)
@@ -308,8 +310,11 @@ def test_plot_of_a_sweep_without_a_grid_exits_2(tmp_path, capsys):
 
 def test_docstring_examples_run():
     import doctest
+    import importlib
 
-    from jobsim.runner import sweep as module
-
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 7 and result.failed == 0
+    attempted = 0
+    for name in ("jobsim.runner.sweep", "jobsim.runner.grid", "jobsim.runner.stats"):
+        result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, name
+        attempted += result.attempted
+    assert attempted >= 7

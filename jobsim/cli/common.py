@@ -1,0 +1,176 @@
+"""What the ``jobsim`` commands share: the parser class, argument types, ``--set``, output folders, display.
+
+A command raises :class:`jobsim.errors.JobsimError` (or a subclass such as
+``ScenarioError``, or :class:`UsageError`) for bad input; :func:`jobsim.cli.main`
+prints its message and returns :data:`~jobsim.errors.EXIT_BAD_INPUT`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import JobsimError
+
+PROG = "jobsim"
+
+
+class UsageError(JobsimError):
+    """Bad command-line syntax (unknown option, missing argument, bad seed)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors become one-line :class:`UsageError` messages instead of usage dumps."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def int_at_least(minimum: int):
+    """An argparse type: a whole number ``minimum`` or more (e.g. 0 for --seed, 1 for --jobs)."""
+
+    def parse(text: str) -> int:
+        allowed = f"allowed: an integer {minimum} or more"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {allowed}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is {'negative' if value < 0 else 'too small'}; {allowed}")
+        return value
+
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
+
+
+non_negative = int_at_least(0)  # --seed, --replication
+positive = int_at_least(1)  # --replications, --jobs
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``SCENARIO`` argument and ``--set name=value`` (repeatable) to a subcommand."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or path of a TOML file")
+    add_set_option(parser)
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--set name=value`` (repeatable) to a subcommand."""
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                        help="change one parameter of the scenario (repeatable), e.g. --set caseload=60")
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
+    """The typed changes given by ``--set name=value`` options (later ones win)."""
+    from ..model.scenario import parse_assignment
+
+    changes: dict[str, Any] = {}
+    for item in items:
+        name, value = parse_assignment(item)
+        changes[name] = value
+    return changes
+
+
+def scenario_from_args(args: argparse.Namespace):
+    """Load ``args.scenario`` (built-in name or TOML path) with ``args.assignments`` applied.
+
+    Returns ``(scenario, changes)``; raises :class:`~jobsim.errors.ScenarioError` on bad input.
+    """
+    from ..model.scenario import load_scenario
+
+    changes = parse_assignments(getattr(args, "assignments", []) or [])
+    # --set is checked before the file is read, so a typo in --set is reported even if the file is fine.
+    return load_scenario(args.scenario, **changes), changes
+
+
+def scenario_label(scenario, args: argparse.Namespace) -> str:
+    """The name used in default output folders: the scenario's name, or its file's stem for an unnamed one."""
+    return scenario.name if scenario.name != "custom" else Path(args.scenario).stem
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "scenario"
+
+
+def output_folder(out: str | os.PathLike | None, kind: str, name: str) -> Path:
+    """The folder a command writes to, checked before any work is done.
+
+    With ``out`` given: that folder, which must not exist, or be empty (results are never
+    overwritten silently). Without: a new ``outputs/<kind>-<name>-<YYYYmmdd-HHMMSS>`` under the
+    current directory (with ``-2``, ``-3``... if two runs start in the same second).
+    """
+    if out is not None:
+        path = Path(out)
+        if path.exists() and not path.is_dir():
+            raise JobsimError(f"--out: {str(path)!r} exists and is not a folder; allowed: a new or empty folder")
+        if path.is_dir() and any(path.iterdir()):
+            raise JobsimError(f"--out: folder {str(path)!r} is not empty; refusing to overwrite earlier results. "
+                              "Allowed: a new or empty folder (or remove this one first)")
+        return path
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path("outputs") / f"{kind}-{_safe_name(name)}-{stamp}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
+def make_folder(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise JobsimError(f"--out: cannot create folder {str(path)!r}: {err.strerror}") from None
+
+
+def write_table(frame, path: Path) -> None:
+    """Write a DataFrame as CSV (no index, full float precision; identical bytes for identical runs)."""
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current directory when it lies inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def aligned_columns(rows: list[tuple[str, ...]], gap: str = "  ") -> list[str]:
+    """Rows of text cells as left-aligned columns (the last column is not padded)."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return [gap.join([c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]).rstrip() for r in rows]
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def resolved_sources(args: argparse.Namespace, scenario, changes: dict[str, Any]) -> dict[str, str]:
+    """Where each value of the scenario actually run comes from: ``--set``, its file's comment, or the default.
+
+    A value that differs from the default but has no comment in its file is labelled as coming from that
+    file (rather than with the default's source, which would describe a different value).
+    """
+    from ..model.scenario import Scenario, field_info, scenario_sources
+
+    sources = scenario_sources(args.scenario)
+    for name, value in scenario.to_dict().items():
+        if name in changes:
+            sources[name] = "--set on the command line"
+        elif (value != Scenario.model_fields[name].default and sources.get(name) == field_info(name)["source"]
+              and name not in ("name", "description")):
+            sources[name] = f"{args.scenario} (no source given)"
+    return sources

@@ -1,0 +1,71 @@
+"""``jobsim run``: one replication of a scenario; KPI table on stdout; tables, scenario and manifest to a folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..errors import EXIT_OK, JobsimError
+from .common import (add_scenario_arguments, display_path, format_value, make_folder, non_negative, output_folder,
+                     resolved_sources, scenario_from_args, scenario_label, write_table)
+
+
+def add_commands(subparsers) -> None:
+    """Add ``run`` to the ``jobsim`` command line."""
+    p = subparsers.add_parser("run", help="run one scenario and write its tables, scenario and manifest",
+                              description="Run one replication of SCENARIO, print its KPIs and write meetings.csv, "
+                              "citizens.csv, worker_days.csv, kpis.csv, scenario.toml and manifest.json.")
+    add_scenario_arguments(p)
+    p.add_argument("--seed", type=non_negative, default=0, help="random seed, an integer 0 or more (default 0)")
+    p.add_argument("--replication", type=non_negative, default=0,
+                   help="replication number: selects independent random streams (default 0)")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="output folder, new or empty (default: outputs/run-<scenario>-<YYYYmmdd-HHMMSS>)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the output folder")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``jobsim run``: one replication; KPI table on stdout; tables, scenario and manifest to a folder."""
+    import pandas as pd
+
+    from ..runner.manifest import run_manifest, utc_now, write_manifest
+    from ..model.kpis import KPIS, format_kpis
+    from ..runner.simulate import simulate
+
+    scenario, changes = scenario_from_args(args)
+    folder = output_folder(args.out, "run", scenario_label(scenario, args))
+    say = (lambda *a: None) if args.quiet else print
+
+    say(f"jobsim run: scenario {scenario.name!r}, seed {args.seed}, replication {args.replication}: "
+        f"{scenario.workers} workers, caseload {scenario.caseload:g}, prep_policy {scenario.prep_policy}, "
+        f"{scenario.warmup_days} + {scenario.horizon_days} days")
+    if changes:
+        say("changed: " + ", ".join(f"{k}={format_value(v)}" for k, v in changes.items()))
+    started = utc_now()
+    result = simulate(scenario, seed=args.seed, replication=args.replication)
+    say("")
+    say(format_kpis(result.kpis))
+    say("")
+
+    make_folder(folder)
+    files = {"meetings.csv": result.meetings, "citizens.csv": result.citizens,
+             "worker_days.csv": result.worker_days,
+             "kpis.csv": pd.DataFrame([{"kpi": k, "value": v, "unit": KPIS[k][0]} for k, v in result.kpis.items()])}
+    try:
+        for name, frame in files.items():
+            write_table(frame, folder / name)
+        scenario.save(folder / "scenario.toml", resolved_sources(args, scenario, changes))
+        manifest = run_manifest(
+            scenario, args.seed, replication=args.replication, started=started, run_seconds=result.wall_seconds,
+            command="run", scenario_argument=str(args.scenario), changes=changes, events=result.events,
+            kpis=result.kpis, files=[*files, "scenario.toml", "manifest.json"])
+        write_manifest(folder / "manifest.json", manifest)
+    except OSError as err:
+        raise JobsimError(f"--out: cannot write results to {str(folder)!r}: {err.strerror}") from None
+    where = display_path(folder)
+    if args.quiet:
+        print(where)
+    else:
+        print(f"Outputs written to {where}/ ({', '.join(files)}, scenario.toml, manifest.json); "
+              f"ran in {result.wall_seconds:.2f} s")
+    return EXIT_OK
