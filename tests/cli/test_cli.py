@@ -1,13 +1,13 @@
-"""The ``jobsim`` command line: outputs, --set, one-line errors with exit code 2, the sweep hook, README truth."""
+"""The ``jobsim`` command line: outputs, --set, one-line errors with exit code 2, README truth.
+
+(The README's Python examples are run by tests/test_docs.py.)"""
 
 from __future__ import annotations
 
 import importlib
-import io
 import re
 import subprocess
 import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pandas as pd
@@ -366,16 +366,6 @@ def test_readme_quick_start_is_three_commands_and_ci_runs_the_same_tests():
                         "jobsim run laerkevej", "pytest -n 2"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^\s*pytest -n 2\b", ci, re.M)
-
-
-def test_readme_python_examples_run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    blocks = _blocks("python")
-    assert len(blocks) >= 2
-    namespace: dict = {}
-    with redirect_stdout(io.StringIO()):
-        for block in blocks:
-            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
 
 
 def test_readme_command_line_examples_run(capsys, tmp_path, monkeypatch):
