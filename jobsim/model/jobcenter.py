@@ -107,7 +107,7 @@ class Jobcenter:
 
         p, spread = s.noshow_probability, s.noshow_spread
         sms = (1.0 - s.sms_effect) if self.traits.sends_sms else 1.0
-        if 0 < p < 1 and spread > 0:
+        if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
             k = p * (1 - p) / (spread * spread) - 1
             a, b = p * k, (1 - p) * k
             # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)

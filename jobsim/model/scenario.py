@@ -70,17 +70,17 @@ class Scenario(BaseModel):
 
     # team and caseload
     workers: int = _f(10, "caseworkers in the team", "workers", "MODEL.md default", ge=1, le=500)
-    caseload: float = _f(45.0, "mean citizens per worker (Little's law sets the inflow)", "citizens",
+    caseload: float = _f(45.0, "mean citizens per caseworker (Little's law sets the inflow)", "citizens",
                          "DS recommended 40-50 (DOMAIN.md, Caseloads)", gt=0, le=1000)
-    stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential)", "days",
-                          "assumption", gt=0, le=3650)
+    stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential; at least a day)", "days",
+                          "assumption", ge=1, le=3650)
     # run length
     horizon_days: int = _f(364, "measured horizon after the warm-up", "days", "MODEL.md default", ge=7, le=3650)
     warmup_days: int = _f(56, "warm-up before statistics are collected", "days", "MODEL.md default", ge=0, le=3650)
     # diary
     slot_minutes: float = _f(25.0, "length of one conversation slot", "minutes",
                              "Lærkevej: 25 minutes per citizen (DOMAIN.md)", ge=5, le=240)
-    slots_per_day: int = _f(4, "conversation slots a worker offers per day present, from 9:00", "slots",
+    slots_per_day: int = _f(4, "conversation slots a caseworker offers per day present, from 9:00", "slots",
                             "assumption, ~20% of the day; 26% direct contact (Quartz+Co/BDO 2014)", ge=1, le=40)
     booking_lead_days: int = _f(14, "earliest booking before the due date", "days", "assumption", ge=0, le=365)
     rebook_days: int = _f(7, "earliest rebooking after a no-show", "days", "assumption", ge=1, le=365)
@@ -131,7 +131,7 @@ class Scenario(BaseModel):
                                  "minutes", "assumption; with the defaults desk work breaks even near 55-57 cases (docs/model.md)",
                                  ge=0, le=2220)
     # staff time
-    absence_share: float = _f(0.12, "share of working days a worker is absent (whole days)", "share",
+    absence_share: float = _f(0.12, "share of working days a caseworker is absent (whole days)", "share",
                               "6 weeks' holiday plus sickness (DOMAIN.md), assumption", ge=0, lt=1)
     overtime_minutes: float = _f(0.0, "desk work allowed past 15:24 per day present", "minutes",
                                  "MODEL.md default", ge=0, le=480)
@@ -158,8 +158,8 @@ class Scenario(BaseModel):
             raise ValueError(f"grace_minutes: {self.grace_minutes:g} must be below slot_minutes "
                              f"({self.slot_minutes:g})")
         p, s = self.noshow_probability, self.noshow_spread
-        if 0 < p < 1 and s > 0 and s * s >= p * (1 - p):
-            limit = math.sqrt(p * (1 - p))
+        limit = math.sqrt(p * (1 - p))
+        if 0 < p < 1 and s > 0 and s >= limit:
             raise ValueError(f"noshow_spread: {s:g} is too wide for noshow_probability {p:g}; allowed: "
                              f"0 <= noshow_spread < {limit:.4f} (a Beta distribution needs sd^2 < p(1-p))")
         if self.warmup_days + self.horizon_days > 20 * 365:
@@ -248,9 +248,9 @@ def _type_name(name: str) -> str:
 
 
 def unknown_parameter_message(key: str) -> str:
-    """"NAME: unknown parameter (did you mean ...?); allowed: ..." for a name that is not a scenario field."""
-    names = field_names()
-    return f"{key}: unknown parameter{did_you_mean(key, names)}; allowed: {', '.join(names)}"
+    """"NAME: unknown parameter (did you mean 'x'?)", pointing to ``jobsim show`` for the full list."""
+    hint = did_you_mean(key, field_names())
+    return f"{key}: unknown parameter{hint or ''}; 'jobsim show SCENARIO' lists every parameter"
 
 
 def _format_validation_error(err: ValidationError) -> str:
