@@ -214,13 +214,3 @@ class Caseworker:
         if task is not None:
             self.desk.remove(task)
             booking.prep_task = None
-
-    @staticmethod
-    def waste_prep(booking) -> None:
-        """Preparation done ahead for a citizen who did not come is moved to wasted preparation."""
-        log = booking.prep_log
-        if log:
-            for day, x in log:
-                day.prep_minutes -= x
-                day.wasted_prep_minutes += x
-            log.clear()

@@ -6,9 +6,11 @@ dropped), and a week's casework for the caseload (due at the end of the
 following week, dropped as unmet if not done by then). The caseworker
 takes them in the order of the desk rule (``desk_priority``):
 
-* ``edf``: whatever is due first, of any kind;
-* ``prep_first``: preparation first, then documentation and casework by deadline;
-* ``casework_first``: casework first, then documentation, then preparation.
+* ``edf``: "whatever is due first, whatever it is";
+* ``prep_first``: "I prepare my conversations first; then documentation and casework, whichever is due first";
+* ``casework_first``: "casework first, but I prepare tomorrow's conversations before casework that is not due
+  this week": casework due this week, then preparation for conversations by the end of the next working
+  day, then today's documentation, then the rest of the casework, then the rest of the preparation.
 
 Desk time costs no simulation events: a stretch of desk time is shared out
 over the tasks, in order, when it ends (at a slot start, a check-in, the end
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from bisect import insort
 from operator import attrgetter
+
+from .calendar import DAY_END, MINUTES_PER_DAY, MINUTES_PER_WEEK, add_workdays
 
 #: Kinds of desk task.
 PREP, DOC, CASEWORK = 0, 1, 2
@@ -73,13 +77,15 @@ class Desk:
     ``(caseworker, start, end, activity, booking id)`` stretches to, or None.
     """
 
-    __slots__ = ("tasks", "until", "today", "rank_base", "caseworker", "on_closed", "trace")
+    __slots__ = ("tasks", "until", "today", "rank_base", "by_urgency", "caseworker", "on_closed", "trace")
 
     def __init__(self, desk_priority: str, caseworker: int, on_closed, trace: list | None):
         self.tasks: list[DeskTask] = []
         self.until = 0.0                # desk time is shared out up to this minute
         self.today = None               # the caseworker-day record that desk minutes are booked to
         self.rank_base = {kind: rank * _RANK_SPAN for kind, rank in PRIORITY_RANKS[desk_priority].items()}
+        # casework_first orders by what is urgent at the start of each stretch, not by a fixed key
+        self.by_urgency = desk_priority == "casework_first"
         self.caseworker = caseworker
         self.on_closed = on_closed
         self.trace = trace
@@ -106,14 +112,17 @@ class Desk:
             return
         self.until = until
         tasks = self.tasks
+        queue = _casework_first_order(tasks, begin) if self.by_urgency else tasks
         trace = self.trace
         day = self.today
         i = 0
-        while left > EPS and i < len(tasks):
-            task = tasks[i]
+        while left > EPS and i < len(queue):
+            task = queue[i]
             kind = task.kind
             if task.deadline <= begin and kind != DOC:
-                del tasks[i]
+                del queue[i]
+                if queue is not tasks:
+                    tasks.remove(task)
                 self._expire(task)
                 continue
             x = task.left
@@ -135,7 +144,9 @@ class Desk:
             else:
                 day.documentation_minutes += x
             if task.left <= EPS:
-                del tasks[i]
+                del queue[i]
+                if queue is not tasks:
+                    tasks.remove(task)
                 if kind == PREP:
                     task.ref.prep_task = None
                 elif kind == CASEWORK:
@@ -165,3 +176,19 @@ class Desk:
     def open_casework(self) -> list[CaseworkBucket]:
         """The casework buckets still on the desk."""
         return [t.ref for t in self.tasks if t.kind == CASEWORK]
+
+
+def _casework_first_order(tasks: list[DeskTask], now: float) -> list[DeskTask]:
+    """The tasks in ``casework_first`` order at minute ``now`` (see the module docstring)."""
+    day = int(now // MINUTES_PER_DAY)
+    next_week = (day - day % 7) * MINUTES_PER_DAY + MINUTES_PER_WEEK
+    tomorrow_end = add_workdays(day, 1) * MINUTES_PER_DAY + DAY_END
+
+    def urgency(task: DeskTask) -> int:
+        if task.kind == CASEWORK:
+            return 0 if task.deadline < next_week else 3
+        if task.kind == PREP:
+            return 1 if task.deadline <= tomorrow_end else 4
+        return 2
+
+    return sorted(tasks, key=urgency)  # stable: within a class, the fixed order (by deadline)

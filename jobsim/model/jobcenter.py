@@ -237,10 +237,7 @@ class Jobcenter:
         today = b.day
         self.ledger.requirement(c.due_day, late=today > c.due_day)   # the requirement this conversation meets
         c.due_day = today + self.scenario.interval_days
-        if c.present:
-            self.book(c, earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
-        else:
-            c.booking = None
+        self._next_after_slot(c, earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
 
     def no_show(self, b: Booking) -> None:
         """The citizen did not come within the grace period: rebook no earlier than ``rebook_days`` later."""
@@ -248,18 +245,37 @@ class Jobcenter:
         b.outcome = NO_SHOW
         c.noshows += 1
         c.remember(False)
-        Caseworker.waste_prep(b)
+        self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
-        if c.present:
-            self.book(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.due_day, self.scenario))
+        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.due_day, self.scenario))
+
+    def _next_after_slot(self, c: Citizen, earliest_day: int) -> None:
+        """After a slot: the next booking, or, if the citizen's stay ended during the slot, they leave now."""
+        if c.leaving:
+            c.booking = None
+            self._depart(c)
+        elif c.present:
+            self.book(c, earliest_day)
         else:
             c.booking = None
 
     def leave(self, c: Citizen) -> None:
-        """The citizen's stay ends: a booking not yet started is withdrawn; open gaps are closed."""
+        """The citizen's stay ends: a booking not yet started is withdrawn; open gaps are closed.
+
+        A citizen whose stay ends during their slot (checked in, waited for, or in the
+        conversation) leaves when the slot is over.
+        """
+        b = c.booking
+        if b is not None and b.outcome == PENDING and b.start <= self.env.now:
+            c.leaving = True
+            return
+        self._depart(c)
+
+    def _depart(self, c: Citizen) -> None:
         now = self.env.now
         ledger = self.ledger
         c.present = False
+        c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens -= 1
         ledger.caseload_change(now, -1)
@@ -267,7 +283,7 @@ class Jobcenter:
         if b is not None and b.outcome == PENDING and b.start > now:
             caseworker.withdraw(b, int(now // MINUTES_PER_DAY))
             b.outcome = WITHDRAWN
-            Caseworker.waste_prep(b)
+            ledger.prep_wasted(b, withdrawn=True)
             c.booking = None
             if now >= ledger.horizon_start:
                 ledger.record_booking(b)

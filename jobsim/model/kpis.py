@@ -63,7 +63,7 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
         "followup_gap_days_max": float(gaps.max()) if gaps.size else nan,
         "overdue_share": ratio(acc.overdue, acc.required),
         "no_contact_over_year_count": float(acc.no_contact),
-        "wasted_prep_minutes_per_worker_week": acc.wasted / s.workers / weeks,
+        "wasted_prep_minutes_per_worker_week": (acc.wasted_noshow + acc.wasted_withdrawn) / s.workers / weeks,
         "casework_coverage": ratio(acc.casework_done, acc.casework_demand),
         "checkin_wait_minutes_mean": ratio(acc.wait_sum, acc.held),
         "utilization": ratio(acc.busy, acc.present + acc.overtime),

@@ -82,7 +82,11 @@ class CaseworkerDay:
     """One caseworker's working day: minutes by activity (a row of the ``worker_days`` table).
 
     ``present_minutes`` is the working day (0 on a day of absence); the
-    activities add up to present plus overtime minutes.
+    activities add up to present plus overtime minutes. ``prep_minutes`` is
+    all preparation done that day; ``wasted_prep_minutes`` the part of it
+    later wasted (the citizen did not come or left first), which can be
+    learned long after the day. The table shows preparation not wasted and
+    wasted preparation as two columns (:meth:`Ledger.day_rows`).
     """
 
     COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "prep_minutes",
@@ -104,6 +108,7 @@ class CaseworkerDay:
 
 
 _day_values = attrgetter(*CaseworkerDay.COLUMNS)
+_PREP_COLUMN = CaseworkerDay.COLUMNS.index("prep_minutes")
 
 
 @dataclass
@@ -123,11 +128,13 @@ class Totals:
     no_contact: int = 0
     casework_demand: float = 0.0
     casework_done: float = 0.0
-    # caseworker-day totals
+    # caseworker-day totals (added up when a day is folded: a day's minutes never change after it)
     present: float = 0.0
     busy: float = 0.0
-    wasted: float = 0.0
     overtime: float = 0.0
+    # preparation wasted, added up when it is learned (the citizen did not come, or left first)
+    wasted_noshow: float = 0.0
+    wasted_withdrawn: float = 0.0
 
 
 def is_prepared(booking) -> bool:
@@ -224,11 +231,28 @@ class Ledger:
         days = self.days
         for d in days[:n]:
             t.present += d.present_minutes
-            t.busy += (d.conversation_minutes + d.prep_minutes + d.wasted_prep_minutes + d.documentation_minutes
-                       + d.casework_minutes)
-            t.wasted += d.wasted_prep_minutes
+            t.busy += d.conversation_minutes + d.prep_minutes + d.documentation_minutes + d.casework_minutes
             t.overtime += d.overtime_minutes
         self.days = days[n:]
+
+    def prep_wasted(self, booking, withdrawn: bool) -> None:
+        """Preparation done ahead for ``booking`` is wasted: the citizen did not show, or left (``withdrawn``).
+
+        Counted in the totals now, in the order it is learned, so the totals do
+        not depend on whether caseworker-days are kept (``tables``).
+        """
+        log = booking.prep_log
+        if not log:
+            return
+        t = self.totals
+        for day, x in log:
+            day.wasted_prep_minutes += x
+            if day.day >= self.warmup_days:
+                if withdrawn:
+                    t.wasted_withdrawn += x
+                else:
+                    t.wasted_noshow += x
+        log.clear()
 
     # ------------------------------------------------------------ records
     def record_booking(self, b) -> None:
@@ -261,5 +285,13 @@ class Ledger:
             self.days = kept
 
     def day_rows(self) -> list[tuple]:
-        """The caseworker-day records as tuples in :attr:`CaseworkerDay.COLUMNS` order."""
-        return [_day_values(d) for d in self.days]
+        """The caseworker-day records as tuples in :attr:`CaseworkerDay.COLUMNS` order.
+
+        The ``prep_minutes`` column is preparation not wasted (all preparation minus the wasted part).
+        """
+        rows = []
+        for d in self.days:
+            row = list(_day_values(d))
+            row[_PREP_COLUMN] = d.prep_minutes - d.wasted_prep_minutes
+            rows.append(tuple(row))
+        return rows

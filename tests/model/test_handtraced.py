@@ -24,13 +24,14 @@ BASE = dict(
 )
 
 
-def traced(prep_policy="ahead", citizens=2, **changes):
-    """Admit ``citizens`` at Monday 00:00 (never leaving), book them, run without pre-fill or arrivals."""
+def traced(prep_policy="ahead", citizens=2, first_day=1, **changes):
+    """Admit ``citizens`` at Monday 00:00 (never leaving), book them from ``first_day``, run without pre-fill or
+    arrivals."""
     scenario = Scenario(**{**BASE, "prep_policy": prep_policy, **changes})
     model = Jobcenter(scenario, seed=0, trace=True)
     for _ in range(citizens):
         c = model.admit(0.0, first_due_day=scenario.first_meeting_days, stay=math.inf)
-        model.book(c, 1)
+        model.book(c, first_day)
     model.run(prefill=False, arrivals=False)
     return collect(model)
 
@@ -150,7 +151,15 @@ def test_casework_waits_behind_earlier_deadlines_under_edf_and_goes_first_under_
     # Monday: 2 citizens x 60 = 120 minutes due at the end of next week; preparation (due Tuesday) first
     assert rows(edf, "prep")[0][:2] == (480.0, 495.0)
     assert rows(edf, "casework")[0][:2] == (510.0, 630.0)
+    # casework_first prepares tomorrow's conversations before casework not due this week: the same day
     first = traced("ahead", casework_minutes=60.0, desk_priority="casework_first")
-    assert rows(first, "casework")[0][:2] == (480.0, 600.0)
-    assert rows(first, "prep")[0][:2] == (600.0, 615.0)
+    assert rows(first, "prep")[0][:2] == (480.0, 495.0)
+    assert rows(first, "casework")[0][:2] == (510.0, 630.0)
+    # ... but Thursday's conversations (window of 3 working days) wait until the casework is done
+    later = traced("ahead", casework_minutes=60.0, desk_priority="casework_first", prep_window_days=3,
+                   first_day=3)
+    assert rows(later, "casework")[0][:2] == (480.0, 600.0)
+    assert rows(later, "prep")[0][:2] == (600.0, 615.0)
+    later_edf = traced("ahead", casework_minutes=60.0, prep_window_days=3, first_day=3)
+    assert rows(later_edf, "prep")[0][:2] == (480.0, 495.0)
     assert edf.kpis["casework_coverage"] == 1.0
