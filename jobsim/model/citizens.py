@@ -26,7 +26,7 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "draws")
+                 "no_contact_counted", "present", "leaving", "new", "draws")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need):
         self.id = id
@@ -36,7 +36,7 @@ class Citizen:
         self.propensity = propensity
         self.prep_need = prep_need
         self.conversation_need = conversation_need
-        self.last_held = entry      # entry counts as the first event of the follow-up gap
+        self.last_held = entry      # a new citizen's first gap runs from entry (it is not a follow-up gap)
         self.due_day = 0            # day by which the next conversation must be held
         self.booking = None         # the current booking, if any
         self.history: list[bool] = []   # attended or not, the last HISTORY_LENGTH bookings, oldest first
@@ -45,6 +45,7 @@ class Citizen:
         self.max_gap_days = 0.0
         self.no_contact_counted = False
         self.present = True
+        self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
         self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
 

@@ -182,6 +182,7 @@ class Jobcenter:
         c.draws = list(zip(self.u_attend.take(k), self.u_confirm.take(k), self.z_punctual.take(k)))
         self._next_citizen += 1
         if first_due_day is not None:
+            c.new = True
             c.due_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens += 1
         self.ledger.caseload_change(self.env.now, +1)
@@ -233,9 +234,9 @@ class Jobcenter:
         c.remember(True)
         if gap > c.max_gap_days:
             c.max_gap_days = gap
-        self.ledger.conversation_held(b, gap)
+        self.ledger.conversation_held(b, gap, first=c.held == 1 and c.new)
         today = b.day
-        self.ledger.requirement(c.due_day, late=today > c.due_day)   # the requirement this conversation meets
+        self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         c.due_day = today + self.scenario.interval_days
         self._next_after_slot(c, earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
 
@@ -289,8 +290,9 @@ class Jobcenter:
                 ledger.record_booking(b)
         if now >= ledger.horizon_start:
             ledger.open_gap(c, now)
-            if c.due_day < int(now // MINUTES_PER_DAY):
-                ledger.requirement(c.due_day, late=True)
+            today = int(now // MINUTES_PER_DAY)
+            if c.due_day < today:
+                ledger.requirement(c.due_day, today)
         ledger.record_citizen(c, now)
         del self.population[c.id]
 
@@ -309,7 +311,7 @@ class Jobcenter:
         for c in self.population.values():
             ledger.open_gap(c, end)
             if c.due_day < ledger.run_days:  # the requirement is still open and past due
-                ledger.requirement(c.due_day, late=True)
+                ledger.requirement(c.due_day, ledger.run_days)
             ledger.record_citizen(c, end)
         ledger.close()
 

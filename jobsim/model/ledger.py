@@ -46,6 +46,7 @@ class BookingRecord(NamedTuple):
     prepared: bool
     conversation_minutes: float
     gap_days: float
+    first_conversation: bool
     late: bool
     rebooked: int
     confirmed: bool
@@ -125,12 +126,16 @@ class Totals:
     gaps: array = field(default_factory=lambda: array("d"))
     required: int = 0
     overdue: int = 0
+    overdue_days_sum: float = 0.0   # days late, over the requirements met late or not met
+    first_conversations: int = 0    # new citizens' first held conversations
+    first_days_sum: float = 0.0     # days from entry to them
     no_contact: int = 0
     casework_demand: float = 0.0
     casework_done: float = 0.0
     # caseworker-day totals (added up when a day is folded: a day's minutes never change after it)
     present: float = 0.0
     busy: float = 0.0
+    conversation: float = 0.0
     overtime: float = 0.0
     # preparation wasted, added up when it is learned (the citizen did not come, or left first)
     wasted_noshow: float = 0.0
@@ -172,8 +177,12 @@ class Ledger:
         self.n_citizens += delta
 
     # ------------------------------------------------------------ conversations
-    def conversation_held(self, booking, gap: float) -> None:
-        """A conversation was held ``gap`` days after the citizen's previous one (or entry)."""
+    def conversation_held(self, booking, gap: float, first: bool) -> None:
+        """A conversation was held ``gap`` days after the citizen's previous one, or, if ``first``, after entry.
+
+        A new citizen's first conversation counts for ``first_conversation_days_mean``; every other one
+        for the follow-up gaps.
+        """
         if booking.start >= self.horizon_start:
             t = self.totals
             c = booking.citizen
@@ -183,23 +192,30 @@ class Ledger:
                 t.prepared += 1
             t.conversation_sum += booking.conversation_minutes
             t.wait_sum += booking.conversation_start - booking.checkin
-            t.gaps.append(gap)
+            if first:
+                t.first_conversations += 1
+                t.first_days_sum += gap
+            else:
+                t.gaps.append(gap)
             if gap > _NO_CONTACT_DAYS and not c.no_contact_counted:
                 c.no_contact_counted = True
                 t.no_contact += 1
-            self.record_booking(booking)
+            self.record_booking(booking, first)
 
     def no_show(self, booking) -> None:
         if booking.start >= self.horizon_start:
             self.totals.noshows += 1
             self.record_booking(booking)
 
-    def requirement(self, due_day: int, late: bool) -> None:
-        """A follow-up requirement due on ``due_day`` was met (late or not) or is past due; counted in the horizon."""
+    def requirement(self, due_day: int, day: int) -> None:
+        """A follow-up requirement due on ``due_day`` was met on ``day``, or is still not met on ``day``
+        (the citizen left, or the run ended) and ``day`` is past it; counted if due in the horizon."""
         if self.warmup_days <= due_day < self.run_days:
-            self.totals.required += 1
-            if late:
-                self.totals.overdue += 1
+            t = self.totals
+            t.required += 1
+            if day > due_day:
+                t.overdue += 1
+                t.overdue_days_sum += day - due_day
 
     def open_gap(self, citizen, now: float) -> None:
         """The citizen's gap since their last conversation, still open at ``now`` (they left, or the run ended)."""
@@ -232,6 +248,7 @@ class Ledger:
         for d in days[:n]:
             t.present += d.present_minutes
             t.busy += d.conversation_minutes + d.prep_minutes + d.documentation_minutes + d.casework_minutes
+            t.conversation += d.conversation_minutes
             t.overtime += d.overtime_minutes
         self.days = days[n:]
 
@@ -255,7 +272,7 @@ class Ledger:
         log.clear()
 
     # ------------------------------------------------------------ records
-    def record_booking(self, b) -> None:
+    def record_booking(self, b, first: bool = False) -> None:
         if self.tables:
             c = b.citizen
             held = b.outcome == HELD
@@ -264,7 +281,8 @@ class Ledger:
                 due_day=b.due_day, day=b.day, slot=b.slot, slot_start=b.start, outcome=b.outcome, attended=held,
                 checkin=b.checkin, conversation_start=b.conversation_start, prep_minutes=b.prep_done,
                 prep_needed_minutes=c.prep_need, prepared=is_prepared(b) if held else False,
-                conversation_minutes=b.conversation_minutes, gap_days=b.gap_days, late=held and b.day > b.due_day,
+                conversation_minutes=b.conversation_minutes, gap_days=b.gap_days, first_conversation=first,
+                late=held and b.day > b.due_day,
                 rebooked=b.rebooked, confirmed=b.confirmed))
 
     def record_citizen(self, c, now: float) -> None:

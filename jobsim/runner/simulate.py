@@ -28,7 +28,8 @@ class SimulationResult:
     * ``meetings``: one row per booked conversation resolved in the horizon (held, no-show, withdrawn)
       plus those still pending at the end. Times: ``slot_start``, ``checkin`` and
       ``conversation_start`` in minutes from Monday 00:00 of week 1; ``*_day`` in days; minutes columns
-      in minutes; ``gap_days`` in days since the previous held conversation (or entry).
+      in minutes; ``gap_days`` in days since the previous held conversation (or, for a
+      new citizen's first conversation, ``first_conversation`` True, since entry).
     * ``citizens``: one row per citizen on the caseload during the horizon.
     * ``worker_days``: one row per caseworker and working day of the horizon, minutes by activity;
       ``present_minutes`` is 0 on a day of absence. Activities add up to present + overtime minutes.

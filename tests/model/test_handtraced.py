@@ -84,7 +84,11 @@ def test_ahead_kpis_are_exact():
     assert k["overdue_share"] == 0.0
     assert k["caseload_mean"] == 2.0
     assert k["utilization"] == pytest.approx(90 / (10 * 444))
-    assert k["followup_gap_days_max"] == pytest.approx(2005 / 1440)
+    # both conversations are new citizens' first: no follow-up gap yet (entry is not a conversation)
+    assert math.isnan(k["followup_gap_days_max"])
+    assert k["first_conversation_days_mean"] == pytest.approx((1980 + 2005) / 2 / 1440)
+    assert k["direct_contact_share"] == pytest.approx(40 / (10 * 444))
+    assert math.isnan(k["overdue_days_mean"])
 
 
 def test_after_checkin_skims_five_minutes_from_the_slot():
