@@ -175,6 +175,10 @@ class Caseworker:
     def take_booking(self, booking, earliest_day: int) -> None:
         """Put a booking into the diary; if its day is already inside the preparation window, offer preparation."""
         self.diary.book(booking, earliest_day)
+        self.offer_prep_if_open(booking)
+
+    def offer_prep_if_open(self, booking) -> None:
+        """Offer preparation for a booking whose day is already inside the preparation window."""
         if booking.day <= self.opened_until and self.traits.prepares_ahead:
             self.offer_prep(booking)
 

@@ -26,7 +26,7 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "new", "draws")
+                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need):
         self.id = id
@@ -45,6 +45,7 @@ class Citizen:
         self.max_gap_days = 0.0
         self.no_contact_counted = False
         self.present = True
+        self.no_followup = False    # no follow-up is planned after the first conversation (Odense's exemption)
         self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
         self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings

@@ -122,6 +122,8 @@ class Jobcenter:
         self.u_confirm = make("confirmation", st.uniform)
         self.z_punctual = make("punctuality", st.normal)
         self.u_prefill = make("prefill", st.uniform)
+        # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
+        self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
 
     # ------------------------------------------------------------ running
     def run(self, prefill: bool = True, arrivals: bool = True) -> "Jobcenter":
@@ -155,7 +157,8 @@ class Jobcenter:
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
             c.due_day = int(math.floor(c.last_held / MINUTES_PER_DAY)) + s.interval_days
-            self.book(c, earliest_booking_day(PREFILL, 0, c.due_day, s))
+            if not c.no_followup:   # pre-filled citizens have had their first conversation
+                self.book(c, earliest_booking_day(PREFILL, 0, c.due_day, s))
 
     def arrivals(self):
         """SimPy process: citizens enter the team's caseload as a Poisson stream."""
@@ -181,6 +184,8 @@ class Jobcenter:
         k = _BOOKING_DRAWS
         c.draws = list(zip(self.u_attend.take(k), self.u_confirm.take(k), self.z_punctual.take(k)))
         self._next_citizen += 1
+        if self.u_followup is not None:
+            c.no_followup = self.u_followup() < self.scenario.no_followup_share
         if first_due_day is not None:
             c.new = True
             c.due_day = int(entry // MINUTES_PER_DAY) + first_due_day
@@ -206,7 +211,11 @@ class Jobcenter:
         b.arrival_offset = (_EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
                             else s.grace_minutes if offset > s.grace_minutes else offset)
         c.booking = b
-        self.caseworkers[c.caseworker].take_booking(b, earliest_day)
+        caseworker = self.caseworkers[c.caseworker]
+        caseworker.diary.book(b, earliest_day)
+        if s.noshow_lead_odds_ratio != 1.0:
+            b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
+        caseworker.offer_prep_if_open(b)
         return b
 
     def _more_draws(self, c: Citizen) -> list[tuple[float, float, float]]:
@@ -238,7 +247,9 @@ class Jobcenter:
         today = b.day
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         c.due_day = today + self.scenario.interval_days
-        self._next_after_slot(c, earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
+        # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
+        self._next_after_slot(c, None if c.no_followup else
+                              earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
 
     def no_show(self, b: Booking) -> None:
         """The citizen did not come within the grace period: rebook no earlier than ``rebook_days`` later."""
@@ -250,12 +261,13 @@ class Jobcenter:
         self.ledger.no_show(b)
         self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.due_day, self.scenario))
 
-    def _next_after_slot(self, c: Citizen, earliest_day: int) -> None:
-        """After a slot: the next booking, or, if the citizen's stay ended during the slot, they leave now."""
+    def _next_after_slot(self, c: Citizen, earliest_day: int | None) -> None:
+        """After a slot: the next booking from ``earliest_day`` (None: no follow-up is planned), or, if the
+        citizen's stay ended during the slot, they leave now."""
         if c.leaving:
             c.booking = None
             self._depart(c)
-        elif c.present:
+        elif c.present and earliest_day is not None:
             self.book(c, earliest_day)
         else:
             c.booking = None
@@ -323,3 +335,11 @@ def _lognormal(make, name: str, mean: float, cv: float):
     sigma = math.sqrt(math.log1p(cv * cv))
     mu = math.log(mean) - sigma * sigma / 2
     return make(name, lambda rng, n: np.exp(mu + sigma * rng.standard_normal(n)))
+
+
+def _lead_propensity(p: float, extra_days: int, odds_ratio: float) -> float:
+    """A no-show propensity ``p`` whose odds are multiplied by ``odds_ratio`` per 30 ``extra_days`` of lead."""
+    if extra_days <= 0 or p <= 0.0 or p >= 1.0:
+        return p
+    odds = p / (1.0 - p) * odds_ratio ** (extra_days / 30.0)
+    return odds / (1.0 + odds)

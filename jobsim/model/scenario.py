@@ -93,6 +93,17 @@ class Scenario(BaseModel):
                                    "UK JCP 14-17%, Fredensborg ~15% (DOMAIN.md)", ge=0, le=1)
     noshow_spread: float = _f(0.15, "standard deviation of citizens' no-show propensities (Beta); 0 = all alike",
                               "probability", "assumption (propensity is heterogeneous, DOMAIN.md)", ge=0, lt=0.5)
+    noshow_lead_odds_ratio: float = _f(
+        1.0, "the odds of not showing multiply by this for every 30 days the slot lies beyond the earliest day "
+        "the booking rule allows (the diary's queue); 1 = no effect", "ratio",
+        "1 = no effect until calibrated; leads over four weeks: odds ratio about 5 (Marshfield Clinic, 2021, "
+        "263,464 appointments); no-shows 3% same day, 24% at 1-7 days, 33-40% beyond two weeks (Vitoria, "
+        "Brazil, 2016 open appointment data)", ge=0.1, le=20)
+    no_followup_share: float = _f(
+        0.0, "share of citizens with no planned follow-up after their first conversation (how Odense used its "
+        "frikommune exemption); the law still counts them as overdue", "share",
+        "0 = the law is followed; some Odense citizens had no conversation for years (Dansk "
+        "Socialraadgiverforening, 2017)", ge=0, le=1)
     grace_minutes: float = _f(10.0, "wait for a citizen before a no-show is recorded", "minutes", "assumption",
                               ge=0, le=120)
     punctuality_mean_minutes: float = _f(-2.0, "mean arrival time relative to the slot start (negative = early)",

@@ -1,0 +1,83 @@
+"""The second edition's mechanisms: hand-traced runs with exact outcomes, and their defaults change nothing."""
+
+import math
+
+import pytest
+
+import jobsim
+from jobsim import Scenario
+from jobsim.model.jobcenter import Jobcenter, _lead_propensity
+from jobsim.runner.simulate import collect
+
+ONE = dict(workers=1, caseload=1.0, slots_per_day=1, slot_minutes=25.0, noshow_probability=0.0,
+           noshow_spread=0.0, prep_cv=0.0, conversation_minutes=20.0, conversation_cv=0.0,
+           punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0, absence_share=0.0, casework_minutes=0.0,
+           documentation_minutes=0.0, first_meeting_days=1, interval_days=91, warmup_days=0, horizon_days=119,
+           stay_days=3650.0, prep_policy="none")
+
+
+def run_one(**changes):
+    scenario = Scenario(**{**ONE, **changes})
+    model = Jobcenter(scenario, seed=0)
+    c = model.admit(0.0, first_due_day=1, stay=math.inf)
+    model.book(c, 1)
+    model.run(prefill=False, arrivals=False)
+    return model, collect(model)
+
+
+# ------------------------------------------------------------------ no planned follow-up (Odense's exemption)
+
+def test_without_a_planned_follow_up_the_citizen_is_seen_once_and_the_law_counts_the_rest_overdue():
+    model, result = run_one(no_followup_share=1.0)
+    held = result.meetings[result.meetings.outcome == "held"]
+    assert held.day.tolist() == [1]                       # Tuesday: the first conversation, on time
+    assert len(result.meetings) == 1                      # and nothing booked after it
+    t = model.ledger.totals
+    # the law: next conversation due on day 1 + 91 = 92; at the end (day 119) it is 27 days late
+    assert (t.required, t.overdue, t.overdue_days_sum) == (2, 1, 27)
+    assert result.kpis["overdue_share"] == 0.5 and result.kpis["overdue_days_mean"] == 27.0
+
+
+def test_with_a_planned_follow_up_the_same_citizen_is_seen_on_time():
+    model, result = run_one(no_followup_share=0.0)
+    held = result.meetings[result.meetings.outcome == "held"]
+    assert held.day.tolist() == [1, 78]                   # booked from 92 - 14 = 78, a Tuesday
+    assert (model.ledger.totals.required, model.ledger.totals.overdue) == (2, 0)
+
+
+# ------------------------------------------------------------------ no-shows rise with booking lead time
+
+def test_lead_propensity_multiplies_the_odds_per_30_days_of_extra_lead():
+    assert _lead_propensity(0.2, 0, 5.0) == 0.2
+    assert _lead_propensity(0.2, 30, 5.0) == pytest.approx(0.25 * 5 / (1 + 0.25 * 5))   # odds 0.25 -> 1.25
+    assert _lead_propensity(0.2, 60, 5.0) == pytest.approx(6.25 / 7.25)
+    assert _lead_propensity(0.2, 15, 4.0) == pytest.approx(0.5 / 1.5)                   # odds x 4 ** 0.5
+    assert _lead_propensity(0.0, 90, 5.0) == 0.0 and _lead_propensity(1.0, 90, 5.0) == 1.0
+
+
+def test_a_booking_pushed_far_out_by_a_full_diary_is_missed_more_often():
+    # 1 slot a day and 3 citizens arriving at once: the third waits two working days longer than the first
+    def attended(odds_ratio):
+        scenario = Scenario(**{**ONE, "noshow_probability": 0.5, "noshow_lead_odds_ratio": odds_ratio,
+                               "horizon_days": 7})
+        model = Jobcenter(scenario, seed=0)
+        outcomes = []
+        for _ in range(200):
+            c = model.admit(0.0, first_due_day=1, stay=math.inf)
+            outcomes.append(model.book(c, 1))
+        return [(b.day, b.attends) for b in outcomes]
+
+    base, steep = attended(1.0), attended(20.0)
+    assert [d for d, _ in base] == [d for d, _ in steep]          # same slots: the diary does not care
+    # the same uniform draws: a citizen who comes under the steep effect came without it too
+    assert all(a_base or not a_steep for (_, a_base), (_, a_steep) in zip(base, steep))
+    late = [(a, b) for (d, a), (_, b) in zip(base, steep) if d - 1 >= 60]
+    assert late and sum(b for _, b in late) < sum(a for a, _ in late)
+
+
+@pytest.mark.parametrize("name", ["laerkevej", "ds_norm"])
+def test_the_defaults_of_the_new_mechanisms_change_nothing(name):
+    scenario = jobsim.load_scenario(name).replace(horizon_days=91)
+    explicit = scenario.replace(noshow_lead_odds_ratio=1.0, no_followup_share=0.0)
+    assert jobsim.simulate(scenario, seed=2, tables=False).kpis == jobsim.simulate(explicit, seed=2,
+                                                                                    tables=False).kpis
