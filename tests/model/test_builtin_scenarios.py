@@ -150,3 +150,12 @@ def test_aabenraa_buys_preparation_and_punctual_follow_up_at_a_higher_cost(runs)
     assert ab["casework_coverage"] > 0.95
     assert ab["no_contact_over_year_count"] == 0
     assert ab["cost_dkk_per_citizen_year"] > 1.2 * ds["cost_dkk_per_citizen_year"]
+
+
+def test_under_the_odense_exemption_some_citizens_go_over_two_years_without_a_conversation():
+    # a tenth of citizens have no planned follow-up after their first conversation (no_followup_share);
+    # both scenarios over the same three years
+    exempt = jobsim.simulate(jobsim.load_scenario("odense_frikommune"), seed=0).citizens
+    assert (exempt.max_gap_days > 730).sum() >= 10
+    restored = jobsim.simulate(jobsim.load_scenario("odense_2017", horizon_days=1092), seed=0).citizens
+    assert (restored.max_gap_days > 730).sum() == 0
