@@ -25,7 +25,7 @@ class Citizen:
     """
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
-                 "last_held", "due_day", "booking", "history", "held", "noshows", "max_gap_days",
+                 "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
                  "no_contact_counted", "present", "leaving", "new", "no_followup", "draws")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need):
@@ -37,7 +37,8 @@ class Citizen:
         self.prep_need = prep_need
         self.conversation_need = conversation_need
         self.last_held = entry      # a new citizen's first gap runs from entry (it is not a follow-up gap)
-        self.due_day = 0            # day by which the next conversation must be held
+        self.due_day = 0            # day by which the next conversation must be held (the law)
+        self.plan_day = 0           # day the next conversation is planned for (at most the due day)
         self.booking = None         # the current booking, if any
         self.history: list[bool] = []   # attended or not, the last HISTORY_LENGTH bookings, oldest first
         self.held = 0

@@ -40,11 +40,12 @@ _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than 
 ENTRY, PREFILL, AFTER_HELD, AFTER_NO_SHOW, MOVED_FOR_ABSENCE = "entry", "prefill", "held", "no_show", "absence"
 
 
-def earliest_booking_day(moment: str, day: int, due_day: int, scenario) -> int:
+def earliest_booking_day(moment: str, day: int, plan_day: int, scenario) -> int:
     """The earliest day a booking may take, as in the booking table of docs/model.md.
 
     ``day`` is the day it happens (entry, the conversation held or missed,
-    the day the caseworker is away); ``due_day`` the citizen's due day.
+    the day the caseworker is away); ``plan_day`` the day the citizen's next conversation is planned for:
+    their due day, or earlier under a contact plan (``contact_interval_days``). "due" below is that day.
 
     ============================  =======================================================
     moment                        earliest day
@@ -62,7 +63,7 @@ def earliest_booking_day(moment: str, day: int, due_day: int, scenario) -> int:
     """
     if moment == ENTRY:
         return day + 1
-    lead = due_day - scenario.booking_lead_days
+    lead = plan_day - scenario.booking_lead_days
     if moment == AFTER_NO_SHOW:
         return max(day + scenario.rebook_days, lead)
     if moment == PREFILL:
@@ -147,18 +148,20 @@ class Jobcenter:
         """Each caseworker starts with ``caseload`` citizens whose last conversations spread over the last interval."""
         s = self.scenario
         n = int(round(s.citizens))
-        interval = s.interval_days * MINUTES_PER_DAY
+        planned = s.planned_interval_days * MINUTES_PER_DAY
         citizens = []
         for _ in range(n):
-            last = -self.u_prefill() * interval
+            last = -self.u_prefill() * planned
             c = self.admit(last, first_due_day=None)
             # a plausible attendance record of the last year, so history-based policies work from day one
             c.history = [self.u_prefill() >= c.propensity for _ in range(_PREFILL_HISTORY)]
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
-            c.due_day = int(math.floor(c.last_held / MINUTES_PER_DAY)) + s.interval_days
+            last_day = int(math.floor(c.last_held / MINUTES_PER_DAY))
+            c.due_day = last_day + s.interval_days
+            c.plan_day = last_day + s.planned_interval_days
             if not c.no_followup:   # pre-filled citizens have had their first conversation
-                self.book(c, earliest_booking_day(PREFILL, 0, c.due_day, s))
+                self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s))
 
     def arrivals(self):
         """SimPy process: citizens enter the team's caseload as a Poisson stream."""
@@ -169,7 +172,7 @@ class Jobcenter:
             yield env.timeout(self.interarrival() * mean_gap)
             c = self.admit(env.now, first_due_day=first)
             today = int(env.now // MINUTES_PER_DAY)
-            self.book(c, earliest_booking_day(ENTRY, today, c.due_day, self.scenario))
+            self.book(c, earliest_booking_day(ENTRY, today, c.plan_day, self.scenario))
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
@@ -188,7 +191,7 @@ class Jobcenter:
             c.no_followup = self.u_followup() < self.scenario.no_followup_share
         if first_due_day is not None:
             c.new = True
-            c.due_day = int(entry // MINUTES_PER_DAY) + first_due_day
+            c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens += 1
         self.ledger.caseload_change(self.env.now, +1)
         self.population[c.id] = c
@@ -228,7 +231,7 @@ class Jobcenter:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""
         b.rebooked += 1
         self.caseworkers[b.caseworker].take_booking(
-            b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.due_day, self.scenario))
+            b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.scenario))
 
     # ------------------------------------------------------------ outcomes
     def held(self, b: Booking) -> None:
@@ -247,9 +250,10 @@ class Jobcenter:
         today = b.day
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         c.due_day = today + self.scenario.interval_days
+        c.plan_day = today + self.scenario.planned_interval_days
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
         self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.due_day, self.scenario))
+                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario))
 
     def no_show(self, b: Booking) -> None:
         """The citizen did not come within the grace period: rebook no earlier than ``rebook_days`` later."""
@@ -259,7 +263,7 @@ class Jobcenter:
         c.remember(False)
         self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
-        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.due_day, self.scenario))
+        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.scenario))
 
     def _next_after_slot(self, c: Citizen, earliest_day: int | None) -> None:
         """After a slot: the next booking from ``earliest_day`` (None: no follow-up is planned), or, if the

@@ -86,6 +86,11 @@ class Scenario(BaseModel):
     rebook_days: int = _f(7, "earliest rebooking after a no-show", "days", "assumption", ge=1, le=365)
     interval_days: int = _f(91, "maximum interval between held conversations (follow-up rule)", "days",
                             "pre-2020 aktivitetsparat rule: 4 in 12 months (STAR)", ge=1, le=3650)
+    contact_interval_days: int = _f(
+        0, "planned days between conversations, above the legal minimum of contact (at most interval_days); "
+        "0 = plan at the legal maximum, interval_days", "days",
+        "0 = the legal maximum; Aabenraa's 'hand-held' effort saw citizens far more often (aabenraa.dk)",
+        ge=0, le=3650)
     first_meeting_days: int = _f(7, "first conversation due after entry", "days",
                                  "pre-2020 rule: first within 1 week (STAR)", ge=1, le=365)
     # attendance
@@ -157,6 +162,10 @@ class Scenario(BaseModel):
     def _cross_field(self) -> "Scenario":
         if self.prep_policy not in POLICIES:
             raise ValueError(f"prep_policy: unknown policy {self.prep_policy!r}; allowed: {', '.join(POLICIES)}")
+        if self.contact_interval_days > self.interval_days:
+            raise ValueError(f"contact_interval_days: {self.contact_interval_days} exceeds interval_days "
+                             f"({self.interval_days}), the legal maximum; allowed: 0 (= interval_days) to "
+                             f"{self.interval_days}")
         room = DAY_END - FIRST_SLOT
         if self.slots_per_day * self.slot_minutes > room:
             raise ValueError(
@@ -187,6 +196,11 @@ class Scenario(BaseModel):
     def arrival_rate_per_day(self) -> float:
         """Citizens entering per calendar day, from Little's law: L = lambda x W."""
         return self.citizens / self.stay_days
+
+    @property
+    def planned_interval_days(self) -> int:
+        """Days planned between conversations: ``contact_interval_days``, or ``interval_days`` if that is 0."""
+        return self.contact_interval_days or self.interval_days
 
     @property
     def run_days(self) -> int:

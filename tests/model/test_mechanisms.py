@@ -81,3 +81,22 @@ def test_the_defaults_of_the_new_mechanisms_change_nothing(name):
     explicit = scenario.replace(noshow_lead_odds_ratio=1.0, no_followup_share=0.0)
     assert jobsim.simulate(scenario, seed=2, tables=False).kpis == jobsim.simulate(explicit, seed=2,
                                                                                     tables=False).kpis
+
+
+# ------------------------------------------------------------------ contact plans above the legal minimum
+
+def test_a_30_day_contact_plan_books_conversations_every_30_days_from_the_planned_day_less_the_lead():
+    model, result = run_one(contact_interval_days=30)
+    held = result.meetings[result.meetings.outcome == "held"]
+    # held on day d, planned d + 30, booked from d + 30 - 14 (a weekend moves to Monday)
+    assert held.day.tolist() == [1, 17, 35, 51, 67, 84, 100, 116]
+    t = model.ledger.totals
+    # requirements of the law due in the horizon (days 0-118): day 1, 92 (met on day 17) and 108 (met on
+    # day 35); later due days (126, ...) lie beyond the horizon. All met in time.
+    assert (t.required, t.overdue) == (3, 0)
+    assert result.kpis["followup_gap_days_mean"] == pytest.approx((116 - 1) / 7)
+
+
+def test_a_contact_plan_longer_than_the_law_allows_is_refused():
+    with pytest.raises(jobsim.ScenarioError, match=r"^contact_interval_days: 120 exceeds interval_days \(91\)"):
+        Scenario(contact_interval_days=120)
