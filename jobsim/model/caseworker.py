@@ -92,7 +92,11 @@ class Caseworker:
         if booking.prep_task is not None:
             self.close_prep_task(booking)
         if not booking.attends:
-            yield env.timeout(s.grace_minutes)      # waits out the grace period at the desk
+            if env.now <= booking.start:
+                yield env.timeout(s.grace_minutes)      # waits out the grace period at the desk
+            else:                                       # an overrun ate into the slot: the grace period is shorter
+                wait = booking.start + s.grace_minutes - env.now
+                yield env.timeout(wait if wait > 0.0 else 0.0)
             self.jobcenter.no_show(booking)
             return
         arrival = booking.start + booking.arrival_offset
@@ -109,7 +113,8 @@ class Caseworker:
             if skim < 0:
                 skim = 0.0
             booking.prep_done += skim
-        length = min(booking.citizen.conversation_need, slot_end - begin - skim)
+        talk = booking.citizen.conversation_need
+        length = talk if s.overrun else min(talk, slot_end - begin - skim)
         booking.conversation_start = begin + skim
         booking.conversation_minutes = length
         today = self.today
@@ -137,6 +142,10 @@ class Caseworker:
     def end_day(self, day: int):
         """15:24: desk work to the end of the day, overtime if allowed and work is left."""
         end = self.day_end
+        now = self.env.now
+        if now > end:   # a conversation overran the end of the day: that is overtime too
+            self.today.overtime_minutes += now - end
+            end = now
         self.work_at_desk(end)
         overtime = self.scenario.overtime_minutes
         if overtime > 0:

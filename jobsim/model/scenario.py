@@ -135,6 +135,10 @@ class Scenario(BaseModel):
                                      gt=0, le=240)
     conversation_cv: float = _f(0.3, "coefficient of variation of the conversation need", "ratio", "assumption",
                                 ge=0, le=5)
+    overrun: bool = _f(False, "a conversation runs to its need past the slot end; the next citizen waits and the "
+                       "day can end late (overtime); false = conversations are cut at the slot end", "",
+                       "false = cut at the slot end (first edition); true is the classic appointment-scheduling "
+                       "model (e.g. Ho & Lau 1992)")
     min_conversation_minutes: float = _f(10.0, "the skim after check-in never cuts a conversation below this",
                                          "minutes", "assumption", ge=0, le=240)
     checkin_prep_minutes: float = _f(5.0, "skim allowed after check-in under after_checkin", "minutes",

@@ -100,3 +100,47 @@ def test_a_30_day_contact_plan_books_conversations_every_30_days_from_the_planne
 def test_a_contact_plan_longer_than_the_law_allows_is_refused():
     with pytest.raises(jobsim.ScenarioError, match=r"^contact_interval_days: 120 exceeds interval_days \(91\)"):
         Scenario(contact_interval_days=120)
+
+
+# ------------------------------------------------------------------ conversations that overrun the slot
+
+def two_long_conversations(**changes):
+    # two citizens Tuesday 9:00 and 9:25, each needing 40 minutes of a 25-minute slot
+    scenario = Scenario(**{**ONE, "caseload": 2.0, "slots_per_day": 2, "conversation_minutes": 40.0,
+                           "horizon_days": 7, **changes})
+    model = Jobcenter(scenario, seed=0, trace=True)
+    for _ in range(2):
+        c = model.admit(0.0, first_due_day=1, stay=math.inf)
+        model.book(c, 1)
+    model.run(prefill=False, arrivals=False)
+    return collect(model)
+
+
+def test_with_overrun_the_next_citizen_waits_and_without_it_conversations_are_cut():
+    cut = two_long_conversations(overrun=False)
+    talk = cut.trace[cut.trace.activity == "conversation"]
+    assert list(zip(talk.start, talk.end)) == [(1980.0, 2005.0), (2005.0, 2030.0)]
+    assert cut.kpis["checkin_wait_minutes_mean"] == 0.0
+    over = two_long_conversations(overrun=True)
+    talk = over.trace[over.trace.activity == "conversation"]
+    assert list(zip(talk.start, talk.end)) == [(1980.0, 2020.0), (2020.0, 2060.0)]
+    assert over.kpis["checkin_wait_minutes_mean"] == 7.5        # B checked in at 9:25 and waited 15 minutes
+    assert over.kpis["conversation_minutes_mean"] == 40.0
+
+
+def test_an_overrun_past_the_end_of_the_day_is_overtime():
+    # one slot at 14:59 (slots of 25 minutes from 9:00: the 15th of 15), a 60-minute conversation: 35 minutes late
+    scenario = Scenario(**{**ONE, "slots_per_day": 15, "caseload": 15.0, "conversation_minutes": 60.0,
+                           "horizon_days": 7, "overrun": True})
+    model = Jobcenter(scenario, seed=0)
+    for _ in range(15):
+        c = model.admit(0.0, first_due_day=1, stay=math.inf)
+        model.book(c, 1)
+    model.run(prefill=False, arrivals=False)
+    days = collect(model).worker_days.set_index("day")
+    # 15 conversations of 60 minutes from 9:00 end at 24:00: 924 (15:24) -> 1440 (24:00) is overtime
+    assert days.at[1, "overtime_minutes"] == 1440 - 924
+    row = days.loc[1]
+    spent = row[["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
+                 "casework_minutes", "idle_minutes"]].sum()
+    assert spent == row["present_minutes"] + row["overtime_minutes"]
