@@ -105,6 +105,11 @@ class Caseworker:
             yield env.timeout(arrival - env.now)
         booking.checkin = arrival
         begin = env.now
+        if begin >= self.day_end:
+            # conversations overran into the evening: a citizen still waiting at 15:24 is sent home and
+            # rebooked like a conversation moved for absence (so a day ends by 15:24 + the longest need)
+            self.jobcenter.move_for_absence(booking, booking.day)
+            return
         self.work_at_desk(begin)
         skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
@@ -114,7 +119,9 @@ class Caseworker:
                 skim = 0.0
             booking.prep_done += skim
         talk = booking.citizen.conversation_need
-        length = talk if s.overrun else min(talk, slot_end - begin - skim)
+        # with overrun a conversation runs to its need, but never past midnight (a need of many hours)
+        end = begin - begin % MINUTES_PER_DAY + MINUTES_PER_DAY if s.overrun else slot_end
+        length = min(talk, end - begin - skim)
         booking.conversation_start = begin + skim
         booking.conversation_minutes = length
         today = self.today

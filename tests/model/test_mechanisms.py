@@ -128,8 +128,9 @@ def test_with_overrun_the_next_citizen_waits_and_without_it_conversations_are_cu
     assert over.kpis["conversation_minutes_mean"] == 40.0
 
 
-def test_an_overrun_past_the_end_of_the_day_is_overtime():
-    # one slot at 14:59 (slots of 25 minutes from 9:00: the 15th of 15), a 60-minute conversation: 35 minutes late
+def test_an_overrun_past_the_end_of_the_day_is_overtime_and_who_still_waits_at_1524_is_sent_home():
+    # 15 slots of 25 minutes from 9:00 and 15 conversations of 60 minutes: the 7th starts at 15:00 and ends
+    # at 16:00 (36 minutes past 15:24); the 8 citizens still waiting at 15:24 are rebooked for later days
     scenario = Scenario(**{**ONE, "slots_per_day": 15, "caseload": 15.0, "conversation_minutes": 60.0,
                            "horizon_days": 7, "overrun": True})
     model = Jobcenter(scenario, seed=0)
@@ -137,9 +138,13 @@ def test_an_overrun_past_the_end_of_the_day_is_overtime():
         c = model.admit(0.0, first_due_day=1, stay=math.inf)
         model.book(c, 1)
     model.run(prefill=False, arrivals=False)
-    days = collect(model).worker_days.set_index("day")
-    # 15 conversations of 60 minutes from 9:00 end at 24:00: 924 (15:24) -> 1440 (24:00) is overtime
-    assert days.at[1, "overtime_minutes"] == 1440 - 924
+    result = collect(model)
+    days = result.worker_days.set_index("day")
+    assert days.at[1, "overtime_minutes"] == 36.0
+    held_tuesday = result.meetings[(result.meetings.outcome == "held") & (result.meetings.day == 1)]
+    assert len(held_tuesday) == 7
+    # 8 sent home on Tuesday; on Wednesday the same happens to the last of them again
+    assert (result.meetings.rebooked >= 1).sum() == 8 and (result.meetings.rebooked == 2).sum() == 1
     row = days.loc[1]
     spent = row[["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
                  "casework_minutes", "idle_minutes"]].sum()

@@ -66,12 +66,13 @@ def valid_scenarios(draw):
         elif ann in (int, float):
             values[name] = value(draw, name)
     # the cross-field rules, met by construction: slots fit the day, the grace period and the shortest
-    # conversation fit the slot, the Beta spread fits the mean
+    # conversation fit the slot, the contact plan is within the law, the Beta spread fits the mean
     room = DAY_END - FIRST_SLOT
     values["slot_minutes"] = min(values["slot_minutes"], float(room))
     values["slots_per_day"] = max(1, min(values["slots_per_day"], int(room // values["slot_minutes"])))
     values["grace_minutes"] = min(values["grace_minutes"], values["slot_minutes"] * draw(st.floats(0, 0.99)))
     values["min_conversation_minutes"] = min(values["min_conversation_minutes"], values["slot_minutes"])
+    values["contact_interval_days"] = min(values["contact_interval_days"], values["interval_days"])
     p = values["noshow_probability"]
     limit = math.sqrt(p * (1 - p))
     values["noshow_spread"] = min(values["noshow_spread"], limit * draw(st.floats(0, 0.99)))
