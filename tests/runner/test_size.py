@@ -22,19 +22,6 @@ TINY = jobsim.Scenario(workers=1, horizon_days=7, warmup_days=0)
 TINY_SET = ["--set", "workers=1", "--set", "horizon_days=7", "--set", "warmup_days=0"]
 
 
-@pytest.fixture
-def count_runs(monkeypatch):
-    calls = []
-    real = experiment.simulate
-
-    def counting(scenario, seed=0, replication=0, **kw):
-        calls.append((scenario.caseload, replication))
-        return real(scenario, seed=seed, replication=replication, **kw)
-
-    monkeypatch.setattr(experiment, "simulate", counting)
-    return calls
-
-
 def one_error_line(err: str) -> str:
     lines = err.strip("\n").split("\n")
     assert len(lines) == 1 and lines[0].startswith("jobsim: error: ") and "Traceback" not in err, err
