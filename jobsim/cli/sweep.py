@@ -51,7 +51,9 @@ def add_commands(subparsers) -> None:
         "same random streams at every point: common random numbers). Writes manifest.json, one file per run "
         "(runs/), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
         "a stopped sweep (also without --out: the default folder is named after the request). A worker process "
-        "that dies (e.g. killed for lack of memory) is replaced and its runs run again.")
+        "that dies (e.g. killed for lack of memory) is replaced and its runs run again. If the sweep cannot "
+        "finish (failed runs, a worker that keeps dying, a full disk), one line says what happened and how many "
+        "runs are stored, and the exit code is 1.")
     add_scenario_arguments(p)
     p.add_argument("--vary", action="append", default=[], metavar="NAME=VALUES",
                    help="a varied parameter (repeatable): start:stop:step with stop included, e.g. "

@@ -21,6 +21,12 @@ saying what differs. The run files are the source of truth;
 Files are not fsync'ed: a killed process loses nothing the kernel has already
 accepted; a power cut may lose the last few runs, which are then simply run
 again.
+
+A folder that cannot be written is refused by :meth:`SweepStore.open`, before
+any run. A write that fails later (a full disk) raises :class:`StoreWriteError`
+naming the file and the system's reason; the runs already stored are kept.
+:func:`request_digest` fingerprints a request; ``jobsim sweep`` names its
+default folder with it (:func:`jobsim.runner.sweep.default_folder`).
 """
 
 from __future__ import annotations

@@ -191,10 +191,16 @@ class _KillsItsWorker(Ahead):
 
     name = "test_kills_its_worker"
     flag = ""
+    once = False  # the first worker to get there removes the flag: one death only
 
     def prepare_ahead(self, meeting, scenario):
         if scenario.caseload == 60 and os.getpid() != _MAIN_PID and os.path.exists(type(self).flag):
-            os.kill(os.getpid(), signal.SIGKILL)
+            try:
+                if type(self).once:
+                    os.unlink(type(self).flag)
+                os.kill(os.getpid(), signal.SIGKILL)
+            except FileNotFoundError:  # another worker was first
+                pass
         return super().prepare_ahead(meeting, scenario)
 
 
@@ -225,3 +231,17 @@ def test_a_worker_that_keeps_dying_stops_with_one_line_and_the_same_command_cont
                           progress=False)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s" / "runs.parquet")[KPI_COLUMNS],
                                   serial.runs[KPI_COLUMNS], check_exact=True)
+
+
+def test_a_worker_killed_once_is_replaced_and_the_sweep_equals_one_job(tmp_path, monkeypatch):
+    flag = tmp_path / "kill-once"
+    flag.touch()
+    monkeypatch.setattr(_KillsItsWorker, "flag", str(flag))
+    monkeypatch.setattr(_KillsItsWorker, "once", True)
+    base = BASE.replace(prep_policy="test_kills_its_worker")
+    result = jobsim.sweep(base, {"caseload": [40, 60]}, replications=3, jobs=2, out=tmp_path / "s", progress=False)
+    assert not flag.exists()  # a worker was killed mid-sweep
+    assert result.complete and len(result.runs) == 6
+    serial = jobsim.sweep(base, {"caseload": [40, 60]}, replications=3, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(result.runs[KPI_COLUMNS], serial.runs[KPI_COLUMNS], check_exact=True)
+    assert len(snapshot(tmp_path / "s")) == 6
