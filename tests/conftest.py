@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import jobsim
 
@@ -17,6 +18,23 @@ def run_experiment(name: str, *args: str, cwd: Path) -> subprocess.CompletedProc
     env = {**os.environ, "MPLBACKEND": "Agg"}
     return subprocess.run([sys.executable, str(ROOT / "experiments" / f"{name}.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def count_runs(monkeypatch):
+    """Counts the runs a sweep actually simulates in this process: (caseload, replication) per run."""
+    import importlib
+
+    sweep_module = importlib.import_module("jobsim.runner.sweep")
+    calls = []
+    real = sweep_module.simulate
+
+    def counting(scenario, seed=0, replication=0, **kw):
+        calls.append((scenario.caseload, replication))
+        return real(scenario, seed=seed, replication=replication, **kw)
+
+    monkeypatch.setattr(sweep_module, "simulate", counting)
+    return calls
 
 
 # --------------------------------------------------------------- hand-made results for the chart tests

@@ -2,7 +2,7 @@
 
 Commands::
 
-    jobsim run SCENARIO [--set name=value ...] [--seed N] [--replication R] [--out DIR] [--quiet]
+    jobsim run SCENARIO [--set name=value ...] [--seed N] [--replication R] [--out DIR] [--yes] [--quiet]
     jobsim scenarios
     jobsim show SCENARIO [--set name=value ...]
     jobsim check FILE [FILE ...]
@@ -14,7 +14,8 @@ SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
 or the path of a TOML file. Bad input (a scenario file, ``--set``, an unknown
 scenario, a bad seed) gives one message on stderr naming the field and the
 values it allows, and exit code 2; never a traceback. Ctrl-C gives exit code
-130. The exit codes are those of :mod:`jobsim.errors`.
+130. The exit codes are those of :mod:`jobsim.errors`. A very big request
+(:mod:`jobsim.runner.size`) is refused with exit code 2 unless ``--yes`` is given.
 
 Layout: :mod:`.common` holds what the commands share (the parser class,
 argument types, ``--set``, output folders, display helpers); each command

@@ -66,6 +66,14 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
                         help="change one parameter of the scenario (repeatable), e.g. --set caseload=60")
 
 
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--yes``: go ahead with a request over the size limits of :mod:`jobsim.runner.size`."""
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="run even a very big request (over 100,000 runs, 20 million citizen-days or 2 million "
+                        "citizens entering in one run, or 4 GB of memory); without it such a request is refused, "
+                        "before anything runs, with an estimate of its size and time")
+
+
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     """The typed changes given by ``--set name=value`` options (later ones win)."""
     from ..model.scenario import parse_assignment

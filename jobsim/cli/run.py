@@ -7,6 +7,7 @@ import argparse
 from ..errors import EXIT_OK, JobsimError
 from .common import (add_scenario_arguments, display_path, format_value, make_folder, non_negative, output_folder,
                      resolved_sources, scenario_from_args, scenario_label, write_table)
+from .common import add_yes_option
 
 
 def add_commands(subparsers) -> None:
@@ -21,6 +22,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--out", metavar="DIR", default=None,
                    help="output folder, new or empty (default: outputs/run-<scenario>-<YYYYmmdd-HHMMSS>)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the output folder")
+    add_yes_option(p)
     p.set_defaults(func=cmd_run)
 
 
@@ -31,8 +33,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..runner.manifest import run_manifest, utc_now, write_manifest
     from ..model.kpis import KPIS, format_kpis
     from ..runner.simulate import simulate
+    from ..runner.size import run_size
 
     scenario, changes = scenario_from_args(args)
+    run_size(scenario, tables=True).check(args.yes, "add --yes")  # a huge run asks first (jobsim.runner.size)
     folder = output_folder(args.out, "run", scenario_label(scenario, args))
     say = (lambda *a: None) if args.quiet else print
 

@@ -3,15 +3,28 @@
 ::
 
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N]
-                 [--seed N] [--out DIR] [--quiet]
+                 [--seed N] [--out DIR] [--yes] [--quiet]
 
 ``--vary caseload=40:220:20`` is a range with the stop included (integer and
 number parameters); ``--vary prep_policy=ahead,after_checkin,none`` a list
 (any parameter). Every combination is run ``--replications`` times. Bad grids
-give one message naming the parameter and exit code 2. If some runs fail, the
-others finish, the failed runs are named on stderr and the exit code is 1.
-Stopped (Ctrl-C, kill), the same command with the same ``--out`` continues
-where it stopped.
+give one message naming the parameter and exit code 2.
+
+Where it goes: ``--out DIR``, or by default ``outputs/sweep-<scenario>-<digest>``
+where the digest is a fingerprint of the whole request (every scenario value,
+``--set`` included, the grid, replications and seed; see
+:func:`jobsim.runner.sweep.default_folder`). The command prints the folder and
+whether it is new or continues (``N of M runs already stored``). Stopped
+(Ctrl-C, kill -9), the same command continues where it stopped, with or
+without ``--out``. ``--out`` is checked before any run starts (a file, a
+folder holding something else, a folder that cannot be written: exit 2).
+
+Exit codes: 0 all runs done; 1 the sweep did not finish, its stored runs are
+kept (some runs failed: they are named and run again next time; a worker
+process kept dying, e.g. killed for lack of memory; a file could not be
+written, e.g. a full disk): one line on stderr says what happened, how many
+runs are stored where and how to continue; 2 bad input, or a very big request
+without ``--yes`` (see :mod:`jobsim.runner.size`); 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_FAILED_RUNS, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from .common import (add_scenario_arguments, display_path, non_negative, output_folder, positive, scenario_from_args,
+from .common import (add_scenario_arguments, add_yes_option, display_path, non_negative, positive, scenario_from_args,
                      scenario_label)
 
 #: KPIs shown in the table printed at the end of a sweep (all of them are in summary.csv).
@@ -36,8 +49,11 @@ def add_commands(subparsers) -> None:
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",
         description="Run every combination of the --vary values --replications times (replication r uses the "
         "same random streams at every point: common random numbers). Writes manifest.json, one file per run "
-        "(runs/), runs.parquet, runs.csv and summary.csv to --out; the same command again continues a "
-        "stopped sweep.")
+        "(runs/), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
+        "a stopped sweep (also without --out: the default folder is named after the request). A worker process "
+        "that dies (e.g. killed for lack of memory) is replaced and its runs run again. If the sweep cannot "
+        "finish (failed runs, a worker that keeps dying, a full disk), one line says what happened and how many "
+        "runs are stored, and the exit code is 1.")
     add_scenario_arguments(p)
     p.add_argument("--vary", action="append", default=[], metavar="NAME=VALUES",
                    help="a varied parameter (repeatable): start:stop:step with stop included, e.g. "
@@ -48,8 +64,9 @@ def add_commands(subparsers) -> None:
                    help="worker processes; results are identical for any number (default 1)")
     p.add_argument("--seed", type=non_negative, default=0, help="random seed, an integer 0 or more (default 0)")
     p.add_argument("--out", metavar="DIR", default=None,
-                   help="sweep folder; a new one, or one holding the same sweep to continue it "
-                   "(default: outputs/sweep-<scenario>-<YYYYmmdd-HHMMSS>)")
+                   help="sweep folder; a new one, or one holding the same sweep to continue it (default: "
+                   "outputs/sweep-<scenario>-<fingerprint of the request>, so the same command continues there)")
+    add_yes_option(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or table; print only the folder")
     p.set_defaults(func=cmd_sweep)
 
@@ -57,15 +74,18 @@ def add_commands(subparsers) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
     from ..runner.grid import expand_grid, parse_grid
-    from ..runner.sweep import SweepError, sweep
+    from ..runner.size import sweep_size
+    from ..runner.sweep import SweepError, SweepStopped, default_folder, stored_runs, sweep
 
     grid = parse_grid(args.vary)
     scenario, changes = scenario_from_args(args)
     both = [name for name in grid if name in changes]
     if both:
         raise JobsimError(f"{both[0]}: given in both --set and --vary; give it in one of them")
+    sweep_size(scenario, grid, args.replications, args.jobs).check(args.yes, "add --yes")  # before anything is built
     grid, points, _ = expand_grid(scenario, grid)  # fails here, before a folder is made, on a bad grid
-    folder = Path(args.out) if args.out else output_folder(None, "sweep", scenario_label(scenario, args))
+    folder = Path(args.out) if args.out else default_folder(scenario, grid, args.replications, args.seed,
+                                                             label=scenario_label(scenario, args))
     total = len(points) * args.replications
     say = (lambda *a, **k: None) if args.quiet else print
 
@@ -74,9 +94,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"seed {args.seed}, {args.jobs} job{'s' if args.jobs > 1 else ''}")
     if changes:
         say("changed: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+    stored = stored_runs(folder, scenario, grid, args.replications, args.seed)
+    say(f"folder: {display_path(folder)}/ " + (f"(continuing: {stored} of {total} runs already stored)"
+                                               if stored is not None else "(new)"))
     try:
         result = sweep(scenario, grid, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                       out=folder, progress=False if args.quiet else None)
+                       out=folder, progress=False if args.quiet else None, confirm=True)
+    except SweepStopped as err:
+        advice = ("run the same command again to continue (with fewer --jobs if memory is short)"
+                  if err.cause == "worker" else
+                  "make room (or make the folder writable) and run the same command again to continue")
+        print(f"jobsim: error: {err.reason}; {err.stored} of {err.total} runs are stored in {display_path(folder)}/; "
+              f"{advice}", file=sys.stderr)
+        return EXIT_FAILED_RUNS
     except SweepError as err:
         say("")
         say(summary_text(err.result))

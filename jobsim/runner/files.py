@@ -6,7 +6,8 @@ caller passes ``durable=False``) and then replaces the target in one step
 (:func:`os.replace`). Without the flush a killed *process* still loses
 nothing (the kernel has the data); only a power cut could. The sweep store
 uses that for its many small per-run files, where a flush each would cost
-more than the run. A killed or interrupted
+more than the run. An ``OSError`` (a full disk, a read-only folder) names
+the target file, not the temporary one. A killed or interrupted
 writer leaves at most a hidden ``.NAME.PID.XXXX.tmp`` file, which
 :func:`remove_temporaries` clears.
 """
@@ -44,6 +45,12 @@ def write_with(path: str | os.PathLike, write: Callable[[Path], None], durable: 
             finally:
                 os.close(fd)
         os.replace(tmp, path)
+    except OSError as err:
+        _unlink(tmp)
+        if err.errno is None:
+            raise
+        # name the file being written, not its temporary (a full disk fails on write() with no name at all)
+        raise type(err)(err.errno, err.strerror, str(path)) from err
     except BaseException:
         _unlink(tmp)
         raise

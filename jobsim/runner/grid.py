@@ -103,17 +103,10 @@ def _check_duplicates(name: str, values: Sequence[Any]) -> None:
         seen.append(v)
 
 
-def expand_grid(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
-                ) -> tuple[dict[str, list[Any]], list[dict[str, Any]], list[Scenario]]:
-    """Check a grid and build every point's scenario, before anything runs.
+def check_grid(grid: Mapping[str, Iterable[Any]]) -> dict[str, list[Any]]:
+    """The grid as lists of plain values, its names and lists checked (not yet the values' types and ranges).
 
-    Returns ``(grid, points, scenarios)``: the grid with values as the
-    scenario stores them (``40`` becomes ``40.0`` for a number parameter),
-    one dict of parameter values per point (the product of the grid, the last
-    parameter varying fastest) and each point's validated scenario. Raises
-    :class:`JobsimError` naming the parameter for an unknown name, an empty or
-    non-list value list, a duplicate value, or a value of the wrong type or out
-    of range.
+    Cheap for any number of points: nothing is built (see :func:`expand_grid` for that).
     """
     if not isinstance(grid, Mapping):
         raise JobsimError(f"grid: expected a dict of parameter name -> list of values, got {type(grid).__name__}")
@@ -128,6 +121,22 @@ def expand_grid(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
             raise JobsimError(f"{name}: empty list of values in the grid; give at least one value")
         _check_duplicates(name, values)
         raw[name] = values
+    return raw
+
+
+def expand_grid(scenario: Scenario, grid: Mapping[str, Sequence[Any]]
+                ) -> tuple[dict[str, list[Any]], list[dict[str, Any]], list[Scenario]]:
+    """Check a grid and build every point's scenario, before anything runs.
+
+    Returns ``(grid, points, scenarios)``: the grid with values as the
+    scenario stores them (``40`` becomes ``40.0`` for a number parameter),
+    one dict of parameter values per point (the product of the grid, the last
+    parameter varying fastest) and each point's validated scenario. Raises
+    :class:`JobsimError` naming the parameter for an unknown name, an empty or
+    non-list value list, a duplicate value, or a value of the wrong type or out
+    of range.
+    """
+    raw = check_grid(grid)
     names = list(raw)
     index_points = list(itertools.product(*(range(len(v)) for v in raw.values())))
     scenarios = []

@@ -3,6 +3,13 @@
 Used by sweeps (:mod:`jobsim.runner.sweep`) and by studies that need whole
 tables from each run. Workers ignore Ctrl-C (the parent handles it and ends
 them) and leave by themselves if the parent is killed.
+
+A worker that dies (killed by the out-of-memory killer, or ``kill -9``) breaks
+the whole pool: :func:`run_tasks` then starts a new pool and runs the tasks
+that were lost in flight again (each task is a pure function of its
+arguments, so the results are the same). After :data:`MAX_RESTARTS`
+restarts it gives up with :class:`WorkerDied`; the results handed to
+``on_done`` until then are kept by the caller.
 """
 
 from __future__ import annotations
@@ -15,9 +22,25 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from ..errors import JobsimError
+
+#: How many times a pool whose worker died is replaced before :func:`run_tasks` gives up.
+MAX_RESTARTS = 3
+
+
+class WorkerDied(JobsimError):
+    """A worker process died (killed by the system, possibly out of memory) more often than the pool restarts."""
+
+    def __init__(self, deaths: int):
+        super().__init__(f"a worker process died {deaths} time{'s' if deaths > 1 else ''} (killed by the "
+                         "operating system, possibly for lack of memory)")
+        self.deaths = deaths
 
 
 def _worker_init() -> None:
@@ -42,45 +65,108 @@ def _mp_context():
     return None
 
 
-def run_tasks(function: Callable[[Any], Any], tasks: Sequence, jobs: int, on_done: Callable[[Any], None]) -> None:
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_worker_init)
+
+
+def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers at once (what they are running is lost) and release the pool."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:  # no zombies left behind (SIGTERM ends a worker at once)
+        proc.join(timeout=5)
+
+
+def run_tasks(function: Callable[[Any], Any], tasks: Iterable, jobs: int, on_done: Callable[[Any], None],
+              max_restarts: int = MAX_RESTARTS) -> None:
     """Call ``function(task)`` for each task on ``jobs`` processes; ``on_done(result)`` runs here as each finishes.
 
-    Results arrive in the order they finish (with ``jobs=1``, in task order).
-    ``function`` must be importable by the workers (a module-level function).
-    Ctrl-C (or any exception in ``on_done``) cancels what is queued and ends
-    the workers at once; runs in flight are lost.
+    ``tasks`` may be any iterable, also a generator: it is read as the workers
+    need more work (at most ``2 * jobs`` tasks are handed out at a time), so a
+    very long sweep never holds all its tasks in memory. Results arrive in the
+    order they finish (with ``jobs=1``, in task order). ``function`` must be
+    importable by the workers (a module-level function) and return the same
+    result when called again with the same task. If a worker dies, the pool is
+    started again and the lost tasks are run again, at most ``max_restarts``
+    times; then :class:`WorkerDied` is raised. Ctrl-C (or any exception in
+    ``on_done``) cancels what is queued and ends the workers at once; runs in
+    flight are lost.
     """
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
+    todo = iter(tasks)
+    first = list(itertools.islice(todo, 2 * max(jobs, 1)))
+    if jobs <= 1 or len(first) <= 1:
+        for task in itertools.chain(first, todo):
             on_done(function(task))
         return
-    jobs = min(jobs, len(tasks))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_worker_init)
-    todo = iter(tasks)
-    pending: set = set()
+    jobs = min(jobs, len(first))
+    retry: deque = deque(first)  # tasks to hand out before reading more of ``todo``
+    pending: dict[Future, Any] = {}  # in the order submitted
+    restarts = 0
+    pool = _new_pool(jobs)
     try:
         with warnings.catch_warnings():
             # Python >= 3.12 warns that forking a multi-threaded process (e.g. a notebook kernel) may
             # deadlock; the workers only run simulate(), which takes no lock another thread could hold.
             warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-            # a bounded window of submitted runs: Ctrl-C leaves little to cancel
-            for task in itertools.islice(todo, 2 * jobs):
-                pending.add(pool.submit(function, task))
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                on_done(future.result())
-                task = next(todo, None)
-                if task is not None:
-                    pending.add(pool.submit(function, task))
+            while True:
+                # a bounded window of submitted runs: Ctrl-C leaves little to cancel
+                broken = _hand_out(pool, function, todo, retry, pending, 2 * jobs)
+                if not pending and not broken:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED) if not broken else (set(), None)
+                broken = _collect(done, pending, retry, on_done) or broken
+                if broken:
+                    # a broken pool fails every task it holds: collect what finished before, retry the rest
+                    done, _ = wait(pending, timeout=_BROKEN_WAIT)
+                    _collect(done, pending, retry, on_done)
+                    retry.extend(pending.values())
+                    pending.clear()
+                    _end_pool(pool)
+                    restarts += 1
+                    if restarts > max_restarts:
+                        raise WorkerDied(restarts)
+                    pool = _new_pool(jobs)
     except BaseException:
         for future in pending:
             future.cancel()
-        for proc in list(getattr(pool, "_processes", {}).values()):  # runs in flight are lost anyway
-            proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end_pool(pool)  # runs in flight are lost anyway
         raise
     pool.shutdown(wait=True)
+
+
+#: Seconds to wait for the other tasks of a broken pool to be failed by it (it is usually at once).
+_BROKEN_WAIT = 30
+_END = object()
+
+
+def _hand_out(pool: ProcessPoolExecutor, function: Callable[[Any], Any], todo, retry: deque,
+              pending: dict[Future, Any], window: int) -> bool:
+    """Submit tasks (the ones to retry first) until ``window`` are pending; True if the pool is broken."""
+    while len(pending) < window:
+        task = retry.popleft() if retry else next(todo, _END)
+        if task is _END:
+            return False
+        try:
+            pending[pool.submit(function, task)] = task
+        except BrokenProcessPool:
+            retry.appendleft(task)
+            return True
+    return False
+
+
+def _collect(done: set, pending: dict[Future, Any], retry: deque, on_done: Callable[[Any], None]) -> bool:
+    """Hand the results of ``done`` to ``on_done`` (in the order submitted); True if one was lost with its worker."""
+    broken = False
+    for future in [f for f in pending if f in done]:
+        task = pending.pop(future)
+        if isinstance(future.exception(), BrokenProcessPool):
+            retry.append(task)  # its worker died: run it again in the next pool
+            broken = True
+        else:
+            on_done(future.result())
+    return broken
 
 
 def map_tasks(function: Callable[[Any], Any], tasks: Sequence, jobs: int = 1) -> list:
@@ -90,6 +176,7 @@ def map_tasks(function: Callable[[Any], Any], tasks: Sequence, jobs: int = 1) ->
     def keep(pair: tuple[int, Any]) -> None:
         results[pair[0]] = pair[1]
 
+    tasks = list(tasks)
     run_tasks(_indexed, [(i, function, t) for i, t in enumerate(tasks)], jobs, keep)
     return [results[i] for i in range(len(tasks))]
 

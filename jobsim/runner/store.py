@@ -21,17 +21,25 @@ saying what differs. The run files are the source of truth;
 Files are not fsync'ed: a killed process loses nothing the kernel has already
 accepted; a power cut may lose the last few runs, which are then simply run
 again.
+
+A folder that cannot be written is refused by :meth:`SweepStore.open`, before
+any run. A write that fails later (a full disk) raises :class:`StoreWriteError`
+naming the file and the system's reason; the runs already stored are kept.
+:func:`request_digest` fingerprints a request; ``jobsim sweep`` names its
+default folder with it (:func:`jobsim.runner.sweep.default_folder`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
 import socket
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +75,26 @@ def decode_float(x: Any) -> float:
     if x is None:
         return math.nan
     return float(x)
+
+
+# ------------------------------------------------------------- write errors
+
+class StoreWriteError(JobsimError):
+    """A file of a sweep folder could not be written (read-only folder, full disk): ``.path`` and ``.reason``."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        super().__init__(f"cannot write {str(path)!r}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@contextmanager
+def writing(path: str | os.PathLike) -> Iterator[None]:
+    """Turn an ``OSError`` into a :class:`StoreWriteError` naming the file (or else ``path``) and the reason."""
+    try:
+        yield
+    except OSError as err:
+        raise StoreWriteError(err.filename or path, err.strerror or str(err)) from None
 
 
 # ------------------------------------------------------------- the store
@@ -113,7 +141,8 @@ class SweepStore:
                                   "choose a new folder to start a new sweep, or repeat the stored "
                                   "request to continue this one")
             _warn_if_other_code(root, stored, manifest)
-            store._lock()
+            with _checked_destination(root):
+                store._lock()
         else:
             if root.exists() and any(p.name != LOCK for p in root.iterdir()):
                 raise JobsimError(f"--out: {str(root)!r} is not empty and holds no jobsim sweep "
@@ -122,11 +151,22 @@ class SweepStore:
                 root.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise JobsimError(f"--out: cannot create folder {str(root)!r}: {err.strerror}") from None
-            store._lock()
-            write_manifest(store.manifest_path, {**manifest, "kind": KIND, "format": FORMAT, "sessions": []})
-        store.runs_dir.mkdir(exist_ok=True)
+            with _checked_destination(root):
+                store._lock()
+                write_manifest(store.manifest_path, {**manifest, "kind": KIND, "format": FORMAT, "sessions": []})
+        with _checked_destination(root):
+            store.runs_dir.mkdir(exist_ok=True)
         remove_temporaries(store.runs_dir)  # left by a killed process; we hold the lock now
         return store
+
+    @classmethod
+    def finished_runs(cls, root: str | Path, points: int, replications: int) -> dict[tuple[int, int], dict[str, Any]]:
+        """The successful runs stored in ``root`` that belong to a sweep of ``points`` x ``replications``.
+
+        Nothing (an empty dict) for a folder that does not exist or holds no run files yet.
+        """
+        runs = cls(root).read_runs()
+        return {k: r for k, r in runs.items() if not r.get("error") and k[0] < points and k[1] < replications}
 
     @classmethod
     def read(cls, root: str | Path) -> "SweepStore":
@@ -173,17 +213,19 @@ class SweepStore:
         return read_manifest(self.manifest_path)
 
     def update_manifest(self, **changes: Any) -> dict[str, Any]:
-        """Rewrite the manifest with ``changes`` merged in (atomically)."""
+        """Rewrite the manifest with ``changes`` merged in (atomically); :class:`StoreWriteError` if it cannot."""
         manifest = self.read_manifest()
         manifest.update(changes)
-        write_manifest(self.manifest_path, manifest)
+        with writing(self.manifest_path):
+            write_manifest(self.manifest_path, manifest)
         return manifest
 
     # ---------------------------------------------------------------- runs
     def write_run(self, record: Mapping[str, Any]) -> Path:
         """Write one finished run (see :func:`encode_run`) to its own file, atomically."""
         path = self.runs_dir / run_file_name(record["point"], record["replication"])
-        return write_json(path, encode_run(record), durable=False)  # one small file per run: see files.py
+        with writing(path):
+            return write_json(path, encode_run(record), durable=False)  # one small file per run: see files.py
 
     def run_files(self) -> dict[tuple[int, int], Path]:
         """(point, replication) -> path of every run file present."""
@@ -210,6 +252,16 @@ class SweepStore:
             if (record["point"], record["replication"]) == key:
                 out[key] = record
         return out
+
+
+@contextmanager
+def _checked_destination(root: Path) -> Iterator[None]:
+    """Before any run: a folder that cannot be written is refused with one message."""
+    try:
+        with writing(root):
+            yield
+    except StoreWriteError as err:
+        raise JobsimError(f"--out: {err}; choose a folder you can write to") from None
 
 
 def _alive(pid: Any) -> bool:
@@ -263,6 +315,12 @@ def request_of(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a sweep manifest that identifies the sweep (see :data:`REQUEST_KEYS`)."""
     # through JSON, so that a fresh request (tuples, ints for floats) compares equal to a stored one
     return json.loads(json.dumps({key: manifest.get(key) for key in REQUEST_KEYS}))
+
+
+def request_digest(manifest: Mapping[str, Any]) -> str:
+    """A short fingerprint of a sweep request (:data:`REQUEST_KEYS`): the same request, the same ten hex digits."""
+    text = json.dumps(request_of(manifest), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 def describe_differences(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:

@@ -11,7 +11,16 @@ The runner sits between one run (:func:`jobsim.simulate`) and the analysis:
   ``jobs=1``. Workers return only the KPIs of a run, so memory stays at one run
   per process.
 * With ``out=DIR`` each finished run is stored at once (:mod:`jobsim.runner.store`):
-  a killed sweep started again continues where it stopped.
+  a killed sweep started again continues where it stopped. ``jobsim sweep``
+  without ``--out`` stores in :func:`default_folder`, named after the request,
+  so the same command started again continues too.
+* A worker process that dies (the out-of-memory killer, ``kill -9``) is
+  replaced and its runs are run again (:mod:`jobsim.runner.pool`); if that keeps
+  happening, or a file of ``out`` cannot be written (read-only, full disk),
+  :class:`SweepStopped` says what happened and how many runs are stored.
+* Before anything runs, the size of the request is estimated
+  (:mod:`jobsim.runner.size`); a huge one needs ``confirm=True``. The runs are
+  handed to the workers as they need them, never built as one big list.
 * The grid is parsed and checked in :mod:`jobsim.runner.grid`, the result is a
   :class:`~jobsim.runner.results.SweepResult`, and :mod:`jobsim.runner.stats` tells
   how many replications a KPI needs for a target confidence-interval half-width.
@@ -32,6 +41,7 @@ runs are run.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -43,13 +53,14 @@ from ..model.policies import PrepPolicy
 from ..model.scenario import Scenario, load_scenario, make_scenario
 from .checks import check_int
 from .files import write_frame
-from .grid import expand_grid, points_frame
-from .manifest import run_manifest, utc_now
-from .pool import run_tasks
+from .grid import check_grid, expand_grid, points_frame
+from .manifest import read_manifest, run_manifest, utc_now
+from .pool import WorkerDied, run_tasks
 from .progress import progress_bar
 from .results import SweepResult, frames_from_records
 from .simulate import simulate
-from .store import KIND, SweepStore
+from .size import sweep_size
+from .store import KIND, MANIFEST, StoreWriteError, SweepStore, request_digest, request_of, writing
 
 
 class SweepError(JobsimError):
@@ -58,6 +69,23 @@ class SweepError(JobsimError):
     def __init__(self, message: str, result: "SweepResult"):
         super().__init__(message)
         self.result = result
+
+
+class SweepStopped(JobsimError):
+    """A sweep could not go on; the runs stored so far are kept and the same sweep started again continues.
+
+    ``.cause`` is ``"worker"`` (a worker process kept dying, e.g. killed for lack of memory) or
+    ``"write"`` (a file of the folder could not be written: read-only, full disk); ``.reason``
+    says what happened, ``.stored`` and ``.total`` count the runs, ``.out`` is the folder (or None).
+    """
+
+    def __init__(self, cause: str, reason: str, stored: int, total: int, out: Path | None):
+        self.cause, self.reason, self.stored, self.total, self.out = cause, reason, stored, total, out
+        where = (f"{stored} of {total} runs are stored in {str(out)!r}" if out is not None
+                 else "no runs are stored (no out folder was given)")
+        again = ("run the same sweep again to continue (with fewer jobs if memory is short)" if cause == "worker"
+                 else "make room (or make the folder writable) and run the same sweep again to continue")
+        super().__init__(f"{reason}; {where}; {again}")
 
 
 def _run_task(task: tuple[int, int, Scenario, int, PrepPolicy | None]) -> dict[str, Any]:
@@ -76,7 +104,7 @@ def _run_task(task: tuple[int, int, Scenario, int, PrepPolicy | None]) -> dict[s
 
 def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], replications: int = 20,
           seed: int = 0, jobs: int = 1, out: str | Path | None = None, progress: bool | None = None,
-          policy: PrepPolicy | None = None) -> SweepResult:
+          policy: PrepPolicy | None = None, confirm: bool = False) -> SweepResult:
     """Run every combination of ``grid`` ``replications`` times.
 
     * ``scenario``: the base :class:`~jobsim.Scenario` (or a built-in name or TOML path).
@@ -91,10 +119,15 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
       same arguments it runs only what is missing; a folder holding a different sweep is refused.
     * ``progress``: a progress bar on stderr; ``None`` shows it only on a terminal or in a notebook.
     * ``policy``: a policy object that overrides every point's ``prep_policy``.
+    * ``confirm``: run a request over the limits of :mod:`jobsim.runner.size` (more than 100,000
+      runs, a run of more than 20 million citizen-days...); without it such a request raises
+      :class:`~jobsim.runner.size.RequestTooBig` saying how big it is, before anything runs.
 
     Returns a :class:`SweepResult`. If some runs raised, the others still run
     and :class:`SweepError` is raised at the end, naming the failed runs;
-    its ``.result`` holds the successful ones.
+    its ``.result`` holds the successful ones. If a worker process keeps dying
+    (see :mod:`jobsim.runner.pool`) or a file of ``out`` cannot be written,
+    :class:`SweepStopped` says so and how many runs are stored.
     """
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
@@ -105,6 +138,8 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     jobs = check_int("jobs", jobs, 1)
     if policy is not None and not isinstance(policy, PrepPolicy):
         raise JobsimError("policy: expected an instance of a jobsim.PrepPolicy subclass")
+    grid = check_grid(grid)
+    sweep_size(scenario, grid, replications, jobs).check(confirm, "pass confirm=True")  # before anything is built
     grid, points, scenarios = expand_grid(scenario, grid)
     policy_name = policy.name if policy is not None else None
 
@@ -112,19 +147,16 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     records: dict[tuple[int, int], dict[str, Any]] = {}
     started = time.time()
     if out is not None:
-        manifest = run_manifest(scenario, seed, replication=None, kind=KIND, grid=grid,
-                                replications=replications, policy=policy_name,
-                                points=len(points), total_runs=len(points) * replications)
-        store = SweepStore.open(out, manifest)
-        records = {k: r for k, r in store.read_runs().items()
-                   if not r.get("error") and k[0] < len(points) and k[1] < replications}
-    tasks = [(p, r, scenarios[p], seed, policy) for p in range(len(points)) for r in range(replications)
-             if (p, r) not in records]
+        store = SweepStore.open(out, _manifest(scenario, grid, replications, seed, policy_name))
+        records = SweepStore.finished_runs(out, len(points), replications)
+    # built as the workers need them: a billion replications take no memory before the first run
+    tasks = ((p, r, scenarios[p], seed, policy) for p in range(len(points)) for r in range(replications)
+             if (p, r) not in records)
     total = len(points) * replications
     executed: list[dict[str, Any]] = []
 
     try:
-        with progress_bar(total=total, initial=total - len(tasks), enabled=progress, unit="run",
+        with progress_bar(total=total, initial=len(records), enabled=progress, unit="run",
                           desc=f"sweep {scenario.name}") as bar:
             def on_done(record: dict[str, Any]) -> None:
                 if store is not None:
@@ -141,6 +173,10 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
                              out=Path(out) if out is not None else None)
         if store is not None:
             _finish_store(store, result, executed, started, jobs)
+    except (WorkerDied, StoreWriteError) as err:
+        stored = sum(1 for r in records.values() if not r.get("error")) if store is not None else 0
+        raise SweepStopped("worker" if isinstance(err, WorkerDied) else "write", str(err), stored, total,
+                           Path(out) if out is not None else None) from None
     finally:
         if store is not None:
             store.close()
@@ -156,10 +192,11 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
 def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[str, Any]], started: float, jobs: int) -> None:
     """Write the tables and record this session and the run times in the manifest."""
     root = store.root
-    write_frame(root / "runs.parquet", result.runs, "parquet")
-    result.to_csv(root)
-    if not len(result.failures) and (root / "failures.csv").exists():
-        (root / "failures.csv").unlink()
+    with writing(root):
+        write_frame(root / "runs.parquet", result.runs, "parquet")
+        result.to_csv(root)
+        if not len(result.failures) and (root / "failures.csv").exists():
+            (root / "failures.csv").unlink()
     manifest = store.read_manifest()
     wall = time.time() - started
     session = {"started_utc": _iso(started), "finished_utc": utc_now().isoformat(timespec="seconds"),
@@ -177,16 +214,56 @@ def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[st
         files=["runs.parquet", "runs.csv", "summary.csv", *(["failures.csv"] if len(result.failures) else [])])
 
 
+def _manifest(scenario: Scenario, grid: dict[str, list[Any]], replications: int, seed: int,
+              policy_name: str | None) -> dict[str, Any]:
+    """The first manifest of a sweep folder: the request (see :data:`jobsim.runner.store.REQUEST_KEYS`) and more."""
+    points = len(points_frame(grid))
+    return run_manifest(scenario, seed, replication=None, kind=KIND, grid=grid, replications=replications,
+                        policy=policy_name, points=points, total_runs=points * replications)
+
+
+def default_folder(scenario: Scenario, grid: Mapping[str, Sequence[Any]], replications: int = 20, seed: int = 0,
+                   policy: PrepPolicy | None = None, label: str | None = None, root: str | Path = "outputs") -> Path:
+    """Where ``jobsim sweep`` stores a sweep when no folder is given: ``ROOT/sweep-<label>-<digest>``.
+
+    The digest (ten hex digits) is a fingerprint of the whole request: the
+    scenario with every value (so ``--set`` changes count), the grid, the
+    replications, the seed and the policy. The same request always gives the
+    same folder, so an interrupted sweep started again finds its runs; any
+    other request gets another folder. ``label`` defaults to the scenario's name.
+    """
+    grid, _, _ = expand_grid(scenario, grid)
+    manifest = _manifest(scenario, grid, replications, seed, policy.name if policy is not None else None)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", label or scenario.name).strip("._") or "scenario"
+    return Path(root) / f"sweep-{name}-{request_digest(manifest)}"
+
+
+def stored_runs(folder: str | Path, scenario: Scenario, grid: Mapping[str, Sequence[Any]], replications: int = 20,
+                seed: int = 0, policy: PrepPolicy | None = None) -> int | None:
+    """How many runs of this sweep ``folder`` holds already; None if it holds no sweep of this request."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        return None
+    grid, points, _ = expand_grid(scenario, grid)
+    wanted = _manifest(scenario, grid, replications, seed, policy.name if policy is not None else None)
+    try:
+        if request_of(read_manifest(path)) != request_of(wanted):
+            return None
+    except JobsimError:
+        return None
+    return len(SweepStore.finished_runs(folder, len(points), replications))
+
+
 def _iso(epoch: float) -> str:
     return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def replicate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, jobs: int = 1,
               out: str | Path | None = None, progress: bool | None = None,
-              policy: PrepPolicy | None = None) -> SweepResult:
+              policy: PrepPolicy | None = None, confirm: bool = False) -> SweepResult:
     """Run one scenario ``replications`` times: :func:`sweep` with an empty grid (one point)."""
     return sweep(scenario, {}, replications=replications, seed=seed, jobs=jobs, out=out, progress=progress,
-                 policy=policy)
+                 policy=policy, confirm=confirm)
 
 
 def load_sweep(folder: str | Path) -> SweepResult:

@@ -101,3 +101,19 @@ def test_remove_temporaries_removes_only_temporary_files(tmp_path):
     (tmp_path / "notes.tmp").write_text("not hidden, not ours")
     files.remove_temporaries(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.tmp", "run.json"]
+
+
+def test_a_write_error_names_the_target_file_and_leaves_no_temporary(tmp_path):
+    import errno
+
+    from jobsim.runner.files import write_with
+
+    def full_disk(tmp):
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")  # what write() says: no file name
+
+    with pytest.raises(OSError) as err:
+        write_with(tmp_path / "runs.csv", full_disk)
+    assert (err.value.errno, err.value.strerror, err.value.filename) == (
+        errno.ENOSPC, "No space left on device", str(tmp_path / "runs.csv"))
+    assert list(tmp_path.iterdir()) == []

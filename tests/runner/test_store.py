@@ -26,20 +26,6 @@ GRID = {"caseload": [40.0, 60.0]}
 KPI_COLUMNS = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
 
 
-@pytest.fixture
-def count_runs(monkeypatch):
-    """Counts the runs actually simulated in this process."""
-    calls = []
-    real = experiment.simulate
-
-    def counting(scenario, seed=0, replication=0, **kw):
-        calls.append((scenario.caseload, replication))
-        return real(scenario, seed=seed, replication=replication, **kw)
-
-    monkeypatch.setattr(experiment, "simulate", counting)
-    return calls
-
-
 def _snapshot(folder):
     return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((folder / "runs").glob("*.json"))}
 

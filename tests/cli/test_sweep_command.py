@@ -1,0 +1,247 @@
+"""``jobsim sweep`` against real trouble: the default folder follows the request (so an interrupted command
+continues), a full disk and an unwritable --out give one line and keep the stored runs, a worker that keeps
+dying gives one line and the same command continues."""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import json
+import os
+import re
+import signal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import jobsim
+from jobsim.cli import main
+from jobsim.policies import Ahead, register_policy
+from jobsim.runner import store as store_module
+
+experiment = importlib.import_module("jobsim.runner.sweep")
+
+TINY = ["--set", "workers=2", "--set", "horizon_days=28", "--set", "warmup_days=7"]
+BASE = jobsim.load_scenario("ds_norm", workers=2, horizon_days=28, warmup_days=7)
+KPI_COLUMNS = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
+COMMAND = ["sweep", "ds_norm", *TINY, "--vary", "caseload=40,60", "-r", "4", "--seed", "2"]
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip("\n").split("\n")
+    assert len(lines) == 1 and lines[0].startswith("jobsim: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def folder_line(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("folder: "))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "runs").glob("*.json"))}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted() -> pd.DataFrame:
+    return jobsim.sweep(BASE, {"caseload": [40, 60]}, replications=4, seed=2, progress=False).runs[KPI_COLUMNS]
+
+
+# ------------------------------------------------------------------ the default folder
+
+def test_default_folder_is_named_after_the_request(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([*COMMAND, "--quiet"]) == 0
+    first = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"outputs/sweep-ds_norm-[0-9a-f]{10}", first)
+    assert first == str(experiment.default_folder(BASE, {"caseload": [40, 60]}, replications=4, seed=2))
+    assert main([*COMMAND, "--quiet"]) == 0
+    assert capsys.readouterr().out.strip() == first  # the same command, the same folder
+    others = set()
+    for change in (["--seed", "3"], ["-r", "3"], ["--set", "absence_share=0.2"], ["--vary", "sms_reminders=true"]):
+        assert main([*COMMAND, *change, "--quiet"]) == 0
+        others.add(capsys.readouterr().out.strip())
+    assert len(others) == 4 and first not in others
+    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == sorted(Path(p).name for p in [first, *others])
+
+
+def test_the_same_command_interrupted_and_started_again_continues(tmp_path, monkeypatch, capsys, uninterrupted):
+    monkeypatch.chdir(tmp_path)
+    real = experiment.simulate
+    calls = []
+
+    def interrupted_after_three(*args, **kw):
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # Ctrl-C during the fourth run
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(experiment, "simulate", interrupted_after_three)
+    assert main(COMMAND) == 130
+    out, err = capsys.readouterr()
+    folder = folder_line(out).split()[1].rstrip("/")
+    assert folder_line(out) == f"folder: {folder}/ (new)"
+    assert err == (f"jobsim: interrupted; finished runs are stored in {folder}/: run the same command again to "
+                   "continue\n")
+    before = snapshot(tmp_path / folder)
+    assert len(before) == 3
+
+    monkeypatch.setattr(experiment, "simulate", real)
+    assert main(COMMAND) == 0
+    out = capsys.readouterr().out
+    assert folder_line(out) == f"folder: {folder}/ (continuing: 3 of 8 runs already stored)"
+    assert "3 of 8 runs were stored before and not run again" in out
+    after = snapshot(tmp_path / folder)
+    assert {name: after[name] for name in before} == before and len(after) == 8
+    runs = pd.read_parquet(tmp_path / folder / "runs.parquet")[KPI_COLUMNS]
+    pd.testing.assert_frame_equal(runs, uninterrupted, check_exact=True)
+
+
+# ------------------------------------------------------------------ write errors
+
+def full_disk_after(monkeypatch, k: int) -> list[Path]:
+    """The store's writer fails with ENOSPC from the (k+1)-th run file on; returns the paths it tried."""
+    real = store_module.write_json
+    tried: list[Path] = []
+
+    def writer(path, obj, *args, **kw):
+        if Path(path).parent.name == "runs":
+            tried.append(Path(path))
+            if len(tried) > k:
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, obj, *args, **kw)
+
+    monkeypatch.setattr(store_module, "write_json", writer)
+    return tried
+
+
+def test_full_disk_gives_one_line_keeps_the_stored_runs_and_the_same_command_continues(
+        tmp_path, monkeypatch, capsys, uninterrupted):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "s"
+    real = store_module.write_json
+    tried = full_disk_after(monkeypatch, 3)
+    assert main([*COMMAND, "--out", str(out), "--quiet"]) == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert tried[-1] == out / "runs" / "p0000-r0003.json"
+    assert line == (f"jobsim: error: cannot write '{out / 'runs' / 'p0000-r0003.json'}': No space left on device; "
+                    f"3 of 8 runs are stored in {out.relative_to(tmp_path)}/; make room (or make the folder "
+                    "writable) and run the same command again to continue")
+    before = snapshot(out)
+    assert sorted(before) == ["p0000-r0000.json", "p0000-r0001.json", "p0000-r0002.json"]
+    assert not list(out.rglob(".*.tmp")) and not (out / ".lock").exists()
+
+    monkeypatch.setattr(store_module, "write_json", real)  # room again
+    assert main([*COMMAND, "--out", str(out)]) == 0
+    assert folder_line(capsys.readouterr().out) == "folder: s/ (continuing: 3 of 8 runs already stored)"
+    assert {name: snapshot(out)[name] for name in before} == before
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet")[KPI_COLUMNS], uninterrupted,
+                                  check_exact=True)
+
+
+def test_a_write_error_at_the_end_names_the_file_and_counts_every_run(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "s"
+
+    def no_room(path, frame, kind="csv"):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(experiment, "write_frame", no_room)
+    assert main([*COMMAND, "--out", str(out), "--quiet"]) == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"jobsim: error: cannot write '{out / 'runs.parquet'}': No space left on device; "
+                           "8 of 8 runs are stored in ")
+    with pytest.raises(experiment.SweepStopped) as err:
+        jobsim.sweep(BASE, {"caseload": [40, 60]}, replications=4, seed=2, out=out, progress=False)
+    assert str(err.value) == (f"cannot write '{out / 'runs.parquet'}': No space left on device; 8 of 8 runs are "
+                              f"stored in '{out}'; make room (or make the folder writable) and run the same sweep "
+                              "again to continue")
+    assert (err.value.cause, err.value.stored, err.value.total) == ("write", 8, 8)
+
+
+def test_out_is_checked_before_any_run(tmp_path, monkeypatch, capsys, count_runs):
+    afile = tmp_path / "afile.txt"
+    afile.write_text("mine\n")
+    assert main([*COMMAND, "--out", str(afile)]) == 2
+    assert "exists and is not a folder" in one_error_line(capsys.readouterr().err)
+    assert main([*COMMAND, "--out", str(afile / "sub")]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        f"jobsim: error: --out: cannot create folder '{afile / 'sub'}': Not a directory")
+
+    real = store_module.write_json
+
+    def read_only(path, obj, *args, **kw):  # (the tests may run as root, where chmod does not stop a write)
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(store_module, "write_json", read_only)
+    assert main([*COMMAND, "--out", str(tmp_path / "ro")]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        f"jobsim: error: --out: cannot write '{tmp_path / 'ro' / '.lock'}': Permission denied; choose a folder "
+        "you can write to")
+    monkeypatch.setattr(store_module, "write_json", real)
+    assert count_runs == [] and afile.read_text() == "mine\n"
+
+
+# ------------------------------------------------------------------ a worker that dies
+
+_MAIN_PID = os.getpid()
+
+
+class _KillsItsWorker(Ahead):
+    """Kills the worker process running a caseload-60 run (as the out-of-memory killer would) while ``flag`` exists."""
+
+    name = "test_kills_its_worker"
+    flag = ""
+    once = False  # the first worker to get there removes the flag: one death only
+
+    def prepare_ahead(self, meeting, scenario):
+        if scenario.caseload == 60 and os.getpid() != _MAIN_PID and os.path.exists(type(self).flag):
+            try:
+                if type(self).once:
+                    os.unlink(type(self).flag)
+                os.kill(os.getpid(), signal.SIGKILL)
+            except FileNotFoundError:  # another worker was first
+                pass
+        return super().prepare_ahead(meeting, scenario)
+
+
+register_policy(_KillsItsWorker())
+
+
+def test_a_worker_that_keeps_dying_stops_with_one_line_and_the_same_command_continues(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    flag = tmp_path / "kill"
+    flag.touch()
+    monkeypatch.setattr(_KillsItsWorker, "flag", str(flag))
+    command = ["sweep", "ds_norm", *TINY, "--set", "prep_policy=test_kills_its_worker", "--vary",
+               "caseload=40,60", "-r", "3", "--jobs", "2", "--out", "s"]
+    assert main([*command, "--quiet"]) == 1
+    line = one_error_line(capsys.readouterr().err)
+    stored = snapshot(tmp_path / "s")
+    assert all(name.startswith("p0000-") for name in stored)  # every caseload-60 run was lost with its worker
+    assert line == (f"jobsim: error: a worker process died 4 times (killed by the operating system, possibly for "
+                    f"lack of memory); {len(stored)} of 6 runs are stored in s/; run the same command again to "
+                    "continue (with fewer --jobs if memory is short)")
+    assert all(json.loads(content)["error"] is None for content in stored.values())
+
+    flag.unlink()  # e.g. more memory, or fewer --jobs
+    assert main(command) == 0
+    assert folder_line(capsys.readouterr().out) == f"folder: s/ (continuing: {len(stored)} of 6 runs already stored)"
+    assert {name: snapshot(tmp_path / "s")[name] for name in stored} == stored
+    serial = jobsim.sweep(BASE.replace(prep_policy="test_kills_its_worker"), {"caseload": [40, 60]}, replications=3,
+                          progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s" / "runs.parquet")[KPI_COLUMNS],
+                                  serial.runs[KPI_COLUMNS], check_exact=True)
+
+
+def test_a_worker_killed_once_is_replaced_and_the_sweep_equals_one_job(tmp_path, monkeypatch):
+    flag = tmp_path / "kill-once"
+    flag.touch()
+    monkeypatch.setattr(_KillsItsWorker, "flag", str(flag))
+    monkeypatch.setattr(_KillsItsWorker, "once", True)
+    base = BASE.replace(prep_policy="test_kills_its_worker")
+    result = jobsim.sweep(base, {"caseload": [40, 60]}, replications=3, jobs=2, out=tmp_path / "s", progress=False)
+    assert not flag.exists()  # a worker was killed mid-sweep
+    assert result.complete and len(result.runs) == 6
+    serial = jobsim.sweep(base, {"caseload": [40, 60]}, replications=3, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(result.runs[KPI_COLUMNS], serial.runs[KPI_COLUMNS], check_exact=True)
+    assert len(snapshot(tmp_path / "s")) == 6
