@@ -31,6 +31,21 @@ def full_disk(*args, **kwargs):
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def fails_at(call: int, failure, real, calls: list):
+    """``real``, except that its ``call``-th call (counting from 1) calls ``failure`` instead."""
+    def wrapper(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == call:
+            failure()
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
 def entries(folder: Path) -> list[str]:
     """Every name in ``folder``, hidden ones included."""
     return sorted(os.listdir(folder))
@@ -47,11 +62,8 @@ def sweep_dir(tmp_path_factory) -> Path:
 
 
 def test_run_interrupted_while_simulating_leaves_nothing(capsys, tmp_path, monkeypatch):
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
     with monkeypatch.context() as m:
-        m.setattr(importlib.import_module("jobsim.runner.simulate"), "simulate", interrupted)
+        m.setattr(importlib.import_module("jobsim.runner.simulate"), "simulate", interrupt)
         code, _, err = run_cli(capsys, "run", "laerkevej", *TINY, "--out", tmp_path / "o")
     assert (code, err) == (130, "jobsim: interrupted\n")
     assert entries(tmp_path) == []
@@ -59,25 +71,15 @@ def test_run_interrupted_while_simulating_leaves_nothing(capsys, tmp_path, monke
 
 
 @pytest.mark.parametrize("failure, code, message", [
-    (KeyboardInterrupt, 130, "jobsim: interrupted"),
+    (interrupt, 130, "jobsim: interrupted"),
     (full_disk, 2, "jobsim: error: --out: cannot write results to '{o}': No space left on device"),
 ])
 def test_run_failing_while_writing_leaves_nothing_and_the_same_command_then_works(capsys, tmp_path, monkeypatch,
                                                                                   failure, code, message):
     calls = []
-    real = files.write_frame
-
-    def second_write_fails(path, frame, kind="csv"):
-        calls.append(path)
-        if len(calls) == 2:
-            if failure is KeyboardInterrupt:
-                raise KeyboardInterrupt
-            failure()
-        return real(path, frame, kind)
-
     argv = ["run", "laerkevej", *TINY, "--out", tmp_path / "o", "-q"]
     with monkeypatch.context() as m:
-        m.setattr(files, "write_frame", second_write_fails)
+        m.setattr(files, "write_frame", fails_at(2, failure, files.write_frame, calls))
         got, out, err = run_cli(capsys, *argv)
     assert len(calls) == 2  # one file was written before the failure
     assert got == code
@@ -143,26 +145,16 @@ def test_plot_refuses_earlier_figures_without_force(capsys, sweep_dir, tmp_path)
 
 
 @pytest.mark.parametrize("failure, code, message", [
-    (KeyboardInterrupt, 130, "jobsim: interrupted"),
+    (interrupt, 130, "jobsim: interrupted"),
     (full_disk, 2, "jobsim: error: --out: cannot write results to '{o}': No space left on device"),
 ])
 def test_plot_failing_while_drawing_leaves_nothing(capsys, sweep_dir, tmp_path, monkeypatch, failure, code,
                                                    message):
     style = importlib.import_module("jobsim.report.style")
     calls = []
-    real = style.write_with
-
-    def third_write_fails(path, write, durable=True):
-        calls.append(path)
-        if len(calls) == 3:
-            if failure is KeyboardInterrupt:
-                raise KeyboardInterrupt
-            failure()
-        return real(path, write, durable)
-
     argv = ["plot", sweep_dir, "--out", tmp_path / "figs"]
     with monkeypatch.context() as m:
-        m.setattr(style, "write_with", third_write_fails)
+        m.setattr(style, "write_with", fails_at(3, failure, style.write_with, calls))
         got, _, err = run_cli(capsys, *argv)
     assert got == code and len(calls) == 3
     assert err == message.format(o=tmp_path / "figs") + "\n"
