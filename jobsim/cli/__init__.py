@@ -7,7 +7,7 @@ Commands::
     jobsim show SCENARIO [--set name=value ...]
     jobsim check FILE [FILE ...]
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N] ...
-    jobsim plot DIR [--out FIGDIR] [--lang en|da]
+    jobsim plot DIR [--out FIGDIR] [--lang en|da] [--force]
     jobsim --version
 
 SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
