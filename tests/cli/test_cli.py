@@ -289,7 +289,8 @@ def test_show_lists_every_parameter_with_value_unit_and_source(capsys, scenario_
                         rows["slot_minutes"])
     assert re.fullmatch(r"noshow_spread\s+0.15\s+probability\s+>= 0, < 0.5\s+.*", rows["noshow_spread"])
     assert re.fullmatch(r"desk_priority\s+edf\s+edf, prep_first, casework_first\s+.*", rows["desk_priority"])
-    assert re.fullmatch(r"prep_policy\s+ahead\s+after_checkin, ahead, none, confirmed_ahead\s+test",
+    # the built-in policies, then any a test in this process registered
+    assert re.fullmatch(r"prep_policy\s+ahead\s+after_checkin, ahead, none, confirmed_ahead(, \w+)*\s+test",
                         rows["prep_policy"])
     assert re.fullmatch(r"sms_reminders\s+false\s+true, false\s+.*", rows["sms_reminders"])
     # columns are aligned: every value starts in the same column
