@@ -29,8 +29,8 @@ from jobsim.errors import EXIT_OK
 from jobsim.report.style import run_caption
 from jobsim.report.words import phrase, policy_label
 from jobsim.studies import caseload as study
-from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, run_script, save_figure,
-                                   write_json)
+from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, output_folder, run_script,
+                                   save_figure, write_json)
 
 NAME = "caseload_sweep"
 SCENARIO = "ds_norm"
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = experiment_parser(NAME, __doc__.splitlines()[0], replications=study.REPLICATIONS).parse_args(argv)
     check_args(args)
     t0 = time.perf_counter()
-    out: Path = args.out
+    out: Path = output_folder(args, NAME)
     base = jobsim.load_scenario(SCENARIO)
     caseloads = study.QUICK_CASELOADS if args.quick else study.CASELOADS
     replications = args.replications or (study.QUICK_REPLICATIONS if args.quick else study.REPLICATIONS)

@@ -23,8 +23,8 @@ from pathlib import Path
 import jobsim
 from jobsim.errors import EXIT_OK
 from jobsim.studies import noshow
-from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
-                                   save_figure, write_json)
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
+                                   run_script, save_figure, write_json)
 
 NAME = "noshow_sensitivity"
 
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also copy the headline PNGs, 900 px wide, to this folder (e.g. docs/img)")
     args = parser.parse_args(argv)
     check_args(args)
+    out = output_folder(args, NAME)
     t0 = time.perf_counter()
     base = jobsim.load_scenario("ds_norm")
     if args.quick:
@@ -44,12 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         probabilities, caseloads = noshow.NOSHOW_PROBABILITIES, noshow.NOSHOW_CASELOADS
         replications = args.replications or 20
     results = noshow.noshow_sweep(base, probabilities, caseloads, replications=replications, seed=args.seed,
-                                  jobs=args.jobs, out=args.out / ("runs_quick" if args.quick else "runs"),
+                                  jobs=args.jobs, out=out / ("runs_quick" if args.quick else "runs"),
                                   progress=False if args.quiet else None)
     runs = noshow.noshow_runs(results)
     diffs = noshow.noshow_differences(results)
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
     runs.to_csv(out / "noshow_runs.csv", index=False)
     diffs.to_csv(out / "noshow_differences.csv", index=False)
     text = noshow.noshow_caption(diffs, base.name, replications, args.seed, args.lang)

@@ -26,8 +26,8 @@ import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.studies import odense
 from jobsim.studies.intervals import interval_table
-from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
-                                   save_figure, write_json)
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
+                                   run_script, save_figure, write_json)
 
 NAME = "odense"
 
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         raise JobsimError(f"--target: {args.target} must be a share between 0 and 1 (e.g. 0.10)")
     if args.max_extra is not None and args.max_extra < 1:
         raise JobsimError(f"--max-extra: {args.max_extra} must be 1 or more")
+    out = output_folder(args, NAME)
     t0 = time.perf_counter()
     exemption = jobsim.load_scenario("odense_frikommune")
     law = jobsim.load_scenario("odense_2017")
@@ -59,8 +60,6 @@ def main(argv: list[str] | None = None) -> int:
     law_long = law.replace(horizon_days=exemption.horizon_days, warmup_days=exemption.warmup_days)
     scenarios = {"odense_frikommune": exemption, "odense_2017": law_long}
     kpis, gaps = odense.odense_runs(scenarios, replications=replications, seed=args.seed, jobs=args.jobs)
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
     kpis.to_csv(out / "odense_runs.csv", index=False)
     odense.gap_shares(gaps).to_csv(out / "odense_gap_shares.csv", index=False)
     gaps.to_csv(out / "odense_gaps.csv.gz", index=False)

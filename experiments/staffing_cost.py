@@ -36,8 +36,8 @@ from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.report.style import caption, run_caption
 from jobsim.report.words import num, phrase
 from jobsim.studies import staffing
-from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, run_script, save_figure,
-                                   write_json)
+from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, output_folder, run_script,
+                                   save_figure, write_json)
 
 NAME = "staffing_cost"
 SCENARIO = "ds_norm"
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.fte_cost is not None and not (math.isfinite(args.fte_cost) and args.fte_cost > 0):
         raise JobsimError(f"--fte-cost: {args.fte_cost:g} is not allowed; use a positive amount of DKK a year")
     t0 = time.perf_counter()
-    out: Path = args.out
+    out: Path = output_folder(args, NAME)
     base = jobsim.load_scenario(SCENARIO)
     if args.fte_cost is not None:
         base = base.replace(fte_cost_dkk=args.fte_cost)

@@ -24,8 +24,8 @@ import pandas as pd
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.studies import week as study
-from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, run_script,
-                                   save_figure, write_json)
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
+                                   run_script, save_figure, write_json)
 
 NAME = "week_in_the_life"
 SCENARIOS = ("ds_norm", "laerkevej")
@@ -48,14 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in scenarios.items():
         if not 0 <= args.worker < s.workers:
             raise JobsimError(f"--worker: {args.worker} is not a caseworker of {name} (0 to {s.workers - 1})")
+    out = output_folder(args, NAME)
     replication = 0
     results = {name: jobsim.simulate(s, seed=args.seed, replication=replication, trace=True)
                for name, s in scenarios.items()}
     drawn = study.week_in_the_life(results, args.worker, args.week, args.lang,
                                    scenario_names=" and ".join(repr(n) for n in SCENARIOS))
     week, summaries = drawn["week"], drawn["summaries"]
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
     drawn["diaries"].to_csv(out / "week_diary.csv", index=False)
     pd.DataFrame(summaries).to_csv(out / "week_summary.csv", index=False)
     files = ["week_diary.csv", "week_summary.csv"] + save_figure(drawn["figure"], out, NAME)

@@ -7,7 +7,7 @@ Commands::
     jobsim show SCENARIO [--set name=value ...]
     jobsim check FILE [FILE ...]
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N] ...
-    jobsim plot DIR [--out FIGDIR] [--lang en|da]
+    jobsim plot DIR [--out FIGDIR] [--lang en|da] [--force]
     jobsim --version
 
 SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
@@ -41,13 +41,12 @@ the command functions, so that ``jobsim --help`` stays quick.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Sequence
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, JobsimError
 from . import plot, run, scenarios, sweep
-from .common import PROG, Parser
+from .common import PROG, Parser, stdout_to_devnull
 
 #: The command modules, in the order their commands appear in ``jobsim --help``.
 COMMAND_MODULES = (run, scenarios, sweep, plot)
@@ -81,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if func is None:
             parser.print_help(sys.stderr)
             return EXIT_BAD_INPUT
-        return int(func(args) or 0)
+        code = int(func(args) or 0)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+        return code
     except JobsimError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -89,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `jobsim show laerkevej | head`: the reader left; not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that flushing stdout at exit does not fail again
+        stdout_to_devnull()  # so that flushing stdout at exit does not fail again
         return EXIT_OK
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_BAD_INPUT)

@@ -11,6 +11,7 @@ import argparse
 import datetime as _dt
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -107,39 +108,45 @@ def _safe_name(name: str) -> str:
 
 
 def output_folder(out: str | os.PathLike | None, kind: str, name: str) -> Path:
-    """The folder a command writes to, checked before any work is done.
+    """The folder a command writes to, checked before any work is done (:func:`jobsim.runner.files.check_destination`).
 
     With ``out`` given: that folder, which must not exist, or be empty (results are never
-    overwritten silently). Without: a new ``outputs/<kind>-<name>-<YYYYmmdd-HHMMSS>`` under the
-    current directory (with ``-2``, ``-3``... if two runs start in the same second).
+    overwritten silently), in a place that can be written to. Without: a new
+    ``outputs/<kind>-<name>-<YYYYmmdd-HHMMSS>`` under the current directory (with ``-2``, ``-3``... if
+    two runs start in the same second).
     """
+    from ..runner.files import check_destination
+
     if out is not None:
-        path = Path(out)
-        if path.exists() and not path.is_dir():
-            raise JobsimError(f"--out: {str(path)!r} exists and is not a folder; allowed: a new or empty folder")
-        if path.is_dir() and any(path.iterdir()):
-            raise JobsimError(f"--out: folder {str(path)!r} is not empty; refusing to overwrite earlier results. "
-                              "Allowed: a new or empty folder (or remove this one first)")
-        return path
+        return check_destination(out)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = Path("outputs") / f"{kind}-{_safe_name(name)}-{stamp}"
     path, n = base, 1
     while path.exists():
         n += 1
         path = base.with_name(f"{base.name}-{n}")
-    return path
+    return check_destination(path, "output folder", allowed="a folder under the current directory you can "
+                             "write to (or --out DIR)")
 
 
-def make_folder(path: Path) -> None:
+def stdout_to_devnull() -> None:
+    """Send what is still printed to stdout to the null device (its reader has gone: a closed pipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def echo(*args: Any, **kwargs: Any) -> None:
+    """``print`` to stdout that carries on when the reader has gone (``jobsim run ... | head -1``).
+
+    A closed pipe must not stop a command from writing its files: after the first
+    :class:`BrokenPipeError` stdout goes to the null device and the command goes on.
+    """
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise JobsimError(f"--out: cannot create folder {str(path)!r}: {err.strerror}") from None
-
-
-def write_table(frame, path: Path) -> None:
-    """Write a DataFrame as CSV (no index, full float precision; identical bytes for identical runs)."""
-    frame.to_csv(path, index=False, lineterminator="\n")
+        print(*args, **kwargs)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        stdout_to_devnull()
 
 
 def display_path(path: Path) -> str:

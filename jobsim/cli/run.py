@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import EXIT_OK, JobsimError
-from .common import (add_scenario_arguments, display_path, format_value, make_folder, non_negative, output_folder,
-                     resolved_sources, scenario_from_args, scenario_label, write_table)
-from .common import add_yes_option
+from ..errors import EXIT_OK
+from .common import (add_scenario_arguments, add_yes_option, display_path, echo, format_value, non_negative,
+                     output_folder, resolved_sources, scenario_from_args, scenario_label)
 
 
 def add_commands(subparsers) -> None:
@@ -30,6 +29,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``jobsim run``: one replication; KPI table on stdout; tables, scenario and manifest to a folder."""
     import pandas as pd
 
+    from ..runner.files import folder_atomically, write_atomic, write_frame
     from ..runner.manifest import run_manifest, utc_now, write_manifest
     from ..model.kpis import KPIS, format_kpis
     from ..runner.simulate import simulate
@@ -38,7 +38,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario, changes = scenario_from_args(args)
     run_size(scenario, tables=True).check(args.yes, "add --yes")  # a huge run asks first (jobsim.runner.size)
     folder = output_folder(args.out, "run", scenario_label(scenario, args))
-    say = (lambda *a: None) if args.quiet else print
+    say = (lambda *a: None) if args.quiet else echo  # a closed stdout does not stop the files being written
 
     say(f"jobsim run: scenario {scenario.name!r}, seed {args.seed}, replication {args.replication}: "
         f"{scenario.workers} workers, caseload {scenario.caseload:g}, prep_policy {scenario.prep_policy}, "
@@ -51,25 +51,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     say(format_kpis(result.kpis))
     say("")
 
-    make_folder(folder)
     files = {"meetings.csv": result.meetings, "citizens.csv": result.citizens,
              "worker_days.csv": result.worker_days,
              "kpis.csv": pd.DataFrame([{"kpi": k, "value": v, "unit": KPIS[k][0]} for k, v in result.kpis.items()])}
-    try:
+    # the folder is built under a temporary name and renamed at the end: an interrupted or failed run
+    # (Ctrl-C, a full disk) leaves nothing behind that would block the same --out next time
+    with folder_atomically(folder) as tmp:
         for name, frame in files.items():
-            write_table(frame, folder / name)
-        scenario.save(folder / "scenario.toml", resolved_sources(args, scenario, changes))
+            write_frame(tmp / name, frame)
+        write_atomic(tmp / "scenario.toml", scenario.to_toml(resolved_sources(args, scenario, changes)))
         manifest = run_manifest(
             scenario, args.seed, replication=args.replication, started=started, run_seconds=result.wall_seconds,
             command="run", scenario_argument=str(args.scenario), changes=changes, events=result.events,
             kpis=result.kpis, files=[*files, "scenario.toml", "manifest.json"])
-        write_manifest(folder / "manifest.json", manifest)
-    except OSError as err:
-        raise JobsimError(f"--out: cannot write results to {str(folder)!r}: {err.strerror}") from None
+        write_manifest(tmp / "manifest.json", manifest)
     where = display_path(folder)
     if args.quiet:
-        print(where)
+        echo(where)
     else:
-        print(f"Outputs written to {where}/ ({', '.join(files)}, scenario.toml, manifest.json); "
-              f"ran in {result.wall_seconds:.2f} s")
+        echo(f"Outputs written to {where}/ ({', '.join(files)}, scenario.toml, manifest.json); "
+             f"ran in {result.wall_seconds:.2f} s")
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
 
 from ..errors import EXIT_BAD_INPUT, EXIT_OK, JobsimError
 from .common import PROG, add_scenario_arguments, aligned_columns, format_value, resolved_sources, scenario_from_args
@@ -49,19 +50,42 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 _SHOW_WIDTH = 32  # longer values (a description) are shortened in the table and shown in full above it
 
 
+def allowed_values(name: str) -> str:
+    """What a parameter allows, from the Scenario's field metadata: ``>= 1, <= 500``, ``0 to 1``, or the choices."""
+    from ..model.policies import POLICIES
+    from ..model.scenario import Scenario
+
+    if name == "prep_policy":
+        return ", ".join(POLICIES)
+    field = Scenario.model_fields[name]
+    if name == "desk_priority":
+        return ", ".join(typing.get_args(field.annotation))
+    if field.annotation is bool:
+        return "true, false"
+    bounds = {}
+    for item in field.metadata:
+        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            value = getattr(item, attr, None)
+            if value is not None:
+                bounds[sign] = format_value(value)
+    if ">=" in bounds and "<=" in bounds:
+        return f"{bounds['>=']} to {bounds['<=']}"
+    return ", ".join(f"{sign} {value}" for sign, value in bounds.items())
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    """``jobsim show``: every parameter with its value, unit and source."""
+    """``jobsim show``: every parameter with its value, unit, allowed values and source."""
     from ..model.scenario import field_info, field_names
 
     scenario, changes = scenario_from_args(args)
     sources = resolved_sources(args, scenario, changes)
     values = scenario.to_dict()
-    rows = [("parameter", "value", "unit", "source")]
+    rows = [("parameter", "value", "unit", "allowed", "source")]
     for name in field_names():
         text = format_value(values[name])
         if len(text) > _SHOW_WIDTH:
             text = text[:_SHOW_WIDTH - 3] + "..."
-        rows.append((name, text, field_info(name)["unit"], sources.get(name, "")))
+        rows.append((name, text, field_info(name)["unit"], allowed_values(name), sources.get(name, "")))
     print(f"scenario {scenario.name!r} ({args.scenario})" + (f": {scenario.description}" if scenario.description
                                                               else ""))
     print("\n".join(aligned_columns(rows)))

@@ -10,16 +10,27 @@ more than the run. An ``OSError`` (a full disk, a read-only folder) names
 the target file, not the temporary one. A killed or interrupted
 writer leaves at most a hidden ``.NAME.PID.XXXX.tmp`` file, which
 :func:`remove_temporaries` clears.
+
+A folder of results is written the same way (:func:`folder_atomically`): it
+is built under a hidden temporary name beside its destination and renamed to
+it at the end, so an interrupted or failed command leaves nothing that blocks
+the same command next time. :func:`check_destination` is the one check of an
+output folder, made before any work is done.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from ..errors import JobsimError
 
 TEMP_GLOB = ".*.tmp"
 
@@ -96,3 +107,97 @@ def _unlink(path: Path) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+# ---------------------------------------------------------------- output folders
+
+
+def check_destination(path: str | os.PathLike, option: str = "--out", *, force: bool = False,
+                      allowed: str = "a new or empty folder") -> Path:
+    """Check, before any work, that ``path`` can receive a folder of results; return it as a Path.
+
+    Refused, with one :class:`~jobsim.errors.JobsimError` line naming ``option``, the path and what is
+    allowed: a path that exists and is not a folder; a non-empty folder (unless ``force``); a place
+    where no folder can be created or written (a read-only disk, ``/proc``, no permission).
+    Nothing is created: the check makes and removes a hidden probe folder in the nearest existing
+    ancestor.
+    """
+    path = Path(path)
+    shown = str(path)
+    if path.exists() and not path.is_dir():
+        raise JobsimError(f"{option}: {shown!r} exists and is not a folder; allowed: {allowed}")
+    if not force and path.is_dir() and any(path.iterdir()):
+        raise JobsimError(f"{option}: folder {shown!r} is not empty; refusing to overwrite earlier results; "
+                          f"allowed: {allowed}")
+    base = path
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise JobsimError(f"{option}: cannot create {shown!r}: {str(base)!r} is not a folder; allowed: {allowed}")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".jobsim-probe-", suffix=".tmp", dir=base))
+    except OSError as err:
+        verb = "write to" if path.exists() else "create"
+        raise JobsimError(f"{option}: cannot {verb} {shown!r}: {err.strerror or err}; allowed: {allowed} "
+                          "in a place you can write to") from None
+    return path
+
+
+@contextmanager
+def folder_atomically(path: str | os.PathLike, option: str = "--out", merge: bool = False) -> Iterator[Path]:
+    """Build a folder of results under a temporary name beside ``path``; rename it to ``path`` at the end.
+
+    ``with folder_atomically(out) as tmp:`` write the files into ``tmp``. When the block ends without an
+    error the folder becomes ``path`` in one step (an empty ``path`` is replaced; with ``merge`` the files
+    are moved into an existing ``path`` one by one, each replacing its namesake). On any error or
+    interrupt the temporary folder is removed, so ``path`` is left as it was; an ``OSError`` (a full
+    disk, a read-only place) becomes a :class:`~jobsim.errors.JobsimError` naming ``path`` and the reason.
+    Temporary folders that a killed process left for the same ``path`` are removed first.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_folders(path)
+        tmp = temp_path(path)
+        tmp.mkdir()
+    except OSError as err:
+        raise _write_error(option, path, err) from None
+    try:
+        yield tmp
+        if merge and path.is_dir():
+            for item in sorted(tmp.iterdir()):
+                os.replace(item, path / item.name)
+            tmp.rmdir()
+        else:
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()  # an empty destination is replaced (os.rename onto a folder is not portable)
+            os.rename(tmp, path)
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _write_error(option, path, err) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def remove_stale_folders(path: str | os.PathLike) -> None:
+    """Remove the temporary folders of ``path`` whose writing process is gone (killed with ``kill -9``)."""
+    path = Path(path)
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".")[0]
+        if tmp.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else
+    return True
+
+
+def _write_error(option: str, path: Path, err: OSError) -> JobsimError:
+    return JobsimError(f"{option}: cannot write results to {str(path)!r}: {err.strerror or err}")

@@ -281,10 +281,18 @@ def test_show_lists_every_parameter_with_value_unit_and_source(capsys, scenario_
     assert lines[0] == f"scenario 'tiny' ({scenario_file}): a small test team"
     rows = {ln.split()[0]: ln for ln in lines[2:]}
     assert list(rows) == field_names()
-    assert re.fullmatch(r"caseload\s+80\s+citizens\s+test: between the norm and Laerkevej", rows["caseload"])
-    assert re.fullmatch(r"workers\s+3\s+workers\s+--set on the command line", rows["workers"])
-    assert re.fullmatch(r"slot_minutes\s+25\s+minutes\s+Lærkevej: 25 minutes per citizen \(DOMAIN.md\)",
+    assert lines[1].split() == ["parameter", "value", "unit", "allowed", "source"]
+    assert re.fullmatch(r"caseload\s+80\s+citizens\s+> 0, <= 1000\s+test: between the norm and Laerkevej",
+                        rows["caseload"])
+    assert re.fullmatch(r"workers\s+3\s+workers\s+1 to 500\s+--set on the command line", rows["workers"])
+    assert re.fullmatch(r"slot_minutes\s+25\s+minutes\s+5 to 240\s+Lærkevej: 25 minutes per citizen \(DOMAIN.md\)",
                         rows["slot_minutes"])
+    assert re.fullmatch(r"noshow_spread\s+0.15\s+probability\s+>= 0, < 0.5\s+.*", rows["noshow_spread"])
+    assert re.fullmatch(r"desk_priority\s+edf\s+edf, prep_first, casework_first\s+.*", rows["desk_priority"])
+    # the built-in policies, then any a test in this process registered
+    assert re.fullmatch(r"prep_policy\s+ahead\s+after_checkin, ahead, none, confirmed_ahead(, \w+)*\s+test",
+                        rows["prep_policy"])
+    assert re.fullmatch(r"sms_reminders\s+false\s+true, false\s+.*", rows["sms_reminders"])
     # columns are aligned: every value starts in the same column
     starts = {ln.index(ln.split()[1], len(ln.split()[0])) for ln in lines[2:] if len(ln.split()) > 1}
     assert len(starts) == 1
@@ -363,8 +371,9 @@ def test_readme_quick_start_is_three_commands_and_ci_runs_the_same_tests():
     quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = [ln for block in re.findall(r"```(?:bash|sh)\n(.*?)```", quick, re.S)
                 for ln in block.strip().splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    assert commands == ['python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"',
-                        "jobsim run laerkevej", "pytest -n 2"]
+    # the smallest install that runs the model first; the dev extras come with the test command
+    assert commands == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e .",
+                        "jobsim run laerkevej", 'pip install -e ".[dev]" && pytest -n 2']
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^\s*pytest -n 2\b", ci, re.M)
 
@@ -374,9 +383,11 @@ def test_readme_command_line_examples_run(capsys, tmp_path, monkeypatch):
     section = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
     examples = [ln.split("#", 1)[0].split() for block in re.findall(r"```bash\n(.*?)```", section, re.S)
                 for ln in block.strip().splitlines()]
-    assert len(examples) >= 4
+    assert len(examples) >= 6
+    assert {"sweep", "plot"} <= {words[1] for words in examples}
     for words in examples:
         assert words[0] == "jobsim"
         code, _, err = run_cli(capsys, *words[1:])
         assert code == 0, (words, err)
     assert load_scenario("outputs/norm-checkin/scenario.toml").prep_policy == "after_checkin"
+    assert (tmp_path / "outputs" / "small-sweep" / "figures" / "overview.png").exists()

@@ -74,12 +74,19 @@ def test_caseload_sweep_covers_three_caseloads_and_all_four_policies(outputs):
     assert (time_use["wasted_prep"] > 0).all()  # preparation ahead for citizens who do not show
 
 
-def test_caseload_sweep_rerun_resumes_from_its_stored_runs(outputs):
+def test_caseload_sweep_rerun_refuses_finished_results_and_with_force_resumes_from_its_stored_runs(outputs):
     proc, out = outputs["caseload_sweep"]
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     again = run("caseload_sweep", "--quick", "--out", str(out), "--jobs", "1", "--quiet", cwd=out.parent)
+    assert again.returncode == 2
+    assert again.stderr == (f"error: --out: '{out}' holds the finished results of caseload_sweep --quick; add --force "
+                            "to run again and replace them, or choose another --out\n")
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    again = run("caseload_sweep", "--quick", "--out", str(out), "--jobs", "1", "--quiet", "--force", cwd=out.parent)
     assert again.returncode == 0, again.stderr
     first = pd.read_csv(out / "summary.csv")
     assert len(first) == 3 * 4 * len(jobsim.KPI_NAMES)
+    assert (out / "summary.csv").read_bytes() == before[out / "summary.csv"]  # the same stored runs
 
 
 def test_staffing_cost_prints_assumptions_and_ds_comparison(outputs):
