@@ -127,6 +127,9 @@ class Caseworker:
         today = self.today
         today.prep_minutes += skim
         today.conversation_minutes += length
+        late = begin + skim + length - self.day_end
+        if late > 0.0:   # an overrun past 15:24 is overtime (counted now: the run may end during it)
+            today.overtime_minutes += late if late < length else length
         self.desk.until = begin + skim + length
         if self.trace is not None:
             if skim > 0:
@@ -150,8 +153,7 @@ class Caseworker:
         """15:24: desk work to the end of the day, overtime if allowed and work is left."""
         end = self.day_end
         now = self.env.now
-        if now > end:   # a conversation overran the end of the day: that is overtime too
-            self.today.overtime_minutes += now - end
+        if now > end:   # a conversation overran the end of the day (its overtime is already counted)
             end = now
         self.work_at_desk(end)
         overtime = self.scenario.overtime_minutes

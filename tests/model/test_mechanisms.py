@@ -149,3 +149,15 @@ def test_an_overrun_past_the_end_of_the_day_is_overtime_and_who_still_waits_at_1
     spent = row[["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
                  "casework_minutes", "idle_minutes"]].sum()
     assert spent == row["present_minutes"] + row["overtime_minutes"]
+
+
+def test_an_overrun_on_the_last_day_of_the_run_is_overtime_too():
+    # the run ends at midnight after the last day: the day's end never comes, the overtime still counts
+    scenario = Scenario(**{**ONE, "conversation_minutes": 240.0, "horizon_days": 8, "overrun": True})
+    model = Jobcenter(scenario, seed=0)
+    c = model.admit(0.0, first_due_day=1, stay=math.inf)
+    c.conversation_need = 1000.0          # from Monday 9:00, cut at midnight: 900 minutes
+    model.book(c, 7)                      # Monday of week 2, the last day of an 8-day run
+    model.run(prefill=False, arrivals=False)
+    day = collect(model).worker_days.set_index("day").loc[7]
+    assert day["conversation_minutes"] == 900.0 and day["overtime_minutes"] == 540 + 900 - 924
