@@ -55,7 +55,7 @@ def model_run(scenario, seed: int = 0, tables: bool = False):
     model = Jobcenter(scenario, seed=seed, tables=tables).run()
     dt = time.perf_counter() - t0
     processed = next(model.env._eid) - len(model.env._queue)
-    return dt, processed, model._next_meeting
+    return dt, processed, model._next_booking
 
 
 def peak_memory_mb(scenario, tables: bool) -> float:
