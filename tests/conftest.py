@@ -1,14 +1,19 @@
-"""Shared test helpers."""
+"""Shared test helpers; every test draws with the Agg backend and closes its figures."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 import pytest
 
-import jobsim
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+import jobsim  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,3 +86,10 @@ def worker_days():
 
 def legend_texts(legend):
     return [t.get_text() for t in legend.get_texts()]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every figure a test opened, so figures do not pile up across tests."""
+    yield
+    plt.close("all")

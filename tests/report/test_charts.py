@@ -4,10 +4,7 @@ Most tests draw from a small hand-made summary (known numbers, so titles and
 crossings can be checked exactly); standard_figures runs on a tiny real sweep.
 """
 
-import matplotlib
-
-matplotlib.use("Agg")
-
+import matplotlib  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -23,10 +20,6 @@ def summary():
     return make_summary()
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 # ------------------------------------------------------------------ line_with_bands

@@ -1,10 +1,5 @@
 """jobsim.studies.caseload: the finding titles of the caseload sweep."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from conftest import make_summary, worker_days  # noqa: E402
@@ -17,10 +12,6 @@ def summary():
     return make_summary()
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_titles_state_the_finding_from_the_data(summary):

@@ -4,10 +4,6 @@
 import doctest
 import math
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -20,10 +16,6 @@ from jobsim.studies import intervals, noshow  # noqa: E402
 SMALL = dict(workers=2, horizon_days=28, warmup_days=7)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_docstring_examples():

@@ -3,10 +3,6 @@
 
 import doctest
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -19,10 +15,6 @@ from jobsim.studies import odense as odense_study  # noqa: E402
 SMALL = dict(workers=2, horizon_days=28, warmup_days=7)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_docstring_examples():

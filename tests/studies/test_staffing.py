@@ -1,10 +1,5 @@
 """jobsim.studies.staffing: the cost-outcome figure and the cost arithmetic's examples."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from conftest import CASELOADS, legend_texts, make_summary  # noqa: E402
@@ -17,10 +12,6 @@ def summary():
     return make_summary()
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_cost_outcome_figure_plots_outcomes_against_million_dkk_with_a_caseload_axis(summary):

@@ -2,10 +2,6 @@
 
 import math
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
@@ -16,10 +12,6 @@ from jobsim.errors import JobsimError  # noqa: E402
 SMALL = dict(workers=2, horizon_days=56, warmup_days=14)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,6 @@
 
 import doctest
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
@@ -16,10 +12,6 @@ from jobsim.studies import week as week_study  # noqa: E402
 SMALL = dict(workers=2, horizon_days=28, warmup_days=7)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_docstring_examples():
