@@ -24,7 +24,7 @@ TRACE_COLUMNS = TraceStretch._fields
 class SimulationResult:
     """What one run gives: the KPIs, tidy tables (if kept), and how the run was made.
 
-    * ``kpis``: KPI name -> float (names and units in :data:`jobsim.metrics.KPIS`).
+    * ``kpis``: KPI name -> float (names and units in :data:`jobsim.KPIS`).
     * ``meetings``: one row per booked conversation resolved in the horizon (held, no-show, withdrawn)
       plus those still pending at the end. Times: ``slot_start``, ``checkin`` and
       ``conversation_start`` in minutes from Monday 00:00 of week 1; ``*_day`` in days; minutes columns
