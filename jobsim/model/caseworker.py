@@ -43,11 +43,14 @@ class Caseworker:
         self.jobcenter = jobcenter
         self.absent = absent
         self.trace = trace          # list of (caseworker, start, end, activity, booking id) or None
-        self.diary = Diary(s.slots_per_day, s.slot_minutes)
+        self.diary = Diary(s.slots_per_day, s.slot_minutes, s.overbook_per_day, s.reserved_slots_per_day)
         self.desk = Desk(s.desk_priority, index, ledger.casework_closed, trace)
         #: desk work from the last accounted minute to ``until`` (see :meth:`Desk.share_out`)
         self.work_at_desk = self.desk.share_out
         self.citizens = 0           # citizens on the caseload now
+        #: weekly casework minutes of the caseload when groups differ in casework_minutes (else None:
+        #: casework_minutes x citizens)
+        self.casework_load: float | None = None
         self.today: CaseworkerDay | None = None
         self.day_end = 0.0          # today's end of the working day, minutes
         self.opened_until = -1      # the preparation window has been opened up to this day
@@ -71,10 +74,12 @@ class Caseworker:
                 continue
             self.start_day(day)
             slots = self.diary.day_slots(day)
-            if slots:
+            if slots and self.diary.overbook:
+                yield from self.overbooked_day(slots)
+            elif slots:
                 for k in range(len(slots)):
                     booking = slots[k]
-                    if booking is None:
+                    if booking is None or booking.place != k:   # free, or the rest of a longer booking
                         continue
                     start = booking.start
                     self.work_at_desk(start)
@@ -83,8 +88,27 @@ class Caseworker:
                     wait = start - env.now
                     yield env.timeout(wait if wait > 0.0 else 0.0)
                     if slots[k] is booking:  # not withdrawn while we waited
-                        yield from self.conversation(booking, start + slot_minutes)
+                        yield from self.conversation(booking, start + slot_minutes * booking.length)
             yield from self.end_day(day)
+
+    def overbooked_day(self, slots):
+        """A day with double bookings: at each slot, the citizens booked there, those who came first in order of
+        arrival, then those who did not come (their no-show is recorded when the grace period is over)."""
+        env = self.env
+        n = self.diary.slots_per_day
+        slot_minutes = self.scenario.slot_minutes
+        for k in range(n):
+            group = [b for i, b in enumerate(slots) if b is not None and b.place == i and b.slot == k]
+            if not group:
+                continue
+            start = group[0].start
+            self.work_at_desk(start)
+            wait = start - env.now
+            yield env.timeout(wait if wait > 0.0 else 0.0)
+            group.sort(key=lambda b: (not b.attends, b.arrival_offset if b.attends else 0.0, b.place))
+            for booking in group:
+                if slots[booking.place] is booking:  # not withdrawn while we waited
+                    yield from self.conversation(booking, start + slot_minutes * booking.length)
 
     def conversation(self, booking, slot_end: float):
         """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk."""
@@ -113,12 +137,12 @@ class Caseworker:
         self.work_at_desk(begin)
         skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
-            need = booking.citizen.prep_need - booking.prep_done
+            need = booking.prep_need - booking.prep_done
             skim = min(skim, need, self.max_skim, slot_end - begin - s.min_conversation_minutes)
             if skim < 0:
                 skim = 0.0
             booking.prep_done += skim
-        talk = booking.citizen.conversation_need
+        talk = booking.conversation_need
         # with overrun a conversation runs to its need, but never past midnight (a need of many hours)
         end = begin - begin % MINUTES_PER_DAY + MINUTES_PER_DAY if s.overrun else slot_end
         length = min(talk, end - begin - skim)
@@ -172,8 +196,8 @@ class Caseworker:
         self.ledger.new_day(CaseworkerDay(day, self.index, 0.0))
         slots = self.diary.day_slots(day)
         if slots:
-            for booking in slots:
-                if booking is not None:
+            for k, booking in enumerate(slots):
+                if booking is not None and booking.day == day and booking.place == k:   # once per booking
                     self.close_prep_task(booking)
                     self.jobcenter.move_for_absence(booking, day)
         self.diary.forget(day)
@@ -181,7 +205,7 @@ class Caseworker:
     def new_casework(self, day: int) -> None:
         """Monday 8:00: this week's casework for the current caseload, due at the end of next week."""
         s = self.scenario
-        minutes = s.casework_minutes * self.citizens
+        minutes = s.casework_minutes * self.citizens if self.casework_load is None else self.casework_load
         if minutes <= 0:
             return
         week_start = day * MINUTES_PER_DAY
@@ -192,7 +216,7 @@ class Caseworker:
     # ------------------------------------------------------------ bookings
     def take_booking(self, booking, earliest_day: int) -> None:
         """Put a booking into the diary; if its day is already inside the preparation window, offer preparation."""
-        self.diary.book(booking, earliest_day)
+        self.diary.book(booking, earliest_day, int(self.env.now // MINUTES_PER_DAY), True, booking.length)
         self.offer_prep_if_open(booking)
 
     def offer_prep_if_open(self, booking) -> None:
@@ -215,8 +239,8 @@ class Caseworker:
         for day in range(first, last_day + 1):
             slots = days.get(day)
             if slots:
-                for booking in slots:
-                    if booking is not None:
+                for k, booking in enumerate(slots):
+                    if booking is not None and booking.place == k:
                         self.offer_prep(booking)
         self.opened_until = last_day
 
@@ -224,7 +248,7 @@ class Caseworker:
         """Ask the policy whether to prepare this booking ahead; if so, add the desk task."""
         if booking.prep_task is not None:
             return
-        need = booking.citizen.prep_need - booking.prep_done
+        need = booking.prep_need - booking.prep_done
         if need <= EPS or not self.policy.prepare_ahead(booking, self.scenario):
             return
         if booking.prep_log is None:

@@ -26,9 +26,9 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws")
+                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "group", "since_entry")
 
-    def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need):
+    def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
         self.id = id
         self.caseworker = caseworker
         self.entry = entry
@@ -50,6 +50,8 @@ class Citizen:
         self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
         self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
+        self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
+        self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""
@@ -63,13 +65,17 @@ class Booking:
     """One booked conversation: a slot in a caseworker's diary for one citizen.
 
     This is the object a preparation policy is shown (``booking.citizen``,
-    ``.confirmed``, ``.prep_done``, ``.start``). ``caseworker`` is the index
-    of the citizen's caseworker; times are minutes, ``*_day`` days.
+    ``.confirmed``, ``.prep_done``, ``.prep_need``, ``.first``, ``.start``).
+    ``caseworker`` is the index of the citizen's caseworker; times are
+    minutes, ``*_day`` days. ``prep_need`` and ``conversation_need`` are this
+    conversation's needs in minutes: the citizen's, scaled up for a first
+    conversation (``first_conversation_minutes``, ``first_prep_minutes``).
     """
 
     __slots__ = ("id", "citizen", "caseworker", "booked", "due_day", "day", "slot", "start", "attends",
                  "confirmed", "arrival_offset", "prep_done", "prep_log", "prep_task", "outcome",
-                 "checkin", "conversation_start", "conversation_minutes", "rebooked", "gap_days")
+                 "checkin", "conversation_start", "conversation_minutes", "rebooked", "gap_days",
+                 "prep_need", "conversation_need", "first", "place", "length")
 
     def __init__(self, id, citizen, caseworker, booked, due_day):
         self.id = id
@@ -92,8 +98,13 @@ class Booking:
         self.conversation_minutes = 0.0
         self.rebooked = 0             # times moved because the caseworker was absent
         self.gap_days = float("nan")
+        self.prep_need = citizen.prep_need                  # minutes to read the case properly
+        self.conversation_need = citizen.conversation_need  # minutes the conversation needs
+        self.first = False            # the citizen's first conversation after entry
+        self.place = -1               # place in the day's diary list (see jobsim.model.diary)
+        self.length = 1               # slots taken (a long first conversation takes several)
 
     @property
-    def prep_need(self) -> float:
-        """Minutes needed to read this citizen's case properly."""
-        return self.citizen.prep_need
+    def overbooked(self) -> bool:
+        """Double-booked into a slot that already had a booking (``overbook_per_day``)."""
+        return self.place >= 0 and self.place != self.slot

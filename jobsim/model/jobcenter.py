@@ -17,6 +17,7 @@ after a no-show, no earlier than ``rebook_days`` later.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from operator import attrgetter
 
 import numpy as np
@@ -27,8 +28,10 @@ from . import streams as st
 from .calendar import MINUTES_PER_DAY
 from .caseworker import Caseworker
 from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .groups import effective_groups
 from .ledger import Ledger
 from .policies import PrepPolicy, get_policy, policy_traits
+from .rules import ACTIVITY_READY_2019, LAB_2020, LAB_INTENSIVE_DAYS, first_due_days, next_gap_days
 
 _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
@@ -38,6 +41,10 @@ _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than 
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
 ENTRY, PREFILL, AFTER_HELD, AFTER_NO_SHOW, MOVED_FOR_ABSENCE = "entry", "prefill", "held", "no_show", "absence"
+#: Bookings made at these moments may take reserved slots (``reserved_slots_per_day``).
+PRIORITY_MOMENTS = frozenset({ENTRY, AFTER_NO_SHOW, MOVED_FOR_ABSENCE})
+#: ``admit(first_due_day=BY_RULE)``: the first conversation is due when the citizen's legal rule says.
+BY_RULE = -1
 
 
 def earliest_booking_day(moment: str, day: int, plan_day: int, scenario) -> int:
@@ -87,7 +94,8 @@ class Jobcenter:
         self.tables = tables
         self.trace: list | None = [] if trace else None
         self.env = simpy.Environment()
-        self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables)
+        self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables, sms=self.traits.sends_sms)
+        self.groups = effective_groups(s)
         self._streams(seed, replication)
         self.population: dict[int, Citizen] = {}
         self._next_citizen = 0
@@ -99,6 +107,9 @@ class Jobcenter:
                         < s.absence_share).tolist(),
                        self.trace)
             for i in range(s.workers)]
+        if self.casework_by_group:
+            for caseworker in self.caseworkers:
+                caseworker.casework_load = 0.0
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.scenario
@@ -106,17 +117,21 @@ class Jobcenter:
         def make(name, draw):
             return st.Stream(st.generator(seed, replication, name), draw)
 
-        p, spread = s.noshow_probability, s.noshow_spread
         sms = (1.0 - s.sms_effect) if self.traits.sends_sms else 1.0
-        if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
-            k = p * (1 - p) / (spread * spread) - 1
-            a, b = p * k, (1 - p) * k
-            # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)
-            self.propensity = make("propensity", lambda rng, n: stats.beta.ppf(rng.random(n), a, b) * sms)
-        else:
-            self.propensity = lambda: p * sms
-        self.prep_need = _lognormal(make, "prep_need", s.prep_minutes, s.prep_cv)
-        self.conversation_need = _lognormal(make, "conversation_need", s.conversation_minutes, s.conversation_cv)
+        # each group draws its citizens' propensities and needs from streams of its own; without groups the
+        # streams keep the names they had before groups existed, so results do not move
+        self.u_group = make("group", st.uniform) if s.groups else None
+        self.cumulative_shares = list(np.cumsum([g.share for g in self.groups]))
+        self.group_streams = []
+        for g in self.groups:
+            suffix = f"/{g.name}" if s.groups else ""
+            self.group_streams.append((
+                _propensity(make, "propensity" + suffix, g.noshow_probability, g.noshow_spread, sms),
+                _lognormal(make, "prep_need" + suffix, g.prep_minutes, s.prep_cv),
+                _lognormal(make, "conversation_need" + suffix, g.conversation_minutes, s.conversation_cv)))
+        self.casework_by_group = any(g.casework_minutes != s.casework_minutes for g in self.groups)
+        # pre-filled citizens under a rule that counts from entry are given an age on the caseload
+        self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
         self.stay = make("stays", st.exponential)
         self.interarrival = make("arrivals", st.exponential)
         self.u_attend = make("attendance", st.uniform)
@@ -148,42 +163,87 @@ class Jobcenter:
         """Each caseworker starts with ``caseload`` citizens whose last conversations spread over the last interval."""
         s = self.scenario
         n = int(round(s.citizens))
-        planned = s.planned_interval_days * MINUTES_PER_DAY
         citizens = []
         for _ in range(n):
-            last = -self.u_prefill() * planned
-            c = self.admit(last, first_due_day=None)
+            g = self._pick_group()
+            since, gap, age = 1, self._steady_gap(g.rule), None
+            if self.u_age is not None and g.rule == LAB_2020:
+                age, since, gap = self._lab_age()
+            last = -self.u_prefill() * (min(s.planned_interval_days, gap) * MINUTES_PER_DAY)
+            if age is not None:
+                last = max(last, -age * MINUTES_PER_DAY)
+                c = self.admit(-age * MINUTES_PER_DAY, first_due_day=None, group=g)
+                c.last_held = last
+            else:
+                c = self.admit(last, first_due_day=None, group=g)
+            c.since_entry = since
             # a plausible attendance record of the last year, so history-based policies work from day one
             c.history = [self.u_prefill() >= c.propensity for _ in range(_PREFILL_HISTORY)]
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
             last_day = int(math.floor(c.last_held / MINUTES_PER_DAY))
-            c.due_day = last_day + s.interval_days
-            c.plan_day = last_day + s.planned_interval_days
+            self._set_due(c, last_day)
             if not c.no_followup:   # pre-filled citizens have had their first conversation
-                self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s))
+                self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s), priority=False)
+
+    def _pick_group(self):
+        """The group of an entering citizen, drawn with the groups' shares of the inflow."""
+        if self.u_group is None:
+            return self.groups[0]
+        i = bisect_right(self.cumulative_shares, self.u_group())
+        return self.groups[min(i, len(self.groups) - 1)]
+
+    def _steady_gap(self, rule: str) -> int:
+        """The legal gap between conversations after any period counted from entry (days)."""
+        return next_gap_days(rule, self.scenario, entry_day=-LAB_INTENSIVE_DAYS, held=99, today=0)
+
+    def _lab_age(self) -> tuple[float, int, int]:
+        """A pre-filled citizen under the 2020 law: days on the caseload so far (the stock's age is exponential
+        like the stays), conversations held since entry (on an even plan, at least the first), legal gap."""
+        s = self.scenario
+        age = self.u_age() * s.stay_days
+        first = first_due_days(LAB_2020, s)
+        if age >= LAB_INTENSIVE_DAYS:
+            return age, 4, s.interval_days
+        even = next_gap_days(LAB_2020, s, entry_day=0, held=1, today=first)
+        return age, min(3, 1 + int(max(0.0, age - first) // even)), even
+
+    def _set_due(self, c: Citizen, today: int) -> None:
+        """After a conversation on ``today``: the day the law requires the next (its due day) and the day the
+        contact plan aims for (never later than the due day)."""
+        s = self.scenario
+        rule = c.group.rule
+        gap = s.interval_days if rule == ACTIVITY_READY_2019 else \
+            next_gap_days(rule, s, int(c.entry // MINUTES_PER_DAY), c.since_entry, today)
+        c.due_day = today + gap
+        planned = s.planned_interval_days
+        c.plan_day = today + (planned if planned < gap else gap)
 
     def arrivals(self):
         """SimPy process: citizens enter the team's caseload as a Poisson stream."""
         env = self.env
         mean_gap = MINUTES_PER_DAY / self.scenario.arrival_rate_per_day
-        first = self.scenario.first_meeting_days
         while True:
             yield env.timeout(self.interarrival() * mean_gap)
-            c = self.admit(env.now, first_due_day=first)
+            c = self.admit(env.now, first_due_day=BY_RULE)
             today = int(env.now // MINUTES_PER_DAY)
             self.book(c, earliest_booking_day(ENTRY, today, c.plan_day, self.scenario))
 
-    def admit(self, entry: float, first_due_day: int | None, stay: float | None = None) -> Citizen:
+    def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
 
-        ``stay`` (minutes) overrides the random stay; ``math.inf`` means the citizen never leaves.
+        ``first_due_day``: days from entry to the first conversation's due day (``BY_RULE``: as the citizen's
+        legal rule says), or None for a pre-filled citizen. ``stay`` (minutes) overrides the random stay;
+        ``math.inf`` means the citizen never leaves. ``group`` is drawn with the groups' shares if not given.
         """
         caseworker = min(self.caseworkers, key=attrgetter("citizens"))
+        if group is None:
+            group = self._pick_group()
         if stay is None:
             stay = self.stay() * self.scenario.stay_days * MINUTES_PER_DAY
-        c = Citizen(self._next_citizen, caseworker.index, entry, self.env.now + stay, self.propensity(),
-                    self.prep_need(), self.conversation_need())
+        propensity, prep_need, conversation_need = self.group_streams[group.index]
+        c = Citizen(self._next_citizen, caseworker.index, entry, self.env.now + stay, propensity(),
+                    prep_need(), conversation_need(), group)
         k = _BOOKING_DRAWS
         c.draws = list(zip(self.u_attend.take(k), self.u_confirm.take(k), self.z_punctual.take(k)))
         self._next_citizen += 1
@@ -191,8 +251,12 @@ class Jobcenter:
             c.no_followup = self.u_followup() < self.scenario.no_followup_share
         if first_due_day is not None:
             c.new = True
+            if first_due_day == BY_RULE:
+                first_due_day = first_due_days(group.rule, self.scenario)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens += 1
+        if caseworker.casework_load is not None:
+            caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(self.env.now, +1)
         self.population[c.id] = c
         if stay != math.inf:
@@ -200,11 +264,25 @@ class Jobcenter:
         return c
 
     # ------------------------------------------------------------ booking
-    def book(self, c: Citizen, earliest_day: int) -> Booking:
-        """Book the citizen's next conversation in their caseworker's diary, from ``earliest_day``."""
+    def book(self, c: Citizen, earliest_day: int, priority: bool = True) -> Booking:
+        """Book the citizen's next conversation in their caseworker's diary, from ``earliest_day``.
+
+        ``priority`` bookings (first conversations, rebookings) may take reserved slots. A first conversation
+        needs ``first_conversation_minutes`` (the citizen's need, scaled) and takes several slots if longer
+        than one.
+        """
         s = self.scenario
         b = Booking(self._next_booking, c, c.caseworker, self.env.now, c.due_day)
         self._next_booking += 1
+        length = 1
+        if c.new and c.held == 0:
+            b.first = True
+            g = c.group
+            if g.first_conversation_minutes > 0:
+                b.conversation_need = c.conversation_need * g.first_conversation_need_factor
+                length = max(1, math.ceil(g.first_conversation_minutes / s.slot_minutes - 1e-9))
+            if g.first_prep_minutes > 0:
+                b.prep_need = c.prep_need * g.first_prep_need_factor
         if not c.draws:
             c.draws = self._more_draws(c)
         u_attend, u_confirm, z_punctual = c.draws.pop()
@@ -215,7 +293,7 @@ class Jobcenter:
                             else s.grace_minutes if offset > s.grace_minutes else offset)
         c.booking = b
         caseworker = self.caseworkers[c.caseworker]
-        caseworker.diary.book(b, earliest_day)
+        caseworker.diary.book(b, earliest_day, int(self.env.now // MINUTES_PER_DAY), priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
         caseworker.offer_prep_if_open(b)
@@ -243,17 +321,17 @@ class Jobcenter:
         b.gap_days = gap
         c.last_held = t
         c.held += 1
+        c.since_entry += 1
         c.remember(True)
         if gap > c.max_gap_days:
             c.max_gap_days = gap
         self.ledger.conversation_held(b, gap, first=c.held == 1 and c.new)
         today = b.day
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
-        c.due_day = today + self.scenario.interval_days
-        c.plan_day = today + self.scenario.planned_interval_days
+        self._set_due(c, today)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
         self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario))
+                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), priority=False)
 
     def no_show(self, b: Booking) -> None:
         """The citizen did not come within the grace period: rebook no earlier than ``rebook_days`` later."""
@@ -265,14 +343,14 @@ class Jobcenter:
         self.ledger.no_show(b)
         self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.scenario))
 
-    def _next_after_slot(self, c: Citizen, earliest_day: int | None) -> None:
+    def _next_after_slot(self, c: Citizen, earliest_day: int | None, priority: bool = True) -> None:
         """After a slot: the next booking from ``earliest_day`` (None: no follow-up is planned), or, if the
         citizen's stay ended during the slot, they leave now."""
         if c.leaving:
             c.booking = None
             self._depart(c)
         elif c.present and earliest_day is not None:
-            self.book(c, earliest_day)
+            self.book(c, earliest_day, priority)
         else:
             c.booking = None
 
@@ -295,6 +373,8 @@ class Jobcenter:
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens -= 1
+        if caseworker.casework_load is not None:
+            caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
         b = c.booking
         if b is not None and b.outcome == PENDING and b.start > now:
@@ -339,6 +419,16 @@ def _lognormal(make, name: str, mean: float, cv: float):
     sigma = math.sqrt(math.log1p(cv * cv))
     mu = math.log(mean) - sigma * sigma / 2
     return make(name, lambda rng, n: np.exp(mu + sigma * rng.standard_normal(n)))
+
+
+def _propensity(make, name: str, p: float, spread: float, sms: float):
+    """A stream of no-show propensities: Beta with mean ``p`` and sd ``spread``, times ``sms`` (the reminder's cut)."""
+    if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
+        k = p * (1 - p) / (spread * spread) - 1
+        a, b = p * k, (1 - p) * k
+        # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)
+        return make(name, lambda rng, n: stats.beta.ppf(rng.random(n), a, b) * sms)
+    return lambda: p * sms
 
 
 def _lead_propensity(p: float, extra_days: int, odds_ratio: float) -> float:

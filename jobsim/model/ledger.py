@@ -50,6 +50,10 @@ class BookingRecord(NamedTuple):
     late: bool
     rebooked: int
     confirmed: bool
+    group: str
+    slots: int
+    overbooked: bool
+    sms: bool
 
 
 class CitizenRecord(NamedTuple):
@@ -67,6 +71,7 @@ class CitizenRecord(NamedTuple):
     last_held_day: float
     max_gap_days: float
     no_contact_over_year: bool
+    group: str
 
 
 class TraceStretch(NamedTuple):
@@ -144,7 +149,7 @@ class Totals:
 
 def is_prepared(booking) -> bool:
     """Preparation done met the citizen's need (to within floating-point dust)."""
-    return booking.prep_done >= booking.citizen.prep_need - 1e-9
+    return booking.prep_done >= booking.prep_need - 1e-9
 
 
 class Ledger:
@@ -154,13 +159,14 @@ class Ledger:
     the team size (for folding caseworker-day records).
     """
 
-    def __init__(self, warmup_days: int, run_days: int, caseworkers: int, tables: bool):
+    def __init__(self, warmup_days: int, run_days: int, caseworkers: int, tables: bool, sms: bool = False):
         self.warmup_days = warmup_days
         self.run_days = run_days
         self.horizon_start = warmup_days * MINUTES_PER_DAY     # minutes
         self.run_end = run_days * MINUTES_PER_DAY              # minutes
         self.caseworkers = caseworkers
         self.tables = tables
+        self.sms = sms                  # the policy sends SMS reminders (the meetings table's sms column)
         self.totals = Totals()
         self.days: list[CaseworkerDay] = []
         self.bookings: list[BookingRecord] = []
@@ -280,10 +286,11 @@ class Ledger:
                 meeting=b.id, citizen=c.id, worker=b.caseworker, booked_day=b.booked / MINUTES_PER_DAY,
                 due_day=b.due_day, day=b.day, slot=b.slot, slot_start=b.start, outcome=b.outcome, attended=held,
                 checkin=b.checkin, conversation_start=b.conversation_start, prep_minutes=b.prep_done,
-                prep_needed_minutes=c.prep_need, prepared=is_prepared(b) if held else False,
+                prep_needed_minutes=b.prep_need, prepared=is_prepared(b) if held else False,
                 conversation_minutes=b.conversation_minutes, gap_days=b.gap_days, first_conversation=first,
                 late=held and b.day > b.due_day,
-                rebooked=b.rebooked, confirmed=b.confirmed))
+                rebooked=b.rebooked, confirmed=b.confirmed, group=c.group.name if c.group else "all",
+                slots=b.length, overbooked=b.overbooked, sms=self.sms))
 
     def record_citizen(self, c, now: float) -> None:
         if not self.tables or (c.present and now < self.horizon_start):
@@ -293,7 +300,7 @@ class Ledger:
             exit_day=c.exit / MINUTES_PER_DAY if not c.present else math.nan, noshow_propensity=c.propensity,
             prep_need_minutes=c.prep_need, conversation_need_minutes=c.conversation_need, held=c.held,
             noshows=c.noshows, last_held_day=c.last_held / MINUTES_PER_DAY, max_gap_days=c.max_gap_days,
-            no_contact_over_year=c.no_contact_counted))
+            no_contact_over_year=c.no_contact_counted, group=c.group.name if c.group else "all"))
 
     def close(self) -> None:
         """End of the run: fold every caseworker-day into the totals (the records stay with tables=True)."""

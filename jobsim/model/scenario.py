@@ -25,7 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import ScenarioError, did_you_mean
 from .calendar import DAY_END, FIRST_SLOT
+from .groups import CitizenGroup, RuleName, check_groups, group_error_message
 from .policies import POLICIES
+from .rules import RULES
+from .textfile import read_text_file
 
 DeskPriority = Literal["edf", "prep_first", "casework_first"]
 
@@ -62,7 +65,9 @@ class Scenario(BaseModel):
     def _plain_numbers(cls, values: Any) -> Any:
         """NumPy scalars (what a loop over ``np.arange`` gives) count as the Python numbers they hold."""
         if isinstance(values, dict):
-            return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+            values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+            if isinstance(values.get("groups"), list):   # a TOML array of tables
+                values["groups"] = tuple(values["groups"])
         return values
 
     name: str = _f("custom", "short name of the scenario", source="label")
@@ -93,6 +98,19 @@ class Scenario(BaseModel):
         ge=0, le=3650)
     first_meeting_days: int = _f(7, "first conversation due after entry", "days",
                                  "pre-2020 rule: first within 1 week (STAR)", ge=1, le=365)
+    rule: RuleName = _f("activity_ready_2019", "the legal follow-up rule overdue is measured against: "
+                        + "; ".join(f"{k}: {v}" for k, v in RULES.items()), "",
+                        "STAR, 'Opfølgning på data om samtaler' (pre-2020 activity-ready rule); LAB (2019) § 31; "
+                        "STAR, 'Sygedagpengeopfølgning'")
+    reserved_slots_per_day: int = _f(
+        0, "slots a day kept free until the day before for first conversations and rebookings (after a "
+        "no-show or an absence); ordinary follow-ups cannot take them earlier", "slots",
+        "0 = none reserved (first edition); assumption: a common diary practice", ge=0, le=39)
+    overbook_per_day: int = _f(
+        0, "extra bookings a day placed into slots already booked (the j-th into the day's j-th slot); "
+        "needs overrun = true, as both citizens may come and one waits", "bookings",
+        "0 = no overbooking; the classic answer to no-shows (LaGanga & Lawrence 2007, 'Clinic overbooking "
+        "to improve patient access and increase provider productivity', Decision Sciences)", ge=0, le=40)
     # attendance
     noshow_probability: float = _f(0.15, "mean no-show propensity of citizens", "probability",
                                    "UK JCP 14-17%, Fredensborg ~15% (DOMAIN.md)", ge=0, le=1)
@@ -135,6 +153,13 @@ class Scenario(BaseModel):
                                      gt=0, le=240)
     conversation_cv: float = _f(0.3, "coefficient of variation of the conversation need", "ratio", "assumption",
                                 ge=0, le=5)
+    first_conversation_minutes: float = _f(
+        0.0, "mean need of a citizen's first conversation (the same citizen's need, scaled); booked as a "
+        "double (or longer) slot when longer than one slot; 0 = as conversation_minutes", "minutes",
+        "0 = as any conversation (first edition); assumption: first conversations take longer", ge=0, le=360)
+    first_prep_minutes: float = _f(
+        0.0, "mean preparation need before a first conversation; 0 = as prep_minutes", "minutes",
+        "0 = as any conversation (first edition); assumption", ge=0, le=240)
     overrun: bool = _f(False, "a conversation runs to its need past the slot end; the next citizen waits and the "
                        "day can end late (overtime); false = conversations are cut at the slot end", "",
                        "false = cut at the slot end (first edition); true is the classic appointment-scheduling "
@@ -158,6 +183,11 @@ class Scenario(BaseModel):
     desk_priority: DeskPriority = _f("edf", "order of desk tasks: edf (earliest deadline first), prep_first, "
                                      "casework_first", "", "MODEL.md default")
     prep_policy: str = _f("ahead", "preparation policy (see jobsim.policies)", "", "MODEL.md default")
+    groups: tuple[CitizenGroup, ...] = _f(
+        (), "citizen groups (TOML [[groups]] tables: name, share of the inflow, rule, and any of "
+        "noshow_probability, noshow_spread, prep_minutes, conversation_minutes, first_conversation_minutes, "
+        "first_prep_minutes, casework_minutes); none = one group with the values above", "",
+        "none = one group (first edition)")
     fte_cost_dkk: float = _f(600000.0, "cost of one full-time caseworker per year incl. overhead", "DKK",
                              "DS pay 474,500 DKK plus overhead (DOMAIN.md), assumption", ge=0, le=1e8)
 
@@ -186,6 +216,19 @@ class Scenario(BaseModel):
         if 0 < p < 1 and s > 0 and s >= limit:
             raise ValueError(f"noshow_spread: {s:g} is too wide for noshow_probability {p:g}; allowed: "
                              f"0 <= noshow_spread < {limit:.4f} (a Beta distribution needs sd^2 < p(1-p))")
+        if self.reserved_slots_per_day >= self.slots_per_day:
+            raise ValueError(f"reserved_slots_per_day: {self.reserved_slots_per_day} leaves no slot for ordinary "
+                             f"follow-ups; allowed: 0 to slots_per_day - 1 ({self.slots_per_day - 1})")
+        if self.overbook_per_day and not self.overrun:
+            raise ValueError(f"overbook_per_day: {self.overbook_per_day} needs overrun = true (when both "
+                             "double-booked citizens come, one waits and the conversation runs past the slot); "
+                             "allowed: 0 with overrun = false")
+        first = self.first_conversation_minutes
+        if first > 0 and math.ceil(first / self.slot_minutes) > self.slots_per_day:
+            raise ValueError(f"first_conversation_minutes: {first:g} minutes need more slots than a day has "
+                             f"({self.slots_per_day} of {self.slot_minutes:g}); allowed: up to "
+                             f"{self.slots_per_day * self.slot_minutes:g}")
+        check_groups(self)
         if self.warmup_days + self.horizon_days > 20 * 365:
             raise ValueError("horizon_days: warmup_days + horizon_days must be at most 7300 days (20 years)")
         return self
@@ -217,8 +260,10 @@ class Scenario(BaseModel):
         return make_scenario({**self.to_dict(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        """All parameters as a plain dict (name -> value)."""
-        return self.model_dump()
+        """All parameters as a plain dict (name -> value); ``groups`` is a list of dicts, as in JSON and TOML."""
+        values = self.model_dump()
+        values["groups"] = [dict(g) for g in values["groups"]]
+        return values
 
     def to_toml(self, sources: dict[str, str] | None = None) -> str:
         """The scenario as TOML text, one ``name = value  # source`` line per parameter.
@@ -229,9 +274,14 @@ class Scenario(BaseModel):
         sources = sources or {}
         lines = [f"# jobsim scenario {self.name!r}", ""]
         for key, value in self.to_dict().items():
+            if key == "groups":
+                continue
             comment = sources.get(key) or (field_info(key)["source"] if value == Scenario.model_fields[key].default
                                            else "no source given")
             lines.append(f"{key} = {_toml_value(value)}  # {comment}" if comment else f"{key} = {_toml_value(value)}")
+        for group in self.groups:   # TOML puts arrays of tables after the top-level values
+            lines += ["", "[[groups]]"] + [f"{k} = {_toml_value(v)}" for k, v in group.model_dump().items()
+                                            if v is not None]
         return "\n".join(lines) + "\n"
 
     def save(self, path: str | Path, sources: dict[str, str] | None = None) -> Path:
@@ -273,6 +323,10 @@ def _type_name(name: str) -> str:
     ann = Scenario.model_fields[name].annotation
     if name == "desk_priority":
         return "one of edf, prep_first, casework_first"
+    if name == "rule":
+        return "one of " + ", ".join(RULES)
+    if name == "groups":
+        return "[[groups]] tables"
     return {int: "integer", float: "number", bool: "true/false", str: "text"}.get(ann, str(ann))
 
 
@@ -285,7 +339,11 @@ def unknown_parameter_message(key: str) -> str:
 def _format_validation_error(err: ValidationError) -> str:
     msgs = []
     for e in err.errors():
-        field = ".".join(str(x) for x in e["loc"]) if e["loc"] else ""
+        loc = e["loc"]
+        if loc and loc[0] == "groups" and len(loc) > 1:
+            msgs.append(group_error_message(e))
+            continue
+        field = ".".join(str(x) for x in loc) if loc else ""
         if e["type"] == "extra_forbidden":
             msgs.append(unknown_parameter_message(field))
             continue
@@ -333,37 +391,6 @@ def _builtin_text(name: str) -> str:
     return (resources.files("jobsim") / "scenarios" / f"{name}.toml").read_text(encoding="utf-8")
 
 
-def read_text_file(path: str | os.PathLike, what: str = "file") -> str:
-    """The text of a file, or one clear :class:`ScenarioError` saying why it cannot be read.
-
-    UTF-8 (with or without a byte-order mark) and UTF-16 with a byte-order
-    mark (what Windows Notepad saves as "Unicode") are read; a folder, a
-    missing or unreadable file and a binary file are refused by name.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a folder; expected a {what}") from None
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ScenarioError(f"{path}: not allowed to read this file") from None
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot be read ({err.strerror or err})") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-        if b"\x00" in data:
-            raise ScenarioError(f"{path}: is not a text file; expected a {what}")
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as err:
-        raise ScenarioError(f"{path}: is not UTF-8 or UTF-16 text (a byte that cannot be decoded at position "
-                            f"{err.start}); save it as UTF-8") from None
-
-
 def scenario_text(name_or_path: str | os.PathLike) -> str:
     """The TOML text of a built-in scenario (by name) or of a file."""
     if not isinstance(name_or_path, (str, os.PathLike)) or not str(name_or_path).strip():
@@ -385,9 +412,9 @@ def parse_scenario(text: str, origin: str = "<text>") -> Scenario:
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{origin}: not valid TOML: {err}") from None
     for key, value in values.items():
-        if isinstance(value, dict):
-            raise ScenarioError(f"{key}: tables are not allowed in a scenario file; "
-                                "write every parameter as 'name = value' at the top level")
+        if isinstance(value, dict) or (isinstance(value, list) and key != "groups"):
+            raise ScenarioError(f"{key}: tables and lists are not allowed in a scenario file (except "
+                                "[[groups]]); write every parameter as 'name = value' at the top level")
     try:
         return make_scenario(values)
     except ScenarioError as err:
@@ -427,6 +454,8 @@ def scenario_sources(name_or_path: str | Path) -> dict[str, str]:
 def coerce_value(name: str, text: str) -> Any:
     """Turn the text of ``--set name=value`` into the parameter's type, or raise a clear error."""
     info = field_info(name)
+    if name == "groups":
+        raise ScenarioError("groups: cannot be set with --set; write [[groups]] tables in a scenario file")
     ann = Scenario.model_fields[name].annotation
     t = text.strip()
     try:

@@ -93,7 +93,7 @@ def test_toml_errors_name_the_file_and_field():
         parse_scenario('workers = "ten"\n', "f.toml")
     with pytest.raises(ScenarioError, match=r"^f.toml: not valid TOML"):
         parse_scenario("workers = \n", "f.toml")
-    with pytest.raises(ScenarioError, match=r"^policy: tables are not allowed"):
+    with pytest.raises(ScenarioError, match=r"^policy: tables and lists are not allowed"):
         parse_scenario("[policy]\nname = 'x'\n", "f.toml")
 
 

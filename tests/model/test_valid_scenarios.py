@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from jobsim import KPI_NAMES, Scenario, simulate
 from jobsim.model.calendar import DAY_END, FIRST_SLOT
+from jobsim.model.rules import RULES
 from jobsim.policies import BUILTIN_POLICIES
 
 #: Fields whose range is narrowed to keep each run small (name -> (low, high)).
@@ -51,6 +52,25 @@ def value(draw, name):
 
 
 @st.composite
+def groups(draw):
+    """None, or two to three groups with shares adding up to 1, each with a rule and some values of its own."""
+    n = draw(st.sampled_from([0, 2, 3]))
+    if n == 0:
+        return ()
+    weights = [draw(st.integers(1, 9)) for _ in range(n)]
+    out = []
+    for i, w in enumerate(weights):
+        p = draw(st.floats(0, 1))
+        out.append({"name": f"g{i}", "share": w / sum(weights), "rule": draw(st.sampled_from(list(RULES))),
+                    "noshow_probability": p, "noshow_spread": math.sqrt(p * (1 - p)) * draw(st.floats(0, 0.99)),
+                    "first_conversation_minutes": draw(st.floats(0, 360)),
+                    "casework_minutes": draw(st.floats(0, 120))})
+    total = sum(g["share"] for g in out)
+    out[-1]["share"] += 1.0 - total     # exactly 1 to rounding
+    return tuple(out)
+
+
+@st.composite
 def valid_scenarios(draw):
     values = {}
     for name, field in Scenario.model_fields.items():
@@ -63,6 +83,10 @@ def valid_scenarios(draw):
             values[name] = draw(st.sampled_from(["edf", "prep_first", "casework_first"]))
         elif name == "prep_policy":
             values[name] = draw(st.sampled_from(BUILTIN_POLICIES))
+        elif name == "rule":
+            values[name] = draw(st.sampled_from(list(RULES)))
+        elif name == "groups":
+            values[name] = draw(groups())
         elif ann in (int, float):
             values[name] = value(draw, name)
     # the cross-field rules, met by construction: slots fit the day, the grace period and the shortest
@@ -73,6 +97,13 @@ def valid_scenarios(draw):
     values["grace_minutes"] = min(values["grace_minutes"], values["slot_minutes"] * draw(st.floats(0, 0.99)))
     values["min_conversation_minutes"] = min(values["min_conversation_minutes"], values["slot_minutes"])
     values["contact_interval_days"] = min(values["contact_interval_days"], values["interval_days"])
+    values["reserved_slots_per_day"] = min(values["reserved_slots_per_day"], values["slots_per_day"] - 1)
+    if not values["overrun"]:
+        values["overbook_per_day"] = 0
+    longest = values["slots_per_day"] * values["slot_minutes"]
+    values["first_conversation_minutes"] = min(values["first_conversation_minutes"], longest)
+    values["groups"] = tuple(g | {"first_conversation_minutes": min(g["first_conversation_minutes"], longest)}
+                             for g in values["groups"])
     p = values["noshow_probability"]
     limit = math.sqrt(p * (1 - p))
     values["noshow_spread"] = min(values["noshow_spread"], limit * draw(st.floats(0, 0.99)))
