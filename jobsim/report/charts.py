@@ -52,7 +52,8 @@ SUMMARY_COLUMNS = ("kpi", "unit", "mean", "sd", "ci_low", "ci_high", "n", "point
 #: show. :func:`standard_figures` draws the first six in its overview and one figure for each.
 KEY_KPIS = ("prepared_share", "prep_minutes_mean", "followup_gap_days_mean", "followup_gap_days_p90",
             "overdue_share", "casework_coverage", "wasted_prep_minutes_per_worker_week", "utilization",
-            "conversation_minutes_mean", "noshow_rate", "cost_dkk_per_citizen_year")
+            "conversation_minutes_mean", "noshow_rate", "cost_dkk_per_citizen_year", "direct_contact_share",
+            "overdue_days_mean", "first_conversation_days_mean")
 
 #: Minutes in a full 37-hour working week (5 days of 8:00-15:24).
 WEEK_MINUTES = 5 * WORKDAY_MINUTES
