@@ -41,14 +41,18 @@ from ..model.scenario import Scenario
 from ..runner.pool import map_tasks
 from ..runner.simulate import SimulationResult, simulate
 
-#: The reduced configuration's fixed settings (see the module docstring). The caseload keeps the
-#: diary full: 400 citizens against 4 slots a day (saturation at 4 x 5 x 91 / 7 = 260).
+#: The reduced configuration's fixed settings (see the module docstring), every one that bears on it
+#: pinned. The caseload keeps the diary full: 400 citizens against 4 slots a day (saturation at
+#: 4 x 5 x 91 / 7 = 260).
 REDUCED = dict(name="reduced", description="one caseworker, a full diary of conversations only (Ho & Lau 1992)",
                workers=1, caseload=400.0, casework_minutes=0.0, absence_share=0.0, documentation_minutes=0.0,
                prep_policy="none", overtime_minutes=0.0, noshow_spread=0.0, noshow_lead_odds_ratio=1.0,
                sms_reminders=False, punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0,
                slot_minutes=25.0, slots_per_day=4, conversation_minutes=20.0, conversation_cv=0.3,
-               noshow_probability=0.15, overrun=True, horizon_days=364, warmup_days=28)
+               noshow_probability=0.15, overrun=True, horizon_days=364, warmup_days=28,
+               # pinned too, so that recalibrated Scenario defaults do not move the reduced checks
+               interval_days=91, contact_interval_days=0, first_meeting_days=7, no_followup_share=0.0,
+               booking_lead_days=14, rebook_days=7, grace_minutes=10.0, stay_days=365.0, desk_priority="edf")
 
 
 def reduced_scenario(**changes) -> Scenario:
