@@ -307,8 +307,32 @@ PHRASES: dict[str, dict[str, str]] = {
         "held_share_axis": "Andel af afholdte samtaler",
     },
 }
+#: Words of the validation figure (jobsim.validation), English and Danish side by side.
+VALIDATION_WORDS: dict[str, tuple[str, str]] = {
+    "validation_title": ("jobsim against published figures: {inside} of {banded} targets with a band inside it, "
+                         "{outside} outside; {na} without a band",
+                         "jobsim mod offentliggjorte tal: {inside} af {banded} mål med et bånd ligger i det, "
+                         "{outside} uden for; {na} uden bånd"),
+    "validation_band": ("reference band (published figure)", "referencebånd (offentliggjort tal)"),
+    "validation_inside": ("model mean, 95% interval: inside the band", "modellens gennemsnit, 95 %-interval: i båndet"),
+    "validation_outside": ("model mean, 95% interval: outside the band",
+                           "modellens gennemsnit, 95 %-interval: uden for båndet"),
+    "validation_na": ("model mean, 95% interval: no band (not available)",
+                      "modellens gennemsnit, 95 %-interval: intet bånd (ikke tilgængeligt)"),
+    "validation_caption": ("Each row has its own axis in the target's unit. {replications} replications per target "
+                           "(common random numbers across a target's scenarios), seed {seed}{quick}; jobsim "
+                           "{version}. Sources and settings: jobsim/validation/targets.toml, docs/validation.md.",
+                           "Hver række har sin egen akse i målets enhed. {replications} replikationer pr. mål "
+                           "(fælles tilfældige tal på tværs af et måls scenarier), seed {seed}{quick}; jobsim "
+                           "{version}. Kilder og indstillinger: jobsim/validation/targets.toml, docs/validation.md."),
+    "validation_values": ("model {model}, band {band}", "model {model}, bånd {band}"),
+    "validation_quick": (", quick mode (half-year runs)", ", hurtig tilstand (halvårskørsler)"),
+    "unit_share": ("per cent", "procent"), "unit_ratio": ("odds ratio", "oddsratio"),
+    "unit_citizens": ("citizens", "borgere"), "unit_cases": ("cases per caseworker", "sager pr. sagsbehandler"),
+}
 for _i, _lang in enumerate(LANGS):
     PHRASES[_lang].update({key: pair[_i] for key, pair in COMMON_WORDS.items()})
+    PHRASES[_lang].update({key: pair[_i] for key, pair in VALIDATION_WORDS.items()})
 
 
 # --------------------------------------------------------------------------- numbers
