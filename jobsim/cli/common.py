@@ -77,7 +77,7 @@ def add_yes_option(parser: argparse.ArgumentParser) -> None:
 
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     """The typed changes given by ``--set name=value`` options (later ones win)."""
-    from ..model.scenario import parse_assignment
+    from ..model.assignments import parse_assignment
 
     changes: dict[str, Any] = {}
     for item in items:

@@ -26,7 +26,8 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "group", "since_entry")
+                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "group", "since_entry",
+                 "exit_clock")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
         self.id = id
@@ -52,6 +53,7 @@ class Citizen:
         self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
+        self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""

@@ -96,6 +96,8 @@ class Jobcenter:
         self.env = simpy.Environment()
         self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables, sms=self.traits.sends_sms)
         self.groups = effective_groups(s)
+        #: the hazard ratio of leaving after a held conversation, or None when stays do not respond
+        self.exit_effect = s.exit_effect if s.exit_effect != 1.0 else None
         self._streams(seed, replication)
         self.population: dict[int, Citizen] = {}
         self._next_citizen = 0
@@ -260,8 +262,50 @@ class Jobcenter:
         self.ledger.caseload_change(self.env.now, +1)
         self.population[c.id] = c
         if stay != math.inf:
-            self.env.timeout(stay).callbacks.append(lambda _ev, c=c: self.leave(c))
+            if self.exit_effect is None:
+                self.env.timeout(stay).callbacks.append(lambda _ev, c=c: self.leave(c))
+            else:
+                c.exit_clock = [stay, self.env.now, -math.inf, 0]
+                self._schedule_exit(c)
         return c
+
+    # ------------------------------------------------------------ stays that respond to follow-up
+    def _schedule_exit(self, c: Citizen) -> None:
+        """Schedule the citizen's exit from their exit clock (see :meth:`_followed_up`); an earlier scheduled
+        exit is void (its version is old)."""
+        clock = c.exit_clock
+        budget, _at, boost_until, version = clock
+        effect = self.exit_effect
+        window = boost_until - self.env.now
+        if window <= 0.0:
+            wait = budget
+        elif budget <= effect * window:
+            wait = budget / effect
+        else:
+            wait = window + (budget - effect * window)
+        clock[3] = version = version + 1
+        self.env.timeout(wait).callbacks.append(lambda _ev, c=c, v=version: self._exit_due(c, v))
+
+    def _exit_due(self, c: Citizen, version: int) -> None:
+        if c.exit_clock[3] == version and c.present and not c.leaving:
+            self.leave(c)
+
+    def _followed_up(self, c: Citizen) -> None:
+        """A conversation was held: the hazard of leaving is ``exit_effect`` times the base for the next
+        ``exit_effect_days``. The exit clock holds the base-rate minutes of stay left (a citizen leaves when
+        the cumulative hazard reaches their exponential draw), when it was last updated, when the raised
+        hazard ends, and a version that voids earlier scheduled exits."""
+        clock = c.exit_clock
+        if clock is None:
+            return
+        now = self.env.now
+        budget, at, boost_until, _version = clock
+        boosted = min(now, boost_until) - at
+        boosted = boosted if boosted > 0.0 else 0.0
+        clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
+        clock[1] = now
+        clock[2] = now + self.scenario.exit_effect_days * MINUTES_PER_DAY
+        self._schedule_exit(c)
 
     # ------------------------------------------------------------ booking
     def book(self, c: Citizen, earliest_day: int, priority: bool = True) -> Booking:
@@ -329,6 +373,8 @@ class Jobcenter:
         today = b.day
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         self._set_due(c, today)
+        if self.exit_effect is not None and not c.leaving:
+            self._followed_up(c)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
         self._next_after_slot(c, None if c.no_followup else
                               earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), priority=False)

@@ -41,6 +41,11 @@ KPIS: dict[str, tuple[str, str]] = {
     "utilization": ("share", "busy share of working time present (overtime included)"),
     "overtime_hours_per_worker_week": ("hours", "overtime per worker per week"),
     "cost_dkk_per_citizen_year": ("DKK", "workers x fte_cost_dkk / citizens served, per year"),
+    "staff_dkk_per_year": ("DKK", "the team's staff cost per year: workers x fte_cost_dkk (gross)"),
+    "benefit_dkk_per_year": ("DKK", "cash benefit paid per year to the team's citizens: "
+                             "caseload_mean x workers x benefit_dkk_per_citizen_year"),
+    "net_cost_dkk_per_year": ("DKK", "staff plus benefits per year, for the team (what more follow-up "
+                              "can pay back)"),
 }
 KPI_NAMES = tuple(KPIS)
 
@@ -58,6 +63,8 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
     caseload = acc.caseload_area / horizon_min / s.workers
     gaps = np.frombuffer(acc.gaps, dtype=float) if len(acc.gaps) else np.empty(0)
     booked = acc.held + acc.noshows
+    staff = s.workers * s.fte_cost_dkk
+    benefit = float(caseload) * s.workers * s.benefit_dkk_per_citizen_year
     return {
         "caseload_mean": float(caseload),
         "meetings_held_per_worker_week": acc.held / s.workers / weeks,
@@ -81,6 +88,9 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
         "utilization": ratio(acc.busy, acc.present + acc.overtime),
         "overtime_hours_per_worker_week": acc.overtime / 60.0 / s.workers / weeks,
         "cost_dkk_per_citizen_year": ratio(s.fte_cost_dkk, caseload),
+        "staff_dkk_per_year": staff,
+        "benefit_dkk_per_year": benefit,
+        "net_cost_dkk_per_year": staff + benefit,
     }
 
 

@@ -68,6 +68,7 @@ class Scenario(BaseModel):
             values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
             if isinstance(values.get("groups"), list):   # a TOML array of tables
                 values["groups"] = tuple(values["groups"])
+            values = _inflow_driven(values)
         return values
 
     name: str = _f("custom", "short name of the scenario", source="label")
@@ -79,6 +80,20 @@ class Scenario(BaseModel):
                          "DS recommended 40-50 (DOMAIN.md, Caseloads)", gt=0, le=1000)
     stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential; at least a day)", "days",
                           "assumption", ge=1, le=3650)
+    inflow_per_year: float = _f(
+        0.0, "citizens entering the team's caseload per year; 0 = caseload-driven (the inflow follows from "
+        "caseload and stay_days by Little's law). When set, caseload is derived from it (without any exit "
+        "effect) and the measured caseload_mean is an outcome", "citizens/year",
+        "0 = caseload-driven (first edition)", ge=0, le=1e6)
+    exit_effect: float = _f(
+        1.0, "hazard ratio of leaving the caseload (to work or education) during exit_effect_days after each "
+        "held conversation; 1 = stays do not depend on follow-up", "ratio",
+        "1 = no effect (first edition); the literature's option is 1.3, range 1.0-1.5: job-finding about 30% "
+        "higher under intensive contact (Graversen & van Ours 2008, 'How to help unemployed find jobs quickly', "
+        "J. Public Econ. 92), early and frequent meetings raised employment (Maibom, Rosholm & Svarer 2017, "
+        "'Experimental evidence on the effects of early meetings and activation', Scand. J. Econ. 119); both from other settings, an assumption here", ge=0.2, le=5)
+    exit_effect_days: float = _f(30.0, "days after a held conversation during which exit_effect applies", "days",
+                                 "assumption (range 14-91 for the sensitivity analysis)", ge=1, le=365)
     # run length
     horizon_days: int = _f(364, "measured horizon after the warm-up", "days", "MODEL.md default", ge=7, le=3650)
     warmup_days: int = _f(56, "warm-up before statistics are collected", "days", "MODEL.md default", ge=0, le=3650)
@@ -188,6 +203,10 @@ class Scenario(BaseModel):
         "noshow_probability, noshow_spread, prep_minutes, conversation_minutes, first_conversation_minutes, "
         "first_prep_minutes, casework_minutes); none = one group with the values above", "",
         "none = one group (first edition)")
+    benefit_dkk_per_citizen_year: float = _f(
+        133716.0, "cash benefit paid per citizen on the caseload per year, before tax", "DKK",
+        "kontanthjælp 2017, over 30 and not a provider: 11,143 DKK a month (Beskæftigelsesministeriet, "
+        "'Satser for 2017: Kontanthjælp'); providers get 14,808; gross, so part comes back as tax", ge=0, le=1e7)
     fte_cost_dkk: float = _f(600000.0, "cost of one full-time caseworker per year incl. overhead", "DKK",
                              "DS pay 474,500 DKK plus overhead (DOMAIN.md), assumption", ge=0, le=1e8)
 
@@ -241,7 +260,9 @@ class Scenario(BaseModel):
 
     @property
     def arrival_rate_per_day(self) -> float:
-        """Citizens entering per calendar day, from Little's law: L = lambda x W."""
+        """Citizens entering per calendar day: ``inflow_per_year / 365``, or by Little's law (L = lambda x W)."""
+        if self.inflow_per_year > 0:
+            return self.inflow_per_year / 365.0
         return self.citizens / self.stay_days
 
     @property
@@ -257,7 +278,10 @@ class Scenario(BaseModel):
     # --------------------------------------------------------------- API
     def replace(self, **changes: Any) -> "Scenario":
         """A new scenario with ``changes`` applied and validated (the original is untouched)."""
-        return make_scenario({**self.to_dict(), **changes})
+        values = {**self.to_dict(), **changes}
+        if values.get("inflow_per_year") and "caseload" not in changes:
+            values.pop("caseload")     # inflow-driven: the caseload follows from the (new) inflow
+        return make_scenario(values)
 
     def to_dict(self) -> dict[str, Any]:
         """All parameters as a plain dict (name -> value); ``groups`` is a list of dicts, as in JSON and TOML."""
@@ -294,6 +318,27 @@ class Scenario(BaseModel):
         changed = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")
                    and v != Scenario.model_fields[k].default}
         return f"Scenario({', '.join([repr(self.name)] + [f'{k}={v!r}' for k, v in changed.items()])})"
+
+
+def _inflow_driven(values: dict[str, Any]) -> dict[str, Any]:
+    """With ``inflow_per_year`` set, derive ``caseload`` (Little's law, no exit effect), or refuse one that
+    contradicts it."""
+    inflow = values.get("inflow_per_year")
+    if not isinstance(inflow, (int, float)) or isinstance(inflow, bool) or not inflow > 0:
+        return values
+    fields = Scenario.model_fields
+    stay, workers = values.get("stay_days", fields["stay_days"].default), values.get("workers", fields["workers"].default)
+    if not isinstance(stay, (int, float)) or not isinstance(workers, int) or stay <= 0 or workers <= 0:
+        return values      # the field checks report these
+    derived = float(inflow) * float(stay) / 365.0 / workers
+    given = values.get("caseload")
+    if given is None:
+        return {**values, "caseload": derived}
+    if isinstance(given, (int, float)) and not math.isclose(given, derived, rel_tol=1e-9):
+        raise ValueError(f"caseload: {given:g} contradicts inflow_per_year = {inflow:g} (with stay_days {stay:g} and "
+                         f"{workers} workers Little's law gives {derived:g} per caseworker); give the caseload or "
+                         "the inflow, not both")
+    return values
 
 
 def _toml_value(value: Any) -> str:
@@ -449,44 +494,3 @@ def scenario_sources(name_or_path: str | Path) -> dict[str, str]:
         else:
             sources[k] = field_info(k)["source"]
     return sources
-
-
-def coerce_value(name: str, text: str) -> Any:
-    """Turn the text of ``--set name=value`` into the parameter's type, or raise a clear error."""
-    info = field_info(name)
-    if name == "groups":
-        raise ScenarioError("groups: cannot be set with --set; write [[groups]] tables in a scenario file")
-    ann = Scenario.model_fields[name].annotation
-    t = text.strip()
-    try:
-        if ann is bool:
-            low = t.lower()
-            if low in ("true", "yes", "1", "on"):
-                return True
-            if low in ("false", "no", "0", "off"):
-                return False
-            raise ValueError
-        if ann is int:
-            v = float(t)
-            if not v.is_integer():
-                raise ValueError
-            return int(v)
-        if ann is float:
-            v = float(t)
-            if not math.isfinite(v):
-                raise ValueError
-            return v
-    except ValueError:
-        raise ScenarioError(f"{name}: {text!r} is not a valid value; expected {info['type']}") from None
-    return t
-
-
-def parse_assignment(item: str) -> tuple[str, Any]:
-    """Parse one ``name=value`` into (name, typed value)."""
-    if "=" not in item:
-        raise ScenarioError(f"--set: {item!r} is not of the form name=value")
-    name, text = item.split("=", 1)
-    name = name.strip()
-    if name not in Scenario.model_fields:
-        raise ScenarioError(unknown_parameter_message(name))
-    return name, coerce_value(name, text)

@@ -51,6 +51,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "utilization": "Busy share of working time",
         "overtime_hours_per_worker_week": "Overtime (hours per caseworker per week)",
         "cost_dkk_per_citizen_year": "Cost per citizen per year (DKK)",
+        "staff_dkk_per_year": "Staff cost per year (DKK)",
+        "benefit_dkk_per_year": "Cash benefits paid per year (DKK)",
+        "net_cost_dkk_per_year": "Staff plus benefits per year (DKK)",
     },
     "da": {
         "caseload_mean": "Borgere pr. sagsbehandler",
@@ -76,6 +79,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "utilization": "Andel af arbejdstiden i aktivitet",
         "overtime_hours_per_worker_week": "Overarbejde (timer pr. sagsbehandler pr. uge)",
         "cost_dkk_per_citizen_year": "Omkostning pr. borger pr. år (kr.)",
+        "staff_dkk_per_year": "Lønudgift pr. år (kr.)",
+        "benefit_dkk_per_year": "Udbetalt kontanthjælp pr. år (kr.)",
+        "net_cost_dkk_per_year": "Løn plus ydelser pr. år (kr.)",
     },
 }
 
@@ -106,10 +112,12 @@ ACTIVITY_LABELS: dict[str, dict[str, str]] = {
 PARAMETER_LABELS: dict[str, dict[str, str]] = {
     "en": {"caseload": "Caseload (citizens per caseworker)", "noshow_probability": "No-show probability",
            "slot_minutes": "Slot length (minutes)", "workers": "Caseworkers", "prep_policy": "Preparation policy",
-           "sms_reminders": "SMS reminders", "interval_days": "Follow-up interval (days)"},
+           "sms_reminders": "SMS reminders", "interval_days": "Follow-up interval (days)",
+           "exit_effect": "Exit effect of follow-up (hazard ratio)"},
     "da": {"caseload": "Sagstal (borgere pr. sagsbehandler)", "noshow_probability": "Sandsynlighed for udeblivelse",
            "slot_minutes": "Samtaletid (minutter)", "workers": "Sagsbehandlere", "prep_policy": "Forberedelsespolitik",
-           "sms_reminders": "SMS-påmindelser", "interval_days": "Opfølgningsinterval (dage)"},
+           "sms_reminders": "SMS-påmindelser", "interval_days": "Opfølgningsinterval (dage)",
+           "exit_effect": "Opfølgningens effekt på afgang (hazard ratio)"},
 }
 
 _LOW, _HIGH = DS_BAND

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import JobsimError, ScenarioError
-from ..model.scenario import Scenario, coerce_value, unknown_parameter_message
+from ..model.assignments import coerce_value
+from ..model.scenario import Scenario, unknown_parameter_message
 from .checks import plain
 
 #: Most values one ``--vary`` range may expand to (a typo like 0:1000:0.001 should fail fast).

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..errors import JobsimError, did_you_mean
 from ..model.kpis import KPI_NAMES, KPIS
-from ..model.scenario import Scenario, coerce_value
+from ..model.assignments import coerce_value
+from ..model.scenario import Scenario
 from .checks import check_confidence, plain
 from .files import write_frame
 from .grid import annotation, points_frame

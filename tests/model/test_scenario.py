@@ -5,7 +5,8 @@ import pytest
 
 from jobsim import Scenario, ScenarioError
 from jobsim import load_scenario
-from jobsim.model.scenario import make_scenario, parse_assignment, parse_scenario, read_sources
+from jobsim.model.assignments import parse_assignment
+from jobsim.model.scenario import make_scenario, parse_scenario, read_sources
 
 
 def error(**values) -> str:

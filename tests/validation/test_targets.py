@@ -12,7 +12,7 @@ from jobsim.errors import JobsimError
 from jobsim.studies.staffing import implied_citizens
 from jobsim.validation import measures
 from jobsim.validation.run import CSV_COLUMNS, run_targets, validation_table
-from jobsim.validation.targets import Target, load_targets
+from jobsim.validation.targets import load_targets
 
 ISSUE_TARGETS = {"direct_contact_share", "prep_followup_share", "noshow_rate", "first_meeting_noshow_rate",
                  "sms_noshow_cut", "lead_time_noshow_odds_ratio", "caseload_at_survey_average", "ds_norm_in_guidance",
