@@ -78,8 +78,8 @@ class Scenario(BaseModel):
     # team and caseload
     workers: int = _f(10, "caseworkers in the team", "workers", JOBSIM_DEFAULT, ge=1, le=500)
     caseload: float = _f(45.0, "mean citizens per caseworker (Little's law sets the inflow)", "citizens",
-                         "DS recommended 40-50 (Dansk Socialrådgiverforening, 'Overblik over DS' "
-                         "vejledende sagstal')", gt=0, le=1000)
+                         "DS recommended 40-50 (2017); since 2020 35-55 job-ready, 25-40 activity-ready "
+                         "(Dansk Socialrådgiverforening, 'Overblik over DS' vejledende sagstal')", gt=0, le=1000)
     stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential; at least a day)", "days",
                           JOBSIM_DEFAULT, ge=1, le=3650)
     # run length
