@@ -143,7 +143,7 @@ class Scenario(BaseModel):
     sms_reminders: bool = _f(False, "send SMS reminders (cuts no-show propensity by sms_effect)", "", JOBSIM_DEFAULT)
     sms_effect: float = _f(0.3, "relative cut in no-show propensity from an SMS reminder", "share",
                            "assumption, below the 34% cut (39.8% to 26.3%) in Youssef 2014, RCT, East Mediterr "
-                           "Health J 20(5); attendance odds ratio 1.76 (Lin & Wu 2014, PLoS ONE)", ge=0, le=1)
+                           "Health J 20(5); follow-up odds ratio 1.76 (Lin & Wu 2014, PLoS ONE)", ge=0, le=1)
     reminder_days: int = _f(2, "the SMS reminder goes out this many working days before the slot; under "
                             "confirmed_ahead preparation starts when the reply is in", "days",
                             "assumption", ge=0, le=60)
