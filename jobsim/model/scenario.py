@@ -3,7 +3,7 @@
 A :class:`Scenario` is never changed in place: :meth:`Scenario.replace` returns
 a new, re-validated scenario. Scenarios load from and save to TOML; the
 built-in ones ship inside the package (``jobsim/scenarios/*.toml``), each value
-commented with its source (see ``../shared/DOMAIN.md`` and ``docs/model.md``).
+commented with its source: a published reference or "assumption" (docs/model.md).
 
 Units: times of day and durations in **minutes**, calendar spans in **days**,
 money in **DKK**.
@@ -26,11 +26,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import ScenarioError, did_you_mean
 from .calendar import DAY_END, FIRST_SLOT
 from .groups import CitizenGroup, RuleName, check_groups, group_error_message
+from .inflow import derive_caseload
 from .policies import POLICIES
 from .rules import RULES
 from .textfile import read_text_file
 
 DeskPriority = Literal["edf", "prep_first", "casework_first"]
+JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no published figure behind it
+STAR_FOLLOW_UP = "STAR, 'Opfølgning på data om samtaler'"
 
 
 def _f(default: Any, doc: str, unit: str = "", source: str = "assumption", **kw: Any) -> Any:
@@ -41,8 +44,8 @@ def _f(default: Any, doc: str, unit: str = "", source: str = "assumption", **kw:
 class Scenario(BaseModel):
     """All parameters of one jobcenter team. Immutable; use :meth:`replace`.
 
-    The top-level names follow ``../shared/MODEL.md`` and are the public
-    contract. Units are given per field (minutes, days, DKK).
+    The top-level names are the public contract: they do not change between
+    versions. Units are given per field (minutes, days, DKK).
 
     >>> s = Scenario()
     >>> s.caseload
@@ -68,18 +71,20 @@ class Scenario(BaseModel):
             values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
             if isinstance(values.get("groups"), list):   # a TOML array of tables
                 values["groups"] = tuple(values["groups"])
-            values = _inflow_driven(values)
+            values = derive_caseload(values, cls.model_fields["stay_days"].default,
+                                     cls.model_fields["workers"].default)
         return values
 
     name: str = _f("custom", "short name of the scenario", source="label")
     description: str = _f("", "one line on what the scenario represents", source="label")
 
     # team and caseload
-    workers: int = _f(10, "caseworkers in the team", "workers", "MODEL.md default", ge=1, le=500)
+    workers: int = _f(10, "caseworkers in the team", "workers", JOBSIM_DEFAULT, ge=1, le=500)
     caseload: float = _f(45.0, "mean citizens per caseworker (Little's law sets the inflow)", "citizens",
-                         "DS recommended 40-50 (DOMAIN.md, Caseloads)", gt=0, le=1000)
+                         "DS recommended 40-50 (2017); since 2020 35-55 job-ready, 25-40 activity-ready "
+                         "(Dansk Socialrådgiverforening, 'Overblik over DS' vejledende sagstal')", gt=0, le=1000)
     stay_days: float = _f(365.0, "mean time a citizen stays on the caseload (exponential; at least a day)", "days",
-                          "assumption", ge=1, le=3650)
+                          JOBSIM_DEFAULT, ge=1, le=3650)
     inflow_per_year: float = _f(
         0.0, "citizens entering the team's caseload per year; 0 = caseload-driven (the inflow follows from "
         "caseload and stay_days by Little's law). When set, caseload is derived from it (without any exit "
@@ -91,32 +96,35 @@ class Scenario(BaseModel):
         "1 = no effect (first edition); the literature's option is 1.3, range 1.0-1.5: job-finding about 30% "
         "higher under intensive contact (Graversen & van Ours 2008, 'How to help unemployed find jobs quickly', "
         "J. Public Econ. 92), early and frequent meetings raised employment (Maibom, Rosholm & Svarer 2017, "
-        "'Experimental evidence on the effects of early meetings and activation', Scand. J. Econ. 119); both from other settings, an assumption here", ge=0.2, le=5)
+        "'Experimental evidence on the effects of early meetings and activation', Scand. J. Econ. 119); both "
+        "from other settings, an assumption here", ge=0.2, le=5)
     exit_effect_days: float = _f(30.0, "days after a held conversation during which exit_effect applies", "days",
                                  "assumption (range 14-91 for the sensitivity analysis)", ge=1, le=365)
     # run length
-    horizon_days: int = _f(364, "measured horizon after the warm-up", "days", "MODEL.md default", ge=7, le=3650)
-    warmup_days: int = _f(56, "warm-up before statistics are collected", "days", "MODEL.md default", ge=0, le=3650)
+    horizon_days: int = _f(364, "measured horizon after the warm-up", "days", JOBSIM_DEFAULT, ge=7, le=3650)
+    warmup_days: int = _f(56, "warm-up before statistics are collected", "days", JOBSIM_DEFAULT, ge=0, le=3650)
     # diary
     slot_minutes: float = _f(25.0, "length of one conversation slot", "minutes",
-                             "Lærkevej: 25 minutes per citizen (DOMAIN.md)", ge=5, le=240)
+                             "Lærkevej: 25 minutes per citizen (Dansk Socialrådgiverforening 2017, 'Jobcenter "
+                             "Lærkevej: Socialrådgivere får ros for fagligt opråb')", ge=5, le=240)
     slots_per_day: int = _f(4, "conversation slots a caseworker offers per day present, from 9:00", "slots",
-                            "assumption, ~20% of the day; 26% direct contact (Quartz+Co/BDO 2014)", ge=1, le=40)
+                            "assumption, ~20% of the day; 26% direct contact (Quartz+Co/BDO for KL 2014, 'Analyse af "
+                            "jobcentrenes ressourceforbrug')", ge=1, le=40)
     booking_lead_days: int = _f(14, "earliest booking before the due date", "days", "assumption", ge=0, le=365)
     rebook_days: int = _f(7, "earliest rebooking after a no-show", "days", "assumption", ge=1, le=365)
     interval_days: int = _f(91, "maximum interval between held conversations (follow-up rule)", "days",
-                            "pre-2020 aktivitetsparat rule: 4 in 12 months (STAR)", ge=1, le=3650)
+                            f"pre-2020 activity-ready rule: 4 in 12 months ({STAR_FOLLOW_UP})", ge=1, le=3650)
     contact_interval_days: int = _f(
         0, "planned days between conversations, above the legal minimum of contact (at most interval_days); "
         "0 = plan at the legal maximum, interval_days", "days",
-        "0 = the legal maximum; Aabenraa's 'hand-held' effort saw citizens far more often (aabenraa.dk)",
-        ge=0, le=3650)
+        "0 = the legal maximum; Aabenraa's 'hand-held' effort saw citizens far more often (Aabenraa "
+        "Kommune, 'Mål og resultater', aabenraa.dk)", ge=0, le=3650)
     first_meeting_days: int = _f(7, "first conversation due after entry", "days",
-                                 "pre-2020 rule: first within 1 week (STAR)", ge=1, le=365)
+                                 f"pre-2020 rule: first within 1 week ({STAR_FOLLOW_UP})", ge=1, le=365)
     rule: RuleName = _f("activity_ready_2019", "the legal follow-up rule overdue is measured against: "
                         + "; ".join(f"{k}: {v}" for k, v in RULES.items()), "",
-                        "STAR, 'Opfølgning på data om samtaler' (pre-2020 activity-ready rule); LAB (2019) § 31; "
-                        "STAR, 'Sygedagpengeopfølgning'")
+                        f"{STAR_FOLLOW_UP} (pre-2020 activity-ready rule); Lov om en aktiv "
+                        "beskæftigelsesindsats (LAB, 2019) § 31; STAR, 'Sygedagpengeopfølgning'")
     reserved_slots_per_day: int = _f(
         0, "slots a day kept free until the day before for first conversations and rebookings (after a "
         "no-show or an absence); ordinary follow-ups cannot take them earlier", "slots",
@@ -128,30 +136,32 @@ class Scenario(BaseModel):
         "to improve patient access and increase provider productivity', Decision Sciences)", ge=0, le=40)
     # attendance
     noshow_probability: float = _f(0.15, "mean no-show propensity of citizens", "probability",
-                                   "UK JCP 14-17%, Fredensborg ~15% (DOMAIN.md)", ge=0, le=1)
+                                   "UK Jobcentre Plus 14-17% missed (House of Commons Public Accounts Committee, 56th "
+                                   "report 2006-07)", ge=0, le=1)
     noshow_spread: float = _f(0.15, "standard deviation of citizens' no-show propensities (Beta); 0 = all alike",
-                              "probability", "assumption (propensity is heterogeneous, DOMAIN.md)", ge=0, lt=0.5)
+                              "probability", "assumption; propensities differ (a prior no-show has odds ratio "
+                              "4.4: Shour & Onitilo 2023, Clin Med Res 21(4))", ge=0, lt=0.5)
     noshow_lead_odds_ratio: float = _f(
         1.0, "the odds of not showing multiply by this for every 30 days the slot lies beyond the earliest day "
         "the booking rule allows (the diary's queue); 1 = no effect", "ratio",
-        "1 = no effect until calibrated; leads over four weeks: odds ratio about 5 (Marshfield Clinic, 2021, "
-        "263,464 appointments); no-shows 3% same day, 24% at 1-7 days, 33-40% beyond two weeks (Vitoria, "
-        "Brazil, 2016 open appointment data)", ge=0.1, le=20)
+        "1 = no effect until calibrated; leads over four weeks: odds ratio 5.5 (Shour & Onitilo 2023, Clin Med "
+        "Res 21(4), 263,464 appointments); no-shows 3% same day, 33-40% beyond two weeks ('Medical Appointment "
+        "No Shows' data, Vitória, Brazil, 2016, Kaggle)", ge=0.1, le=20)
     no_followup_share: float = _f(
         0.0, "share of citizens with no planned follow-up after their first conversation (how Odense used its "
         "frikommune exemption); the law still counts them as overdue", "share",
         "0 = the law is followed; some Odense citizens had no conversation for years (Dansk "
-        "Socialraadgiverforening, 2017)", ge=0, le=1)
+        "Socialrådgiverforening 2017, 'Kommunalt misbrug truer sociale jobindsatser')", ge=0, le=1)
     grace_minutes: float = _f(10.0, "wait for a citizen before a no-show is recorded", "minutes", "assumption",
                               ge=0, le=120)
     punctuality_mean_minutes: float = _f(-2.0, "mean arrival time relative to the slot start (negative = early)",
                                          "minutes", "assumption", ge=-60, le=60)
     punctuality_sd_minutes: float = _f(4.0, "standard deviation of arrival time around the slot start", "minutes",
                                        "assumption", ge=0, le=60)
-    sms_reminders: bool = _f(False, "send SMS reminders (cuts no-show propensity by sms_effect)", "",
-                             "MODEL.md default")
+    sms_reminders: bool = _f(False, "send SMS reminders (cuts no-show propensity by sms_effect)", "", JOBSIM_DEFAULT)
     sms_effect: float = _f(0.3, "relative cut in no-show propensity from an SMS reminder", "share",
-                           "Youssef 2014 (39.8% to 26.3%), Region Midtjylland 34% (DOMAIN.md)", ge=0, le=1)
+                           "assumption, below the 34% cut (39.8% to 26.3%) in Youssef 2014, RCT, East Mediterr "
+                           "Health J 20(5); follow-up odds ratio 1.76 (Lin & Wu 2014, PLoS ONE)", ge=0, le=1)
     reminder_days: int = _f(2, "the SMS reminder goes out this many working days before the slot; under "
                             "confirmed_ahead preparation starts when the reply is in", "days",
                             "assumption", ge=0, le=60)
@@ -177,8 +187,8 @@ class Scenario(BaseModel):
         "0 = as any conversation (first edition); assumption", ge=0, le=240)
     overrun: bool = _f(False, "a conversation runs to its need past the slot end; the next citizen waits and the "
                        "day can end late (overtime); false = conversations are cut at the slot end", "",
-                       "false = cut at the slot end (first edition); true is the classic appointment-scheduling "
-                       "model (e.g. Ho & Lau 1992)")
+                       "assumption (jobsim default): cut at the slot end; true is the classic appointment-"
+                       "scheduling model (Ho & Lau 1992, Management Science)")
     min_conversation_minutes: float = _f(10.0, "the skim after check-in never cuts a conversation below this",
                                          "minutes", "assumption", ge=0, le=240)
     checkin_prep_minutes: float = _f(5.0, "skim allowed after check-in under after_checkin", "minutes",
@@ -192,23 +202,23 @@ class Scenario(BaseModel):
                                  ge=0, le=2220)
     # staff time
     absence_share: float = _f(0.12, "share of working days a caseworker is absent (whole days)", "share",
-                              "6 weeks' holiday plus sickness (DOMAIN.md), assumption", ge=0, lt=1)
-    overtime_minutes: float = _f(0.0, "desk work allowed past 15:24 per day present", "minutes",
-                                 "MODEL.md default", ge=0, le=480)
+                              "assumption: 6 weeks' holiday plus sickness", ge=0, lt=1)
+    overtime_minutes: float = _f(0.0, "desk work allowed past 15:24 per day present", "minutes", JOBSIM_DEFAULT,
+                                 ge=0, le=480)
     desk_priority: DeskPriority = _f("edf", "order of desk tasks: edf (earliest deadline first), prep_first, "
-                                     "casework_first", "", "MODEL.md default")
-    prep_policy: str = _f("ahead", "preparation policy (see jobsim.policies)", "", "MODEL.md default")
+                                     "casework_first", "", JOBSIM_DEFAULT)
+    prep_policy: str = _f("ahead", "preparation policy (see jobsim.policies)", "", JOBSIM_DEFAULT)
     groups: tuple[CitizenGroup, ...] = _f(
         (), "citizen groups (TOML [[groups]] tables: name, share of the inflow, rule, and any of "
         "noshow_probability, noshow_spread, prep_minutes, conversation_minutes, first_conversation_minutes, "
-        "first_prep_minutes, casework_minutes); none = one group with the values above", "",
-        "none = one group (first edition)")
+        "first_prep_minutes, casework_minutes); none = one group with the values above", "", JOBSIM_DEFAULT)
     benefit_dkk_per_citizen_year: float = _f(
         133716.0, "cash benefit paid per citizen on the caseload per year, before tax", "DKK",
         "kontanthjælp 2017, over 30 and not a provider: 11,143 DKK a month (Beskæftigelsesministeriet, "
         "'Satser for 2017: Kontanthjælp'); providers get 14,808; gross, so part comes back as tax", ge=0, le=1e7)
     fte_cost_dkk: float = _f(600000.0, "cost of one full-time caseworker per year incl. overhead", "DKK",
-                             "DS pay 474,500 DKK plus overhead (DOMAIN.md), assumption", ge=0, le=1e8)
+                             "assumption: DS average pay 474,500 DKK incl. pension (Dansk "
+                             "Socialrådgiverforening 2021-22) plus overhead", ge=0, le=1e8)
 
     # ----------------------------------------------------------------- checks
     @model_validator(mode="after")
@@ -318,27 +328,6 @@ class Scenario(BaseModel):
         changed = {k: v for k, v in self.to_dict().items() if k not in ("name", "description")
                    and v != Scenario.model_fields[k].default}
         return f"Scenario({', '.join([repr(self.name)] + [f'{k}={v!r}' for k, v in changed.items()])})"
-
-
-def _inflow_driven(values: dict[str, Any]) -> dict[str, Any]:
-    """With ``inflow_per_year`` set, derive ``caseload`` (Little's law, no exit effect), or refuse one that
-    contradicts it."""
-    inflow = values.get("inflow_per_year")
-    if not isinstance(inflow, (int, float)) or isinstance(inflow, bool) or not inflow > 0:
-        return values
-    fields = Scenario.model_fields
-    stay, workers = values.get("stay_days", fields["stay_days"].default), values.get("workers", fields["workers"].default)
-    if not isinstance(stay, (int, float)) or not isinstance(workers, int) or stay <= 0 or workers <= 0:
-        return values      # the field checks report these
-    derived = float(inflow) * float(stay) / 365.0 / workers
-    given = values.get("caseload")
-    if given is None:
-        return {**values, "caseload": derived}
-    if isinstance(given, (int, float)) and not math.isclose(given, derived, rel_tol=1e-9):
-        raise ValueError(f"caseload: {given:g} contradicts inflow_per_year = {inflow:g} (with stay_days {stay:g} and "
-                         f"{workers} workers Little's law gives {derived:g} per caseworker); give the caseload or "
-                         "the inflow, not both")
-    return values
 
 
 def _toml_value(value: Any) -> str:
