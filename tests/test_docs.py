@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
-           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors"]
+           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.gsa.analysis"]
 
 
 @pytest.mark.parametrize("name", MODULES)

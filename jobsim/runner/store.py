@@ -135,13 +135,14 @@ class SweepStore:
 
     # -------------------------------------------------------------- opening
     @classmethod
-    def open(cls, root: str | Path, manifest: dict[str, Any]) -> "SweepStore":
+    def open(cls, root: str | Path, manifest: dict[str, Any], kind: str = KIND) -> "SweepStore":
         """Open ``root`` for the sweep described by ``manifest``: create it, or check it holds the same sweep.
 
         ``manifest`` is the first manifest (see :func:`jobsim.runner.manifest.run_manifest`); its keys in
         :data:`REQUEST_KEYS` (scenario, grid, replications, seed, policy) identify the sweep. Raises
         :class:`JobsimError` if the folder holds something else or a different sweep, or another
-        live process is writing to it.
+        live process is writing to it. ``kind`` marks the folder (a sweep's, or a design's for
+        :mod:`jobsim.runner.design`).
         """
         store = cls(root)
         root = store.root
@@ -149,9 +150,9 @@ class SweepStore:
             raise JobsimError(f"--out: {str(root)!r} exists and is not a folder")
         if store.manifest_path.exists():
             stored = store.read_manifest()
-            if stored.get("kind") != KIND:
-                raise JobsimError(f"--out: {str(root)!r} holds another jobsim output, not a sweep; "
-                                  "choose a new or empty folder")
+            if stored.get("kind") != kind:
+                raise JobsimError(f"--out: {str(root)!r} holds another jobsim output, not a "
+                                  f"{'sweep' if kind == KIND else 'design of this kind'}; choose a new or empty folder")
             differences = describe_differences(request_of(stored), request_of(manifest))
             if differences:
                 raise JobsimError(f"--out: {str(root)!r} holds a different sweep ({'; '.join(differences)}); "
@@ -170,7 +171,7 @@ class SweepStore:
                 raise JobsimError(f"--out: cannot create folder {str(root)!r}: {err.strerror}") from None
             with _checked_destination(root):
                 store._lock()
-                write_manifest(store.manifest_path, {**manifest, "kind": KIND, "format": FORMAT, "sessions": []})
+                write_manifest(store.manifest_path, {**manifest, "kind": kind, "format": FORMAT, "sessions": []})
         with _checked_destination(root):
             store._connection()  # created (or recovered after a kill) now: a folder we cannot write fails here
             if store.read_manifest().get("format", 1) < FORMAT:  # an old sweep continues in the database
@@ -189,14 +190,15 @@ class SweepStore:
         return {k: r for k, r in runs.items() if not r.get("error") and k[0] < points and k[1] < replications}
 
     @classmethod
-    def read(cls, root: str | Path) -> "SweepStore":
+    def read(cls, root: str | Path, kind: str = KIND) -> "SweepStore":
         """A store for reading an existing sweep folder (no lock taken)."""
         store = cls(root)
         if not store.manifest_path.exists():
             raise JobsimError(f"{str(store.root)!r} is not a sweep folder (no {MANIFEST} in it)")
         stored = store.read_manifest()
-        if stored.get("kind") != KIND:
-            raise JobsimError(f"{str(store.root)!r} holds another jobsim output, not a sweep")
+        if stored.get("kind") != kind:
+            raise JobsimError(f"{str(store.root)!r} holds another jobsim output, not a "
+                              f"{'sweep' if kind == KIND else 'design of this kind'}")
         if stored.get("format", FORMAT) > FORMAT:
             raise JobsimError(f"{str(store.root)!r} was written by a newer jobsim (format "
                               f"{stored.get('format')}); upgrade jobsim to read it")
@@ -399,8 +401,10 @@ def _warn_if_other_code(root: Path, stored: Mapping[str, Any], wanted: Mapping[s
 
 def request_of(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a sweep manifest that identifies the sweep (see :data:`REQUEST_KEYS`)."""
-    # through JSON, so that a fresh request (tuples, ints for floats) compares equal to a stored one
-    return json.loads(json.dumps({key: manifest.get(key) for key in REQUEST_KEYS}))
+    # through JSON, so that a fresh request (tuples, ints for floats) compares equal to a stored one;
+    # "design" (the points of a design, jobsim.runner.design) only where there is one, so sweeps keep their digest
+    keys = (*REQUEST_KEYS, "design") if "design" in manifest else REQUEST_KEYS
+    return json.loads(json.dumps({key: manifest.get(key) for key in keys}))
 
 
 def request_digest(manifest: Mapping[str, Any]) -> str:
