@@ -23,7 +23,7 @@ def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md"]
+DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md", ROOT / "docs" / "executors.md", ROOT / "docs" / "sensitivity.md"]
 BLOCKS = [(p.name, i, block) for p in DOCS if p.exists() for i, block in enumerate(python_blocks(p))]
 
 

@@ -39,8 +39,8 @@ class SensitivityResult:
     * ``indices``: the tidy table of ``sensitivity.csv``: ``kpi``, ``parameter``, ``method``, ``index``
       (``mu_star``, ``sigma`` for Morris; ``S1``, ``ST`` for Sobol; ``S1`` for a Latin hypercube),
       ``value``, ``ci_low``, ``ci_high`` (the bootstrap interval; NaN for sigma). Morris values are in
-      the KPI's unit (per step of ``levels / (2 (levels - 1))`` of the range); Sobol values are shares of
-      the KPI's variance.
+      the KPI's unit: the change over the parameter's whole range (a step's change divided by the step,
+      ``levels / (2 (levels - 1))`` of the range); Sobol values are shares of the KPI's variance.
     * ``noise``: per KPI, the variance of the design-point means over the design (``design_variance``),
       the part of it that is the model's own noise (``noise_variance``: the mean within-point
       variance over replications / ``replications``; NaN with one replication) and their ratio

@@ -24,7 +24,7 @@ TEXT = {
            "sobol_title": "Share of each answer's variance due to each assumption: Sobol indices ({scenario})",
            "lhs_title": "Share of each answer's variance due to each assumption alone: RBD-FAST on a Latin "
                         "hypercube ({scenario})",
-           "mu_star": "μ*: mean absolute effect of one step (KPI units)",
+           "mu_star": "μ*: mean absolute effect over the whole range (KPI units)",
            "sigma": "σ: spread of the effects (interactions, non-linearity)",
            "share": "share of the KPI's variance", "S1": "S1: alone", "ST": "ST: with interactions",
            "noise": "model noise: {pct} of the variance",
@@ -35,7 +35,7 @@ TEXT = {
            "sobol_title": "Andel af hvert svars varians, der skyldes hver antagelse: Sobol-indeks ({scenario})",
            "lhs_title": "Andel af hvert svars varians, der skyldes hver antagelse alene: RBD-FAST på en latinsk "
                         "hyperkube ({scenario})",
-           "mu_star": "μ*: gennemsnitlig absolut effekt af ét trin (KPI-enheder)",
+           "mu_star": "μ*: gennemsnitlig absolut effekt over hele intervallet (KPI-enheder)",
            "sigma": "σ: spredning i effekterne (samspil, ikke-linearitet)",
            "share": "andel af KPI'ens varians", "S1": "S1: alene", "ST": "ST: med samspil",
            "noise": "modelstøj: {pct} af variansen",

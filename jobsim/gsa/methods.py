@@ -2,11 +2,13 @@
 
 * ``morris`` (Morris 1991; Campolongo, Cariboni & Saltelli 2007): ``r`` random
   trajectories through a grid of ``levels`` levels per parameter, ``r (k + 1)``
-  points for ``k`` parameters. Each step changes one parameter; the elementary
-  effect is the change in the KPI per step (a step is ``levels / (2 (levels - 1))``
-  of the range). ``mu_star`` is the mean absolute elementary effect (how much
-  a parameter matters, in the KPI's unit), ``sigma`` their standard deviation
-  (interactions and non-linearity). Interval: bootstrap over trajectories, on mu_star.
+  points for ``k`` parameters. Each step changes one parameter by
+  ``levels / (2 (levels - 1))`` of its range (2/3 with 4 levels); the
+  elementary effect is the change in the KPI divided by that fraction, i.e. the
+  change over the parameter's whole range were the effect linear. ``mu_star`` is
+  the mean absolute elementary effect (how much a parameter matters, in the
+  KPI's unit), ``sigma`` their standard deviation (interactions and
+  non-linearity). Interval: bootstrap over trajectories, on mu_star.
 * ``sobol`` (Saltelli 2002, 2010): a scrambled Sobol' sequence with the
   Saltelli scheme, ``N (k + 2)`` points. ``S1`` is the share of the KPI's
   variance a parameter explains alone, ``ST`` its total share with all its
