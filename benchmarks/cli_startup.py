@@ -13,6 +13,8 @@ the docstring of ``jobsim/cli/__init__.py`` for the rule commands follow).
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,24 +23,30 @@ import time
 HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "SALib", "distributed", "simpy", "jobsim.model")
 
 
-def _time(command: list[str], repeat: int) -> float:
-    times = []
+def _time(command: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of ``repeat`` fresh starts, seconds."""
+    times, cpu = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=10, help="starts per command (default 10); the median is shown")
     args = p.parse_args(argv)
-    bare = _time([sys.executable, "-c", "pass"], args.repeat)
-    print(f"python -c pass:    {bare:6.3f} s (the interpreter alone)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times grow with the load; "
+          "CPU times much less)")
+    wall, cpu = _time([sys.executable, "-c", "pass"], args.repeat)
+    print(f"python -c pass:    wall {wall:6.3f} s, CPU {cpu:6.3f} s (the interpreter alone)")
     for flag in ("--help", "--version"):
-        wall = _time([sys.executable, "-m", "jobsim", flag], args.repeat)
-        print(f"jobsim {flag:<10} {wall:6.3f} s median of {args.repeat}  (target 0.3 s)")
+        wall, cpu = _time([sys.executable, "-m", "jobsim", flag], args.repeat)
+        print(f"jobsim {flag:<10} wall {wall:6.3f} s, CPU {cpu:6.3f} s, medians of {args.repeat} (target 0.3 s)")
     probe = ("import sys; from jobsim.cli import main; main(['--help'])\n"
              "print(' '.join(sorted(m for m in sys.modules)), file=sys.stderr)")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stderr.split()

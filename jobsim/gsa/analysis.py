@@ -20,7 +20,7 @@ from ..model.scenario import Scenario, load_scenario
 from ..runner.checks import check_confidence, check_int
 from ..runner.design import run_design
 from ..runner.files import write_frame
-from .methods import DEFAULT_SIZE, INDICES, analyse, check_method, points_of, sample
+from .methods import DEFAULT_SIZE, analyse, check_method, points_of, sample
 from .ranges import Range, choose_ranges
 
 #: The KPIs analysed unless told otherwise: the headline answers of the studies.
