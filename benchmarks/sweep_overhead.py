@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"jobsim {jobsim.__version__}: ds_norm, {args.workers} caseworkers, {args.days} days, 4 caseloads x "
           f"{args.replications} replications; {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f} at the start")
+    # warm-up: the first sweep of a process imports pandas and pyarrow and asks git for the commit (seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        jobsim.sweep(base.replace(horizon_days=7, warmup_days=0), {}, replications=1, out=Path(tmp) / "w",
+                     progress=False)
     _measure("jobs=1 (this process)", 1, **request, jobs=1)
     _measure(f"local, jobs={args.jobs}", args.jobs, **request, jobs=args.jobs)
     if not args.no_dask:
