@@ -39,7 +39,19 @@ _LAZY = {
 __all__ = ["JobsimError", "ScenarioError", "__version__", *_LAZY]
 
 
+#: Subpackages reachable as attributes after a bare ``import jobsim`` (``jobsim.model.scenario.field_info``),
+#: as when this module imported them eagerly: the modules it used to import come with them.
+_SUBPACKAGES = {"model": (".model.scenario", ".model.kpis", ".model.policies"),
+                "runner": (".runner.simulate", ".runner.results", ".runner.stats", ".runner.sweep"),
+                "report": (".report",), "studies": (".studies",), "gsa": (".gsa",), "cli": (".cli",),
+                "policies": (".policies",), "plots": (".plots",), "teaching": (".teaching",)}
+
+
 def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        for module in _SUBPACKAGES[name]:
+            import_module(module, __name__)
+        return import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'jobsim' has no attribute {name!r}")
