@@ -30,7 +30,7 @@ from jobsim.report.style import run_caption
 from jobsim.report.words import phrase, policy_label
 from jobsim.studies import caseload as study
 from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, output_folder, run_script,
-                                   save_figure, write_json)
+                                   save_figure, sweep_options, write_json)
 
 NAME = "caseload_sweep"
 SCENARIO = "ds_norm"
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = {"caseload": list(caseloads), "prep_policy": list(study.POLICIES)}
     sweep_dir = out / ("sweep_quick" if args.quick else "sweep")  # a quick run never clashes with the full one
 
-    result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, jobs=args.jobs, out=sweep_dir,
+    result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, **sweep_options(args), out=sweep_dir,
                           progress=False if args.quiet else None)
     sweep_seconds = time.perf_counter() - t0
     summary = result.summary(confidence=0.95)

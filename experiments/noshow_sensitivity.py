@@ -24,7 +24,7 @@ import jobsim
 from jobsim.errors import EXIT_OK
 from jobsim.studies import noshow
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
-                                   run_script, save_figure, write_json)
+                                   run_script, save_figure, sweep_options, write_json)
 
 NAME = "noshow_sensitivity"
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         probabilities, caseloads = noshow.NOSHOW_PROBABILITIES, noshow.NOSHOW_CASELOADS
         replications = args.replications or 20
     results = noshow.noshow_sweep(base, probabilities, caseloads, replications=replications, seed=args.seed,
-                                  jobs=args.jobs, out=out / ("runs_quick" if args.quick else "runs"),
+                                  **sweep_options(args), out=out / ("runs_quick" if args.quick else "runs"),
                                   progress=False if args.quiet else None)
     runs = noshow.noshow_runs(results)
     diffs = noshow.noshow_differences(results)

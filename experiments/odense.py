@@ -27,7 +27,7 @@ from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.studies import odense
 from jobsim.studies.intervals import interval_table
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
-                                   run_script, save_figure, write_json)
+                                   run_script, save_figure, sweep_options, write_json)
 
 NAME = "odense"
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     files += save_figure(fig, out, "odense_gaps")
 
     runs = odense.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
-                                   jobs=args.jobs, out=out / ("staffing_quick" if args.quick else "staffing"),
+                                   **sweep_options(args), out=out / ("staffing_quick" if args.quick else "staffing"),
                                    progress=False if args.quiet else None)
     reference = float(kpis.loc[kpis["scenario"] == "odense_frikommune", "casework_coverage"].mean())
     answer = odense.staffing_answer(runs, args.target, base_workers=law.workers, fte_cost_dkk=law.fte_cost_dkk,

@@ -37,7 +37,7 @@ from jobsim.report.style import caption, run_caption
 from jobsim.report.words import num, phrase
 from jobsim.studies import staffing
 from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, output_folder, run_script,
-                                   save_figure, write_json)
+                                   save_figure, sweep_options, write_json)
 
 NAME = "staffing_cost"
 SCENARIO = "ds_norm"
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = {"caseload": list(caseloads), "prep_policy": list(POLICIES)}
     sweep_dir = out / ("sweep_quick" if args.quick else "sweep")
 
-    result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, jobs=args.jobs, out=sweep_dir,
+    result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, **sweep_options(args), out=sweep_dir,
                           progress=False if args.quiet else None)
     sweep_seconds = time.perf_counter() - t0
     frontier = staffing.frontier_table(result.summary(confidence=0.95), args.citizens, fte_cost)

@@ -75,6 +75,27 @@ def add_yes_option(parser: argparse.ArgumentParser) -> None:
                         "before anything runs, with an estimate of its size and time")
 
 
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--executor local|dask`` and ``--scheduler ADDRESS`` (see :mod:`jobsim.runner.executors`)."""
+    parser.add_argument("--executor", choices=("local", "dask"), default="local",
+                        help="where the runs are executed: local (--jobs processes on this machine, the default) or "
+                        "dask (a Dask cluster; needs pip install \"jobsim[dask]\"); results are identical")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                        help="with --executor dask: the address of a running Dask scheduler (default: the "
+                        "DASK_SCHEDULER_ADDRESS environment variable, else a local cluster of --jobs processes)")
+
+
+def executor_from_args(args: argparse.Namespace) -> tuple[str, str | None]:
+    """``(executor, scheduler)`` from the options of :func:`add_executor_options`; a stray --scheduler is an error."""
+    executor, scheduler = getattr(args, "executor", "local"), getattr(args, "scheduler", None)
+    if scheduler is not None and executor != "dask":
+        raise UsageError("--scheduler: only used with --executor dask")
+    if scheduler is not None and "://" not in scheduler:
+        raise UsageError(f"--scheduler: {scheduler!r} is not an address; allowed: tcp://HOST:PORT, e.g. "
+                         "tcp://10.0.0.5:8786")
+    return executor, scheduler
+
+
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:
     """The typed changes given by ``--set name=value`` options (later ones win)."""
     from ..model.assignments import parse_assignment

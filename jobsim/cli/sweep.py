@@ -3,7 +3,7 @@
 ::
 
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N]
-                 [--seed N] [--out DIR] [--yes] [--quiet]
+                 [--executor local|dask] [--scheduler tcp://HOST:PORT] [--seed N] [--out DIR] [--yes] [--quiet]
 
 ``--vary caseload=40:220:20`` is a range with the stop included (integer and
 number parameters); ``--vary prep_policy=ahead,after_checkin,none`` a list
@@ -35,8 +35,8 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_FAILED_RUNS, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from .common import (add_scenario_arguments, add_yes_option, display_path, non_negative, positive, scenario_from_args,
-                     scenario_label)
+from .common import (add_executor_options, add_scenario_arguments, add_yes_option, display_path, executor_from_args,
+                     non_negative, positive, scenario_from_args, scenario_label)
 
 #: KPIs shown in the table printed at the end of a sweep (all of them are in summary.csv).
 HEADLINE_KPIS = ("followup_gap_days_mean", "overdue_share", "prepared_share", "casework_coverage",
@@ -48,8 +48,8 @@ def add_commands(subparsers) -> None:
     p = subparsers.add_parser(
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",
         description="Run every combination of the --vary values --replications times (replication r uses the "
-        "same random streams at every point: common random numbers). Writes manifest.json, one file per run "
-        "(runs/), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
+        "same random streams at every point: common random numbers). Writes manifest.json, runs.sqlite (one "
+        "row per run), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
         "a stopped sweep (also without --out: the default folder is named after the request). A worker process "
         "that dies (e.g. killed for lack of memory) is replaced and its runs run again. If the sweep cannot "
         "finish (failed runs, a worker that keeps dying, a full disk), one line says what happened and how many "
@@ -62,6 +62,7 @@ def add_commands(subparsers) -> None:
                    help="replications per grid point (default 20)")
     p.add_argument("--jobs", "-j", type=positive, default=1, metavar="N",
                    help="worker processes; results are identical for any number (default 1)")
+    add_executor_options(p)
     p.add_argument("--seed", type=non_negative, default=0, help="random seed, an integer 0 or more (default 0)")
     p.add_argument("--out", metavar="DIR", default=None,
                    help="sweep folder; a new one, or one holding the same sweep to continue it (default: "
@@ -78,6 +79,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ..runner.sweep import SweepError, SweepStopped, default_folder, stored_runs, sweep
 
     grid = parse_grid(args.vary)
+    executor, scheduler = executor_from_args(args)
     scenario, changes = scenario_from_args(args)
     both = [name for name in grid if name in changes]
     if both:
@@ -91,7 +93,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     shape = " x ".join(f"{len(v)} {k}" for k, v in grid.items()) or "1 point"
     say(f"jobsim sweep: scenario {scenario.name!r}, {shape}, {args.replications} replications = {total} runs, "
-        f"seed {args.seed}, {args.jobs} job{'s' if args.jobs > 1 else ''}")
+        f"seed {args.seed}, " + (f"{args.jobs} job{'s' if args.jobs > 1 else ''}" if executor == "local" else
+                                 f"Dask ({scheduler or 'a local cluster of ' + str(args.jobs) + ' processes'})"))
     if changes:
         say("changed: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
     stored = stored_runs(folder, scenario, grid, args.replications, args.seed)
@@ -99,7 +102,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                                if stored is not None else "(new)"))
     try:
         result = sweep(scenario, grid, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                       out=folder, progress=False if args.quiet else None, confirm=True)
+                       out=folder, progress=False if args.quiet else None, confirm=True, executor=executor,
+                       scheduler=scheduler)
     except SweepStopped as err:
         advice = ("run the same command again to continue (with fewer --jobs if memory is short)"
                   if err.cause == "worker" else
@@ -128,7 +132,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     executed = _runs_executed(folder)
     if executed is not None and executed < total:
         say(f"{total - executed} of {total} runs were stored before and not run again")
-    say(f"Outputs written to {where}/ (manifest.json, runs/, runs.parquet, runs.csv, summary.csv); "
+    say(f"Outputs written to {where}/ (manifest.json, runs.sqlite, runs.parquet, runs.csv, summary.csv); "
         f"draw the figures with: jobsim plot {where}")
     return EXIT_OK
 

@@ -5,7 +5,7 @@ so two writers never collide), is flushed to disk (``fsync``, unless the
 caller passes ``durable=False``) and then replaces the target in one step
 (:func:`os.replace`). Without the flush a killed *process* still loses
 nothing (the kernel has the data); only a power cut could. The sweep store
-uses that for its many small per-run files, where a flush each would cost
+used that for its many small per-run files (jobsim 0.1), where a flush each would cost
 more than the run. An ``OSError`` (a full disk, a read-only folder) names
 the target file, not the temporary one. A killed or interrupted
 writer leaves at most a hidden ``.NAME.PID.XXXX.tmp`` file, which

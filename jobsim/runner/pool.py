@@ -58,11 +58,23 @@ def _worker_init() -> None:
     threading.Thread(target=watch, name="jobsim-parent-watch", daemon=True).start()
 
 
+#: Environment variable choosing how worker processes start: ``fork``, ``spawn`` or ``forkserver``.
+START_METHOD_VARIABLE = "JOBSIM_START_METHOD"
+
+
 def _mp_context():
-    """"fork" on Linux, so workers inherit policies registered at run time (e.g. in a notebook)."""
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return None
+    """The start method of :data:`START_METHOD_VARIABLE`, else "fork" on Linux, else the platform's default.
+
+    Sweeps send their policy objects with each task (:mod:`jobsim.runner.executors`), so any
+    start method runs policies registered at run time (e.g. in a notebook); "fork" starts fastest.
+    """
+    method = os.environ.get(START_METHOD_VARIABLE) or ("fork" if sys.platform.startswith("linux") else None)
+    if method is None:
+        return None
+    if method not in multiprocessing.get_all_start_methods():
+        raise JobsimError(f"{START_METHOD_VARIABLE}: {method!r} is not a start method here; allowed: "
+                          f"{', '.join(multiprocessing.get_all_start_methods())}")
+    return multiprocessing.get_context(method)
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:

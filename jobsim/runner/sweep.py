@@ -7,9 +7,11 @@ The runner sits between one run (:func:`jobsim.simulate`) and the analysis:
   Replication ``r`` uses the same named random streams at every grid point
   (common random numbers), so differences between points are sharper than
   independent runs would give (:meth:`SweepResult.paired_difference`).
-* ``jobs > 1`` runs in worker processes; the results are bit-identical to
-  ``jobs=1``. Workers return only the KPIs of a run, so memory stays at one run
-  per process.
+* ``jobs > 1`` runs in worker processes, ``executor="dask"`` on a Dask cluster
+  (:mod:`jobsim.runner.executors`); the results are bit-identical to ``jobs=1``.
+  Runs travel in chunks with their policy objects (so a policy written in a
+  notebook works under any start method), and workers return only the KPIs of a
+  run, so memory stays at one run per process.
 * With ``out=DIR`` each finished run is stored at once (:mod:`jobsim.runner.store`):
   a killed sweep started again continues where it stopped. ``jobsim sweep``
   without ``--out`` stores in :func:`default_folder`, named after the request,
@@ -49,13 +51,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError, ScenarioError
-from ..model.policies import PrepPolicy
+from ..model.policies import POLICIES, PrepPolicy
 from ..model.scenario import Scenario, load_scenario, make_scenario
 from .checks import check_int
 from .files import write_frame
 from .grid import check_grid, expand_grid, points_frame
 from .manifest import read_manifest, run_manifest, utc_now
-from .pool import WorkerDied, run_tasks
+from .executors import check_executor, chunk_size, run_chunks
+from .pool import WorkerDied
 from .progress import progress_bar
 from .results import SweepResult, frames_from_records
 from .simulate import simulate
@@ -104,7 +107,8 @@ def _run_task(task: tuple[int, int, Scenario, int, PrepPolicy | None]) -> dict[s
 
 def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], replications: int = 20,
           seed: int = 0, jobs: int = 1, out: str | Path | None = None, progress: bool | None = None,
-          policy: PrepPolicy | None = None, confirm: bool = False) -> SweepResult:
+          policy: PrepPolicy | None = None, confirm: bool = False, executor: str = "local",
+          scheduler: Any = None) -> SweepResult:
     """Run every combination of ``grid`` ``replications`` times.
 
     * ``scenario``: the base :class:`~jobsim.Scenario` (or a built-in name or TOML path).
@@ -115,6 +119,11 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     * Replication ``r`` of every point calls ``simulate(point, seed=seed, replication=r,
       tables=False)``: the same random streams at every point (common random numbers).
     * ``jobs``: worker processes; the results are bit-identical to ``jobs=1``.
+    * ``executor``: ``"local"`` (``jobs`` processes on this machine) or ``"dask"`` (a Dask cluster;
+      ``pip install "jobsim[dask]"``), with ``scheduler`` an address ``"tcp://HOST:PORT"``, a
+      ``distributed.Client`` or a cluster object; without one the ``DASK_SCHEDULER_ADDRESS``
+      environment variable, else a ``LocalCluster`` of ``jobs`` processes. Same results either way
+      (see :mod:`jobsim.runner.executors`).
     * ``out``: a folder to store the sweep in (see :mod:`jobsim.runner.store`); started again with the
       same arguments it runs only what is missing; a folder holding a different sweep is refused.
     * ``progress``: a progress bar on stderr; ``None`` shows it only on a terminal or in a notebook.
@@ -136,6 +145,7 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     replications = check_int("replications", replications, 1)
     seed = check_int("seed", seed, 0)
     jobs = check_int("jobs", jobs, 1)
+    executor = check_executor(executor, scheduler)
     if policy is not None and not isinstance(policy, PrepPolicy):
         raise JobsimError("policy: expected an instance of a jobsim.PrepPolicy subclass")
     grid = check_grid(grid)
@@ -149,10 +159,13 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     if out is not None:
         store = SweepStore.open(out, _manifest(scenario, grid, replications, seed, policy_name))
         records = SweepStore.finished_runs(out, len(points), replications)
+    # the policy object itself travels with each run, so a worker needs no registry (spawn, Dask)
+    policies = [policy if policy is not None else POLICIES[s.prep_policy] for s in scenarios]
     # built as the workers need them: a billion replications take no memory before the first run
-    tasks = ((p, r, scenarios[p], seed, policy) for p in range(len(points)) for r in range(replications)
+    tasks = ((p, r, scenarios[p], seed, policies[p]) for p in range(len(points)) for r in range(replications)
              if (p, r) not in records)
     total = len(points) * replications
+    size = chunk_size(total - len(records), jobs)
     executed: list[dict[str, Any]] = []
 
     try:
@@ -167,12 +180,12 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
                 if record.get("error"):
                     bar.set_postfix_str(f"{sum(1 for r in executed if r.get('error'))} failed", refresh=False)
 
-            run_tasks(_run_task, tasks, jobs, on_done)
+            run_chunks(_run_task, tasks, on_done, jobs=jobs, executor=executor, scheduler=scheduler, size=size)
         runs, failures = frames_from_records(grid, seed, records.values())
         result = SweepResult(scenario, grid, replications, seed, runs, failures, policy=policy_name,
                              out=Path(out) if out is not None else None)
         if store is not None:
-            _finish_store(store, result, executed, started, jobs)
+            _finish_store(store, result, executed, started, jobs, executor)
     except (WorkerDied, StoreWriteError) as err:
         stored = sum(1 for r in records.values() if not r.get("error")) if store is not None else 0
         raise SweepStopped("worker" if isinstance(err, WorkerDied) else "write", str(err), stored, total,
@@ -189,7 +202,8 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
     return result
 
 
-def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[str, Any]], started: float, jobs: int) -> None:
+def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[str, Any]], started: float, jobs: int,
+                  executor: str = "local") -> None:
     """Write the tables and record this session and the run times in the manifest."""
     root = store.root
     with writing(root):
@@ -200,7 +214,7 @@ def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[st
     manifest = store.read_manifest()
     wall = time.time() - started
     session = {"started_utc": _iso(started), "finished_utc": utc_now().isoformat(timespec="seconds"),
-               "jobs": jobs, "runs_executed": len(executed), "wall_seconds": round(wall, 3),
+               "jobs": jobs, "executor": executor, "runs_executed": len(executed), "wall_seconds": round(wall, 3),
                "run_seconds_sum": round(sum(r["run_seconds"] for r in executed), 3)}
     sessions = [*manifest.get("sessions", []), session]
     seconds = result.runs["run_seconds"]
@@ -211,7 +225,7 @@ def _finish_store(store: SweepStore, result: SweepResult, executed: list[dict[st
                              "max": float(seconds.max()) if len(seconds) else None},
         finished_utc=session["finished_utc"],
         runs_done=len(result.runs), runs_failed=len(result.failures), complete=result.complete,
-        files=["runs.parquet", "runs.csv", "summary.csv", *(["failures.csv"] if len(result.failures) else [])])
+        files=["runs.sqlite", "runs.parquet", "runs.csv", "summary.csv", *(["failures.csv"] if len(result.failures) else [])])
 
 
 def _manifest(scenario: Scenario, grid: dict[str, list[Any]], replications: int, seed: int,
@@ -260,10 +274,11 @@ def _iso(epoch: float) -> str:
 
 def replicate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, jobs: int = 1,
               out: str | Path | None = None, progress: bool | None = None,
-              policy: PrepPolicy | None = None, confirm: bool = False) -> SweepResult:
+              policy: PrepPolicy | None = None, confirm: bool = False, executor: str = "local",
+              scheduler: Any = None) -> SweepResult:
     """Run one scenario ``replications`` times: :func:`sweep` with an empty grid (one point)."""
     return sweep(scenario, {}, replications=replications, seed=seed, jobs=jobs, out=out, progress=progress,
-                 policy=policy, confirm=confirm)
+                 policy=policy, confirm=confirm, executor=executor, scheduler=scheduler)
 
 
 def load_sweep(folder: str | Path) -> SweepResult:

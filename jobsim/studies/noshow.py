@@ -10,6 +10,7 @@ Shares are fractions; the figures show differences in percentage points.
 from __future__ import annotations
 
 import math
+from typing import Any
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,14 +65,15 @@ def noshow_spread_for(p: float, cap: float = SPREAD_CAP, factor: float = 0.9) ->
 def noshow_sweep(base: Scenario, probabilities: Sequence[float] = NOSHOW_PROBABILITIES,
                  caseloads: Sequence[float] = NOSHOW_CASELOADS, replications: int = 20, seed: int = 0,
                  jobs: int = 1, out: str | Path | None = None, progress: bool | None = None,
-                 spread_cap: float = SPREAD_CAP) -> list:
+                 spread_cap: float = SPREAD_CAP, executor: str = "local", scheduler: Any = None) -> list:
     """Sweep no-show probability x caseload x policy (ahead, after_checkin) x SMS reminders (off, on).
 
     The no-show spread follows :func:`noshow_spread_for`; probabilities that
     share a spread run as one :func:`jobsim.sweep` (usually all of them, so
     one sweep), stored in ``out/sweep`` (or ``out/sweep_spread<s>``) so a killed
     run resumes. Replication ``r`` uses the same random streams in every cell
-    (common random numbers). Returns the list of :class:`~jobsim.runner.sweep.SweepResult`.
+    (common random numbers). ``executor`` and ``scheduler`` are :func:`jobsim.sweep`'s.
+    Returns the list of :class:`~jobsim.runner.sweep.SweepResult`.
     """
     groups: dict[float, list[float]] = {}
     for p in probabilities:
@@ -83,7 +85,7 @@ def noshow_sweep(base: Scenario, probabilities: Sequence[float] = NOSHOW_PROBABI
             folder = Path(out) / ("sweep" if len(groups) == 1 else f"sweep_spread{spread:.3f}")
         grid = noshow_grid(ps, caseloads)
         results.append(sweep(base.replace(noshow_spread=spread), grid, replications=replications, seed=seed,
-                             jobs=jobs, out=folder, progress=progress))
+                             jobs=jobs, out=folder, progress=progress, executor=executor, scheduler=scheduler))
     return results
 
 

@@ -200,19 +200,21 @@ def staffing_points(scenario: Scenario, max_extra: int = 6) -> list[tuple[int, f
 
 
 def staffing_sweep(scenario: Scenario, max_extra: int = 6, replications: int = 20, seed: int = 0, jobs: int = 1,
-                   out: str | Path | None = None, progress: bool | None = None) -> pd.DataFrame:
+                   out: str | Path | None = None, progress: bool | None = None, executor: str = "local",
+                   scheduler: Any = None) -> pd.DataFrame:
     """Runs of ``scenario`` with more caseworkers for the same citizens (caseload = citizens / workers).
 
     One :func:`jobsim.sweep` per team size (stored in ``out/workers_<w>`` so a
     killed run resumes); replication ``r`` uses the same streams at every
     size. Returns the runs: ``workers``, ``caseload`` (citizens per
-    caseworker), ``replication``, ``seed``, ``run_seconds`` and every KPI.
+    caseworker), ``replication``, ``seed``, ``run_seconds`` and every KPI. ``executor`` and
+    ``scheduler`` are :func:`jobsim.sweep`'s.
     """
     frames = []
     for w, caseload in staffing_points(scenario, max_extra):
         folder = Path(out) / f"workers_{w}" if out is not None else None
         r = sweep(scenario.replace(workers=w, caseload=caseload), {}, replications=replications, seed=seed,
-                  jobs=jobs, out=folder, progress=progress)
+                  jobs=jobs, out=folder, progress=progress, executor=executor, scheduler=scheduler)
         frames.append(r.runs.assign(workers=w, caseload=caseload))
     runs = pd.concat(frames, ignore_index=True)
     first = ["workers", "caseload"]

@@ -1,8 +1,8 @@
 """Shared plumbing for the scripts in ``experiments/``: arguments, output folder, figures, errors.
 
 Every experiment script is run as ``python experiments/NAME.py [--quick]
-[--out DIR] [--force] [--jobs N] [--lang en|da] [--seed N] [--replications N]
-[--quiet]`` and writes CSV, PNG, SVG and a manifest to ``outputs/NAME/``
+[--out DIR] [--force] [--jobs N] [--executor local|dask] [--scheduler ADDRESS]
+[--lang en|da] [--seed N] [--replications N] [--quiet]`` and writes CSV, PNG, SVG and a manifest to ``outputs/NAME/``
 (``outputs/NAME-quick/`` with ``--quick``, so a quick run never lands on a
 full run's results), relative to the current directory, unless ``--out``
 says otherwise. Its ``main`` returns :data:`jobsim.errors.EXIT_OK`.
@@ -31,9 +31,10 @@ from ..model.scenario import Scenario
 from ..report.style import save_figure
 from ..report.words import LANGS
 from ..runner import files
+from ..runner.executors import EXECUTORS
 from ..runner.manifest import jsonable, run_manifest
 
-__all__ = ["experiment_parser", "check_args", "output_folder", "invocation", "experiment_manifest", "save_figure", "write_json",
+__all__ = ["experiment_parser", "check_args", "sweep_options", "output_folder", "invocation", "experiment_manifest", "save_figure", "write_json",
            "downscale_png", "run_script"]
 
 
@@ -47,6 +48,12 @@ def experiment_parser(name: str, description: str, replications: int = 20) -> ar
     p.add_argument("--force", action="store_true",
                    help="write into --out even if it holds finished results (they are replaced)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes (default: all cores)")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="where the sweeps run: local (--jobs processes, the default) or dask (a Dask cluster; "
+                   "needs pip install \"jobsim[dask]\"); results are identical")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="with --executor dask: a running Dask scheduler (default: DASK_SCHEDULER_ADDRESS, else a "
+                   "local cluster of --jobs processes)")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of figure labels")
     p.add_argument("--seed", type=int, default=0, help="base seed of the random streams")
     p.add_argument("--replications", type=int, default=None,
@@ -63,12 +70,20 @@ def check_args(args: argparse.Namespace) -> None:
         raise JobsimError(f"--replications: {args.replications} is too few for a confidence interval; use 2 or more")
     if args.seed < 0:
         raise JobsimError(f"--seed: {args.seed} is not allowed; use a non-negative integer")
+    if getattr(args, "scheduler", None) is not None and getattr(args, "executor", "local") != "dask":
+        raise JobsimError("--scheduler: only used with --executor dask")
+
+
+def sweep_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of :func:`jobsim.sweep` that say where runs execute: ``jobs``, ``executor``, ``scheduler``."""
+    return {"jobs": args.jobs, "executor": getattr(args, "executor", "local"),
+            "scheduler": getattr(args, "scheduler", None)}
 
 
 #: Written into an experiment's folder before its work starts: which experiment, with which settings.
 MARKER = ".experiment.json"
 #: Arguments that change where or how fast results are made, or their labels, but not the runs themselves.
-NOT_SETTINGS = ("out", "force", "jobs", "quiet", "lang", "docs_img")
+NOT_SETTINGS = ("out", "force", "jobs", "executor", "scheduler", "quiet", "lang", "docs_img")
 
 
 def output_folder(args: argparse.Namespace, name: str) -> Path:

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -38,8 +39,10 @@ def folder_line(out: str) -> str:
     return next(line for line in out.splitlines() if line.startswith("folder: "))
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((folder / "runs").glob("*.json"))}
+def snapshot(folder: Path) -> dict[str, str]:
+    """``pPPPP-rRRRR`` -> the stored record (as JSON text) of every run in the folder's database."""
+    return {f"p{k[0]:04d}-r{k[1]:04d}": json.dumps(r, sort_keys=True)
+            for k, r in store_module.SweepStore(folder).read_runs().items()}
 
 
 @pytest.fixture(scope="module")
@@ -99,19 +102,29 @@ def test_the_same_command_interrupted_and_started_again_continues(tmp_path, monk
 
 # ------------------------------------------------------------------ write errors
 
-def full_disk_after(monkeypatch, k: int) -> list[Path]:
-    """The store's writer fails with ENOSPC from the (k+1)-th run file on; returns the paths it tried."""
-    real = store_module.write_json
-    tried: list[Path] = []
+def full_disk_after(monkeypatch, k: int) -> list[tuple[int, int]]:
+    """The database fails as on a full disk from the (k+1)-th run stored on; returns the runs it tried."""
+    real = store_module.SweepStore._connection
+    tried: list[tuple[int, int]] = []
 
-    def writer(path, obj, *args, **kw):
-        if Path(path).parent.name == "runs":
-            tried.append(Path(path))
+    class FullDisk:  # the stored connection, whose inserts fail once the disk is "full"
+        def __init__(self, db):
+            self.db = db
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            tried.extend((p, r) for p, r, *_ in rows)
             if len(tried) > k:
-                raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(path, obj, *args, **kw)
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.executemany(sql, rows)
 
-    monkeypatch.setattr(store_module, "write_json", writer)
+    def connection(self):
+        return FullDisk(real(self))
+
+    monkeypatch.setattr(store_module.SweepStore, "_connection", connection)
     return tried
 
 
@@ -119,19 +132,19 @@ def test_full_disk_gives_one_line_keeps_the_stored_runs_and_the_same_command_con
         tmp_path, monkeypatch, capsys, uninterrupted):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "s"
-    real = store_module.write_json
+    real = store_module.SweepStore._connection
     tried = full_disk_after(monkeypatch, 3)
     assert main([*COMMAND, "--out", str(out), "--quiet"]) == 1
     line = one_error_line(capsys.readouterr().err)
-    assert tried[-1] == out / "runs" / "p0000-r0003.json"
-    assert line == (f"jobsim: error: cannot write '{out / 'runs' / 'p0000-r0003.json'}': No space left on device; "
+    assert tried[-1] == (0, 3)
+    assert line == (f"jobsim: error: cannot write '{out / 'runs.sqlite'}': database or disk is full; "
                     f"3 of 8 runs are stored in {out.relative_to(tmp_path)}/; make room (or make the folder "
                     "writable) and run the same command again to continue")
     before = snapshot(out)
-    assert sorted(before) == ["p0000-r0000.json", "p0000-r0001.json", "p0000-r0002.json"]
+    assert sorted(before) == ["p0000-r0000", "p0000-r0001", "p0000-r0002"]
     assert not list(out.rglob(".*.tmp")) and not (out / ".lock").exists()
 
-    monkeypatch.setattr(store_module, "write_json", real)  # room again
+    monkeypatch.setattr(store_module.SweepStore, "_connection", real)  # room again
     assert main([*COMMAND, "--out", str(out)]) == 0
     assert folder_line(capsys.readouterr().out) == "folder: s/ (continuing: 3 of 8 runs already stored)"
     assert {name: snapshot(out)[name] for name in before} == before

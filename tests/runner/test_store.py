@@ -1,11 +1,13 @@
-"""The sweep folder: manifest first, one file per run, resume after kill -9, refusal of another sweep."""
+"""The sweep folder: manifest first, one database row per run, resume after kill -9, refusal of another sweep."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -17,6 +19,7 @@ import pytest
 import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
+from jobsim.runner import store as store_module
 from jobsim.runner.store import SweepStore
 
 experiment = importlib.import_module("jobsim.runner.sweep")
@@ -26,19 +29,45 @@ GRID = {"caseload": [40.0, 60.0]}
 KPI_COLUMNS = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
 
 
+@contextlib.contextmanager
+def _db(folder):
+    """The folder's database, committed and closed after (``with sqlite3.connect`` would leave it open)."""
+    db = sqlite3.connect(folder / "runs.sqlite")
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
+
+
 def _snapshot(folder):
-    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((folder / "runs").glob("*.json"))}
+    """(point, replication) -> the stored record's text (it holds the run's wall time, so a rerun would show)."""
+    if not (folder / "runs.sqlite").exists():
+        return {}
+    with _db(folder) as db:
+        return {(p, r): text for p, r, text in db.execute("SELECT point, replication, record FROM runs")}
+
+
+def _rows_per_run(folder):
+    with _db(folder) as db:
+        return db.execute("SELECT COUNT(*), COUNT(DISTINCT point || '-' || replication) FROM runs").fetchone()
+
+
+def _stored_any(out):
+    try:
+        return bool(_snapshot(out))
+    except sqlite3.Error:
+        return False
 
 
 def test_folder_layout_manifest_and_tables(tmp_path):
     out = tmp_path / "s"
     result = jobsim.sweep(BASE, GRID, replications=3, seed=5, out=out, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "runs", "runs.csv", "runs.parquet",
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "runs.csv", "runs.parquet", "runs.sqlite",
                                                      "summary.csv"]
-    assert sorted(p.name for p in (out / "runs").iterdir()) == [f"p000{p}-r000{r}.json" for p in (0, 1)
-                                                                for r in range(3)]
+    assert sorted(_snapshot(out)) == [(p, r) for p in (0, 1) for r in range(3)]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["kind"] == "jobsim-sweep"
+    assert manifest["kind"] == "jobsim-sweep" and manifest["format"] == 2
     assert manifest["grid"] == {"caseload": [40.0, 60.0]}
     assert (manifest["replications"], manifest["seed"], manifest["total_runs"]) == (3, 5, 6)
     assert manifest["scenario"] == BASE.to_dict()
@@ -46,7 +75,7 @@ def test_folder_layout_manifest_and_tables(tmp_path):
     assert manifest["complete"] is True and manifest["runs_done"] == 6 and manifest["runs_failed"] == 0
     assert len(manifest["sessions"]) == 1 and manifest["sessions"][0]["runs_executed"] == 6
     assert manifest["run_seconds_per_run"]["sum"] == pytest.approx(result.runs["run_seconds"].sum())
-    one = json.loads((out / "runs" / "p0001-r0002.json").read_text())
+    one = json.loads(_snapshot(out)[(1, 2)])
     assert (one["point"], one["replication"], one["error"]) == (1, 2, None)
     row = result.runs[(result.runs.point == 1) & (result.runs.replication == 2)].iloc[0]
     assert one["kpis"]["utilization"] == row["utilization"]
@@ -101,8 +130,11 @@ def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if len(list((out / "runs").glob("*.json"))) >= 8 if (out / "runs").is_dir() else False:
-                break
+            try:
+                if len(_snapshot(out)) >= 8:
+                    break
+            except sqlite3.Error:  # created a moment ago
+                pass
             if proc.poll() is not None:
                 pytest.fail(f"the sweep ended before it was killed: {proc.stderr.read().decode()}")
             time.sleep(0.005)
@@ -121,11 +153,11 @@ def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
     assert len(count_runs) == total - len(before)  # finished runs were not redone...
     after = _snapshot(out)
     assert {name: after[name] for name in before} == before  # ...nor rewritten
-    assert len(after) == total
+    assert len(after) == total and _rows_per_run(out) == (total, total)  # exactly one row per run
     assert len(result.runs) == total
     assert not result.runs.duplicated(["point", "replication"]).any()
     assert set(zip(result.runs.point, result.runs.replication)) == {(p, r) for p in (0, 1) for r in range(30)}
-    assert not list((out / "runs").glob(".*.tmp"))
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("runs.sqlite")) == ["runs.sqlite"]
     fresh = jobsim.sweep(BASE, GRID, replications=30, progress=False)
     pd.testing.assert_frame_equal(result.runs[KPI_COLUMNS], fresh.runs[KPI_COLUMNS], check_exact=True)
 
@@ -133,7 +165,8 @@ def test_resume_after_kill_9_runs_only_the_missing_runs(tmp_path, count_runs):
 def test_load_sweep_of_a_partial_sweep(tmp_path):
     out = tmp_path / "s"
     jobsim.sweep(BASE, GRID, replications=3, out=out, progress=False)
-    (out / "runs" / "p0001-r0001.json").unlink()
+    with _db(out) as db:
+        db.execute("DELETE FROM runs WHERE point = 1 AND replication = 1")
     partial = jobsim.load_sweep(out)
     assert (len(partial.runs), partial.expected_runs, partial.complete) == (5, 6, False)
 
@@ -211,28 +244,51 @@ def test_a_live_writer_locks_the_folder_and_a_dead_one_does_not(tmp_path):
     assert len(jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False).runs) == 2
 
 
-def test_run_files_round_trip_nan_and_infinity(tmp_path):
+def test_records_round_trip_nan_and_infinity(tmp_path):
     store = SweepStore(tmp_path)
-    store.runs_dir.mkdir()
     store.write_run({"point": 0, "replication": 1, "seed": 0, "run_seconds": 0.1, "error": None,
                      "kpis": {"utilization": float("nan"), "cost_dkk_per_citizen_year": float("inf"), "x": 1.5}})
-    text = (tmp_path / "runs" / "p0000-r0001.json").read_text()
+    store.close()
+    text = _snapshot(tmp_path)[(0, 1)]
     assert "NaN" not in text and '"utilization": null' in text and '"inf"' in text
-    record = store.read_runs()[(0, 1)]
+    record = SweepStore(tmp_path).read_runs()[(0, 1)]
     assert record["kpis"]["cost_dkk_per_citizen_year"] == float("inf")
     assert record["kpis"]["utilization"] != record["kpis"]["utilization"]
     assert record["kpis"]["x"] == 1.5
-    assert not [p for p in (tmp_path / "runs").iterdir() if p.name.startswith(".")]
 
 
-def test_unreadable_run_file_is_run_again(tmp_path, count_runs):
+def test_unreadable_record_is_run_again(tmp_path, count_runs):
     out = tmp_path / "s"
     jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
-    (out / "runs" / "p0000-r0001.json").write_text('{"point": 0, "replic')  # e.g. a disk that filled up
+    with _db(out) as db:  # should not happen (transactions), but if it does
+        db.execute("""UPDATE runs SET record = '{"point": 0, "replic' WHERE point = 0 AND replication = 1""")
     result = jobsim.sweep(BASE, GRID, replications=2, out=out, progress=False)
     assert count_runs[4:] == [(40.0, 1)]
     assert len(result.runs) == 4
-    assert json.loads((out / "runs" / "p0000-r0001.json").read_text())["replication"] == 1
+    assert json.loads(_snapshot(out)[(0, 1)])["replication"] == 1
+
+
+def test_a_sweep_stored_one_file_per_run_is_read_and_continued(tmp_path, count_runs):
+    # the layout of jobsim 0.1 (format 1): runs/p0000-r0000.json ...; made here from a fresh sweep
+    out = tmp_path / "old"
+    fresh = jobsim.sweep(BASE, GRID, replications=3, out=out, progress=False)
+    records = SweepStore(out).read_runs()
+    (out / "runs.sqlite").unlink()
+    (out / "runs").mkdir()
+    for (p, r), record in records.items():
+        if (p, r) != (1, 2):  # one run missing: it was killed
+            (out / "runs" / f"p{p:04d}-r{r:04d}.json").write_text(json.dumps(store_module.encode_run(record)))
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
+    loaded = jobsim.load_sweep(out)
+    assert (len(loaded.runs), loaded.complete) == (5, False)
+    pd.testing.assert_frame_equal(loaded.runs, fresh.runs.iloc[:5], check_exact=True)
+    assert len(count_runs) == 6
+    again = jobsim.sweep(BASE, GRID, replications=3, out=out, progress=False)
+    assert count_runs[6:] == [(60.0, 2)]  # only the missing run; it went into the database
+    assert list(_snapshot(out)) == [(1, 2)]
+    assert json.loads((out / "manifest.json").read_text())["format"] == 2
+    pd.testing.assert_frame_equal(again.runs[KPI_COLUMNS], fresh.runs[KPI_COLUMNS], check_exact=True)
 
 
 def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
@@ -255,7 +311,7 @@ def test_orphaned_workers_leave_when_their_parent_is_killed(tmp_path):
     """)
     proc = subprocess.Popen([sys.executable, "-c", script, str(out)])
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not ((out / "runs").is_dir() and any((out / "runs").glob("*.json"))):
+    while time.monotonic() < deadline and not _stored_any(out):
         time.sleep(0.01)
     children = [int(p) for p in open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()]
     assert len(children) == 2

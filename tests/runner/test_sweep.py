@@ -13,6 +13,7 @@ import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
 from jobsim.runner.results import SweepResult
+from jobsim.runner.store import SweepStore
 from jobsim.runner.stats import replications_algorithm, replications_needed
 from jobsim.runner.sweep import SweepError
 from jobsim.policies import Ahead, register_policy
@@ -95,15 +96,16 @@ def test_failing_run_is_recorded_and_the_others_finish(tmp_path):
     assert result.failures["error"].str.contains("cannot handle caseload 60").all()
     assert (out / "failures.csv").exists()
     assert len(pd.read_csv(out / "failures.csv")) == 3
-    assert len(list((out / "runs").glob("p0001-*.json"))) == 3  # recorded, with their error
+    stored = SweepStore(out).read_runs()
+    assert [k for k, r in stored.items() if r["error"]] == [(1, 0), (1, 1), (1, 2)]  # recorded, with their error
     assert jobsim.load_sweep(out).failures["error"].tolist() == result.failures["error"].tolist()
 
     # started again once the bug is fixed: only the failed runs are run, and nothing fails
     _Flaky.broken = False
-    ok_files = {p: p.stat().st_mtime_ns for p in (out / "runs").glob("p000[02]-*.json")}
+    ok_runs = {k: r for k, r in stored.items() if k[0] in (0, 2)}
     fixed = jobsim.sweep(base, {"caseload": [40, 60, 80]}, replications=3, jobs=1, out=out, progress=False)
     assert fixed.complete and len(fixed.failures) == 0 and len(fixed.runs) == 9
-    assert {p: p.stat().st_mtime_ns for p in ok_files} == ok_files
+    assert {k: r for k, r in SweepStore(out).read_runs().items() if k[0] in (0, 2)} == ok_runs  # not run again
     assert not (out / "failures.csv").exists()
 
 

@@ -1,0 +1,150 @@
+"""Sensitivity analysis: Morris finds what matters and what does not, the ranges are valid, the outputs are tidy."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import jobsim
+from jobsim.cli import main
+from jobsim.errors import JobsimError
+from jobsim.gsa import INDEX_COLUMNS, choose_ranges, load_ranges
+from jobsim.gsa.methods import sample
+from jobsim.runner.design import run_design
+
+# a small team well above the knee: the diary is full from about 125 cases (docs/experiments_caseload_cost.md)
+TOY = jobsim.Scenario(workers=2, horizon_days=56, warmup_days=14, caseload=200)
+TOY_PARAMETERS = ["caseload", "fte_cost_dkk", "noshow_probability", "casework_minutes", "prep_minutes"]
+
+
+@pytest.fixture(scope="module")
+def morris():
+    return jobsim.sensitivity(TOY, "morris", parameters=TOY_PARAMETERS, ranges={"caseload": (150, 260)}, size=4,
+                              kpis=["overdue_share", "casework_coverage", "cost_dkk_per_citizen_year"],
+                              replications=2, seed=3, progress=False)
+
+
+def test_morris_ranks_caseload_first_and_a_parameter_without_effect_at_zero(morris):
+    ranking = morris.ranking("overdue_share")
+    assert ranking["parameter"].iloc[0] == "caseload"
+    assert ranking.set_index("parameter").loc["caseload", "ci_low"] > 0  # its interval excludes zero
+    fte = morris.indices[(morris.indices.parameter == "fte_cost_dkk") & (morris.indices.kpi == "overdue_share")]
+    # the cost of a caseworker does not enter the simulation: with common random numbers every one of its
+    # elementary effects is exactly zero
+    assert fte.set_index("index")["value"].to_dict() == {"mu_star": 0.0, "sigma": 0.0}
+    # ...but it does move the cost per citizen
+    cost = morris.ranking("cost_dkk_per_citizen_year").set_index("parameter")
+    assert cost.loc["fte_cost_dkk", "value"] > 0
+
+
+def test_the_table_is_tidy_with_the_agreed_columns(morris, tmp_path):
+    assert tuple(morris.indices.columns) == INDEX_COLUMNS
+    assert set(morris.indices["index"]) == {"mu_star", "sigma"} and set(morris.indices["method"]) == {"morris"}
+    assert len(morris.indices) == 3 * len(TOY_PARAMETERS) * 2
+    mu = morris.indices[morris.indices["index"] == "mu_star"]
+    assert (mu["ci_low"] <= mu["value"]).all() and (mu["value"] <= mu["ci_high"]).all()
+    assert morris.indices.loc[morris.indices["index"] == "sigma", "ci_low"].isna().all()
+    assert len(morris.design) == 4 * (len(TOY_PARAMETERS) + 1) and len(morris.runs) == 2 * len(morris.design)
+    morris.to_csv(tmp_path)
+    back = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert list(back.columns) == list(INDEX_COLUMNS)
+    pd.testing.assert_frame_equal(back, morris.indices, check_dtype=False)
+
+
+def test_noise_report_measures_the_replications(morris):
+    noise = morris.noise.set_index("kpi")
+    runs = morris.runs
+    # by hand for one KPI: variance of the point means, and the mean within-point variance / R
+    means = runs.groupby("point")["overdue_share"].mean()
+    within = runs.groupby("point")["overdue_share"].var(ddof=1).mean() / 2
+    assert noise.loc["overdue_share", "design_variance"] == pytest.approx(means.var(ddof=1), rel=1e-12)
+    assert noise.loc["overdue_share", "noise_variance"] == pytest.approx(within, rel=1e-12)
+    assert 0 < noise.loc["overdue_share", "noise_share"] < 0.5  # caseload dominates the noise
+    one = jobsim.sensitivity(TOY, "morris", parameters=["caseload", "fte_cost_dkk"], ranges={"caseload": (150, 260)},
+                             size=2, kpis=["overdue_share"], progress=False)
+    assert math.isnan(one.noise["noise_variance"].iloc[0])  # one replication: noise cannot be measured
+
+
+def test_replications_use_common_random_numbers():
+    # replication r of every point is simulate(point, seed, replication=r): the same streams at every point
+    points = [{"fte_cost_dkk": 500000.0}, {"fte_cost_dkk": 700000.0}]
+    runs = run_design(TOY, points, replications=2, seed=5, progress=False)
+    a, b = (runs[runs.point == p].reset_index(drop=True) for p in (0, 1))
+    assert a["overdue_share"].tolist() == b["overdue_share"].tolist()  # identical streams, identical runs
+    assert a["overdue_share"].iloc[0] != a["overdue_share"].iloc[1]  # replications differ
+    direct = jobsim.simulate(TOY.replace(fte_cost_dkk=700000.0), seed=5, replication=1, tables=False).kpis
+    assert b["overdue_share"].iloc[1] == direct["overdue_share"]
+
+
+def test_sobol_gives_zero_to_a_parameter_without_effect_and_lhs_runs():
+    res = jobsim.sensitivity(TOY, "sobol", parameters=["caseload", "fte_cost_dkk"], ranges={"caseload": (150, 260)},
+                             size=8, kpis=["overdue_share"], progress=False, jobs=2)
+    table = res.indices.set_index(["parameter", "index"])["value"]
+    assert table[("fte_cost_dkk", "S1")] == 0.0 and table[("fte_cost_dkk", "ST")] == 0.0
+    assert table[("caseload", "ST")] > 0.5
+    assert len(res.design) == 8 * (2 + 2)
+    lhs = jobsim.sensitivity(TOY.replace(horizon_days=28), "lhs", parameters=["caseload", "fte_cost_dkk"],
+                             ranges={"caseload": (150, 260)}, size=30, kpis=["overdue_share"], progress=False)
+    assert set(lhs.indices["index"]) == {"S1"} and len(lhs.design) == 30
+
+
+def test_every_range_in_the_file_is_sourced_and_every_corner_is_a_valid_scenario():
+    ranges = load_ranges()
+    assert len(ranges) >= 20
+    for r in ranges.values():
+        assert r.low < r.high and len(r.source) > 20 and r.label_en and r.label_da
+    chosen = list(ranges.values())
+    rng = np.random.default_rng(1)
+    corners = [np.zeros(len(chosen), bool), np.ones(len(chosen), bool), *rng.integers(0, 2, (64, len(chosen)))]
+    for builtin in jobsim.builtin_names():
+        base = jobsim.load_scenario(builtin)
+        for corner in corners:
+            base.replace(**{r.name: r.value(r.high if hi else r.low) for r, hi in zip(chosen, corner)})
+
+
+def test_integer_parameters_are_rounded_and_designs_repeat_with_the_seed():
+    chosen = choose_ranges(TOY, ["slots_per_day", "casework_minutes"])
+    x1, x2 = sample("morris", chosen, 3, seed=7), sample("morris", chosen, 3, seed=7)
+    assert np.array_equal(x1, x2)
+    from jobsim.gsa.methods import points_of
+    values = {p["slots_per_day"] for p in points_of(x1, chosen)}
+    assert values <= {3, 4, 5} and all(isinstance(v, int) for v in values)
+
+
+@pytest.mark.parametrize("request_, message", [
+    ({"parameters": ["caseloda"]}, "caseloda: not a numeric scenario parameter (did you mean 'caseload'?)"),
+    ({"parameters": ["caseload"]}, "caseload: has no range in ranges.toml; give one with --param caseload=LOW:HIGH"),
+    ({"ranges": {"casework_minutes": (40, 20)}}, "casework_minutes: the range 40 to 20 is empty"),
+    ({"ranges": ["grace_minutes=5:30"]}, "grace_minutes: the range end 30 is not valid in this scenario"),
+    ({"ranges": ["grace_minutes=5"]}, "--param: 'grace_minutes=5' is not NAME=LOW:HIGH"),
+    ({"parameters": ["prep_policy"]}, "prep_policy: not a numeric scenario parameter"),
+])
+def test_bad_ranges_are_refused_naming_the_parameter(request_, message):
+    with pytest.raises(JobsimError) as err:
+        jobsim.sensitivity(TOY, "morris", size=2, progress=False, **request_)
+    assert message in str(err.value)
+
+
+def test_cli_writes_the_table_and_the_chart_and_continues_a_stopped_analysis(tmp_path, capsys):
+    out = tmp_path / "s"
+    command = ["sensitivity", "ds_norm", "--set", "workers=2", "--set", "horizon_days=28", "--set",
+               "warmup_days=7", "--only", "casework_minutes,fte_cost_dkk", "--size", "2", "--kpi",
+               "casework_coverage", "-r", "2", "--out", str(out)]
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert "casework_coverage (model noise" in printed and "casework_minutes" in printed
+    assert {"sensitivity.csv", "noise.csv", "design.csv", "runs.csv", "ranges.csv", "morris.png", "morris.svg",
+            "manifest.json", "runs.sqlite"} <= {p.name for p in out.iterdir()}
+    first = pd.read_csv(out / "sensitivity.csv")
+    assert list(first.columns) == list(INDEX_COLUMNS)
+    assert main([*command, "--quiet", "--lang", "da"]) == 0  # the same request: nothing is run again
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [s["runs_executed"] for s in manifest["sessions"]] == [12, 0]
+    assert (out / "morris_da.png").exists()
+    pd.testing.assert_frame_equal(pd.read_csv(out / "sensitivity.csv"), first)
+    assert main([*command[:-2], "--param", "casework_minutes=20", "--out", str(tmp_path / "t")]) == 2
+    assert "is not NAME=LOW:HIGH" in capsys.readouterr().err
