@@ -135,12 +135,14 @@ class Scenario(BaseModel):
         "0 = no overbooking; the classic answer to no-shows (LaGanga & Lawrence 2007, 'Clinic overbooking "
         "to improve patient access and increase provider productivity', Decision Sciences)", ge=0, le=40)
     # attendance
-    noshow_probability: float = _f(0.15, "mean no-show propensity of citizens", "probability",
-                                   "UK Jobcentre Plus 14-17% missed (House of Commons Public Accounts Committee, 56th "
-                                   "report 2006-07)", ge=0, le=1)
-    noshow_spread: float = _f(0.15, "standard deviation of citizens' no-show propensities (Beta); 0 = all alike",
-                              "probability", "assumption; propensities differ (a prior no-show has odds ratio "
-                              "4.4: Shour & Onitilo 2023, Clin Med Res 21(4))", ge=0, lt=0.5)
+    noshow_probability: float = _f(0.145, "mean no-show propensity of citizens", "probability",
+                                   "calibrated: with noshow_spread 0.10 the rate per booking at 82 cases is about 16%, "
+                                   "inside the 14-17% of interviews missed at UK Jobcentre Plus (House of Commons "
+                                   "Public Accounts Committee, 56th report 2006-07; see docs/validation.md)", ge=0, le=1)
+    noshow_spread: float = _f(0.10, "standard deviation of citizens' no-show propensities (Beta); 0 = all alike",
+                              "probability", "calibrated with noshow_probability (frequent no-showers are rebooked "
+                              "more, so the rate per booking exceeds the mean); propensities differ (a prior no-show "
+                              "has odds ratio 4.4: Shour & Onitilo 2023, Clin Med Res 21(4))", ge=0, lt=0.5)
     noshow_lead_odds_ratio: float = _f(
         1.0, "the odds of not showing multiply by this for every 30 days the slot lies beyond the earliest day "
         "the booking rule allows (the diary's queue); 1 = no effect", "ratio",

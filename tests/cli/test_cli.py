@@ -287,7 +287,7 @@ def test_show_lists_every_parameter_with_value_unit_and_source(capsys, scenario_
     assert re.fullmatch(r"workers\s+3\s+workers\s+1 to 500\s+--set on the command line", rows["workers"])
     assert re.fullmatch(r"slot_minutes\s+25\s+minutes\s+5 to 240\s+Lærkevej: 25 minutes per citizen "
                         r"\(Dansk Socialrådgiverforening 2017, 'Jobcenter Lærkevej: .*'\)", rows["slot_minutes"])
-    assert re.fullmatch(r"noshow_spread\s+0.15\s+probability\s+>= 0, < 0.5\s+.*", rows["noshow_spread"])
+    assert re.fullmatch(r"noshow_spread\s+0.1\s+probability\s+>= 0, < 0.5\s+.*", rows["noshow_spread"])
     assert re.fullmatch(r"desk_priority\s+edf\s+edf, prep_first, casework_first\s+.*", rows["desk_priority"])
     # the built-in policies, then any a test in this process registered
     assert re.fullmatch(r"prep_policy\s+ahead\s+after_checkin, ahead, none, confirmed_ahead(, \w+)*\s+test",
