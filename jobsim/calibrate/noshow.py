@@ -1,0 +1,374 @@
+"""No-shows from an appointment log: the citizens' propensities, the lead-time effect and SMS reminders.
+
+The model (:mod:`jobsim.model.jobcenter`): citizen *i* has a no-show
+propensity ``p_i`` drawn from a beta distribution with mean
+``noshow_probability`` and standard deviation ``noshow_spread``; an SMS
+reminder multiplies it by ``1 - sms_effect``; the odds of not showing are
+multiplied by ``noshow_lead_odds_ratio`` for every 30 days the slot lies
+beyond the earliest day the booking rule allowed; bookings are otherwise
+independent.
+
+Two fits:
+
+* :func:`beta_binomial`: no-shows per citizen out of their bookings,
+  maximum likelihood for a beta-binomial with a different number of bookings
+  per citizen (``scipy.stats.betabinom``); the likelihood-ratio test against
+  identical citizens (a binomial); a chi-square comparison of how many
+  citizens had 0, 1, 2, ... no-shows with what the fit expects.
+* :func:`noshow_model`: the model itself, booking by booking: a logistic
+  model of not showing on lead time and reminder, with each citizen's
+  propensity integrated over the beta distribution (Gauss-Jacobi quadrature).
+
+What the log can tell about lead: it shows when a booking was made and the
+slot, not the earliest day the booking rule allowed. A booking made on the
+day of the citizen's previous slot is a follow-up: after a held conversation
+the rule allows ``max(1, planned interval - booking_lead_days)`` days later,
+after a no-show ``rebook_days`` later, a fixed number of days in each case.
+So for follow-ups the days beyond the earliest allowed day are the lead less
+a constant per kind (after a held conversation, after a no-show), estimated
+as the shortest lead of that kind in the log. Other bookings (a citizen's
+first, or one whose previous slot is not in the log) carry no lead
+information: they enter with a shift of their own and no lead term.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from .fit import Estimate, concentration_of, covariance, expit, interval, logit, spread_of
+from .log import AppointmentLog, lead_days
+
+_NODES = 24           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 47 bookings
+_MIN_BOOKINGS = 30    # fewer than this of a kind: the effect is not estimated
+_MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
+
+
+@dataclass(frozen=True)
+class Design:
+    """A log as the no-show model sees it, sorted by citizen.
+
+    ``y`` 1 for a no-show; ``starts`` the first booking of each citizen;
+    ``x`` days beyond the earliest allowed day / 30 for follow-ups (0 for
+    others); ``follow`` follow-up or not; ``sms`` 1 with a reminder (None
+    when the log has no ``sms_sent``); ``kind`` ``"held"``, ``"no_show"``
+    or ``"other"``; ``offsets`` the shortest lead of each follow-up kind.
+    """
+
+    y: np.ndarray
+    starts: np.ndarray
+    x: np.ndarray
+    follow: np.ndarray
+    sms: np.ndarray | None
+    kind: np.ndarray
+    offsets: dict
+    lead: np.ndarray
+    citizen: np.ndarray
+
+    def compact(self) -> "Compact":
+        """Identical bookings of a citizen (same outcome, lead, kind, reminder) merged, with their count."""
+        keys = pd.DataFrame({"c": self.citizen, "y": self.y, "x": self.x, "f": self.follow,
+                             "s": self.sms if self.sms is not None else 0.0})
+        g = keys.groupby(["c", "y", "x", "f", "s"], sort=True).size().reset_index(name="n")
+        c = g["c"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        return Compact(g["y"].to_numpy(float), starts, g["x"].to_numpy(float), g["f"].to_numpy(bool),
+                       g["s"].to_numpy(float) if self.sms is not None else None, g["n"].to_numpy(float))
+
+
+@dataclass(frozen=True)
+class Compact:
+    """Distinct bookings per citizen with their ``count``: what the likelihood sums over."""
+
+    y: np.ndarray
+    starts: np.ndarray
+    x: np.ndarray
+    follow: np.ndarray
+    sms: np.ndarray | None
+    count: np.ndarray
+
+
+def design(log: AppointmentLog) -> Design:
+    """The no-show model's view of a log (see the module docstring for the follow-up kinds)."""
+    f = log.frame
+    y = (~f["attended"].to_numpy()).astype(float)
+    cit = f["citizen_id"].to_numpy()
+    same = np.zeros(len(f), dtype=bool)
+    same[1:] = cit[1:] == cit[:-1]
+    starts = np.flatnonzero(~same)
+    booked_day = f["booked_at"].dt.normalize().to_numpy()
+    slot_day = f["slot_start"].dt.normalize().to_numpy()
+    prev_slot = np.empty_like(slot_day)
+    prev_slot[1:] = slot_day[:-1]
+    follow = same.copy()
+    follow[1:] &= booked_day[1:] == prev_slot[1:]
+    prev_noshow = np.zeros(len(f), dtype=bool)
+    prev_noshow[1:] = y[:-1] == 1
+    kind = np.where(~follow, "other", np.where(prev_noshow, "no_show", "held"))
+    lead = lead_days(log)
+    x = np.zeros(len(f))
+    offsets = {}
+    for k in ("held", "no_show"):
+        m = kind == k
+        if m.any():
+            offsets[k] = float(lead[m].min())
+            x[m] = (lead[m] - offsets[k]) / 30.0
+    sms = f["sms_sent"].to_numpy().astype(float) if log.has("sms_sent") else None
+    citizen = np.cumsum(~same) - 1
+    return Design(y, starts, x, follow, sms, kind, offsets, lead, citizen)
+
+
+# ------------------------------------------------------------------ beta-binomial
+
+def counts(log: AppointmentLog) -> tuple[np.ndarray, np.ndarray]:
+    """No-shows and bookings per citizen."""
+    f = log.frame
+    g = (~f["attended"]).groupby(f["citizen_id"], sort=False)
+    return g.sum().to_numpy(dtype=int), g.size().to_numpy(dtype=int)
+
+
+def beta_binomial(k: np.ndarray, n: np.ndarray) -> dict:
+    """Maximum-likelihood beta-binomial fit to ``k`` no-shows out of ``n`` bookings per citizen.
+
+    Returns ``mean``, ``spread`` (the beta's standard deviation) with 95 %
+    intervals, ``lr`` and ``p_identical`` (likelihood-ratio test against
+    identical citizens; the null puts the spread on the boundary, so the
+    p-value is half the chi-square(1) tail), ``chi2``/``df``/``p_fit`` of the
+    distribution of no-shows per citizen, and ``loglik``.
+    """
+    k, n = np.asarray(k), np.asarray(n)
+    pooled = k.sum() / n.sum()
+    if pooled <= 0 or pooled >= 1:
+        return {"mean": float(pooled), "mean_ci": (float(pooled), float(pooled)), "spread": 0.0,
+                "spread_ci": (0.0, 0.0), "lr": 0.0, "p_identical": 1.0, "chi2": 0.0, "df": 0, "p_fit": 1.0,
+                "degenerate": True}
+    # citizens with the same (k, n) share one term: far fewer pmf evaluations on a big log
+    pairs, weight = np.unique(np.stack([k, n]), axis=1, return_counts=True)
+    kk, nn = pairs
+
+    def nll(theta):
+        m, c = expit(theta[0]), math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+        return -float(weight @ stats.betabinom.logpmf(kk, nn, m * c, (1 - m) * c))
+
+    start = np.array([logit(pooled), math.log(10.0)])
+    res = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-9,
+                                                                       "maxiter": 4000})
+    theta = res.x
+    theta[1] = min(theta[1], math.log(_MAX_CONCENTRATION))
+    mean, conc = float(expit(theta[0])), float(math.exp(theta[1]))
+    cov = covariance(nll, theta)
+    se_logit = math.sqrt(cov[0, 0]) if np.isfinite(cov[0, 0]) else float("nan")
+    spread = spread_of(mean, conc)
+    log_spread_se = _log_spread_se(theta, cov)
+    binom_ll = float(weight @ stats.binom.logpmf(kk, nn, pooled))
+    lr = max(0.0, 2 * (-res.fun - binom_ll))
+    chi2, df, p_fit = _count_fit(k, n, mean * conc, (1 - mean) * conc)
+    return {"mean": mean, "mean_ci": interval(theta[0], se_logit, expit), "spread": spread,
+            "spread_ci": interval(math.log(spread), log_spread_se, math.exp), "lr": lr,
+            "p_identical": 0.5 * float(stats.chi2.sf(lr, 1)) if lr > 0 else 1.0, "chi2": chi2, "df": df,
+            "p_fit": p_fit, "loglik": -res.fun, "degenerate": False}
+
+
+def _log_spread_se(theta: np.ndarray, cov: np.ndarray) -> float:
+    """Delta-method standard error of log(spread) from (logit mean, log concentration)."""
+    m, c = expit(theta[0]), math.exp(theta[1])
+    # log s = 0.5 [log m + log(1 - m) - log(c + 1)]
+    grad = np.array([0.5 * (1 - 2 * m), -0.5 * c / (c + 1)])
+    var = float(grad @ cov[:2, :2] @ grad)
+    return math.sqrt(var) if var >= 0 and math.isfinite(var) else float("nan")
+
+
+def _count_fit(k, n, a, b) -> tuple[float, int, float]:
+    """Pearson chi-square of citizens with 0, 1, 2 and 3+ no-shows against the beta-binomial's expectation."""
+    observed = np.array([(k == 0).sum(), (k == 1).sum(), (k == 2).sum(), (k >= 3).sum()], dtype=float)
+    p0, p1, p2 = (stats.betabinom.pmf(j, n, a, b) for j in range(3))
+    expected = np.array([p0.sum(), p1.sum(), p2.sum(), (1 - p0 - p1 - p2).sum()])
+    keep = expected >= 5
+    if keep.sum() < 3:  # too few groups with enough citizens to test
+        return float("nan"), 0, float("nan")
+    chi2 = float((((observed - expected) ** 2) / expected)[keep].sum())
+    df = int(keep.sum()) - 1 - 2
+    return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
+
+
+# ------------------------------------------------------------------ the model, booking by booking
+
+def _nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Jacobi nodes (propensities) and log weights for a beta(mean, concentration)."""
+    a, b = mean * conc, (1 - mean) * conc
+    x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
+    p = np.clip((1.0 + x) / 2.0, 1e-12, 1 - 1e-12)
+    w = np.clip(w, 1e-300, None)
+    return p, np.log(w / w.sum())
+
+
+def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool):
+    """Log-likelihood of each booking at each quadrature node (bookings x nodes), and the nodes' log weights."""
+    mean = expit(theta[0])
+    conc = math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+    beta = theta[2] if use_lead else 0.0
+    effect = theta[3] if use_sms else 0.0
+    shift = theta[4] if use_other else 0.0
+    p, logw = _nodes(mean, conc)
+    scale = 1.0 - effect * d.sms if use_sms else np.ones_like(d.y)
+    if np.any(scale <= 0):
+        return None, logw
+    q = p[None, :] * scale[:, None]                               # propensity after any reminder
+    eta = logit(np.clip(q, 1e-15, 1 - 1e-15))
+    eta += (beta * d.x + shift * (~d.follow))[:, None]
+    # log q = -log(1 + e^-eta), log(1 - q) = -log(1 + e^eta)
+    return -np.logaddexp(0.0, np.where(d.y[:, None] == 1, -eta, eta)), logw
+
+
+def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool) -> float:
+    ll, logw = _booking_loglik(theta, d, use_lead, use_sms, use_other)
+    if ll is None:
+        return 1e300
+    per_citizen = np.add.reduceat(ll * d.count[:, None], d.starts, axis=0) + logw[None, :]
+    return -float(special.logsumexp(per_citizen, axis=1).sum())
+
+
+def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | None = None) -> dict:
+    """Fit the model's no-show mechanism to a log, booking by booking.
+
+    Returns ``mean`` and ``spread`` of the propensities at the earliest
+    allowed day without reminder, ``odds_ratio`` per 30 days of lead beyond
+    the earliest allowed day, ``sms_effect``, each with a 95 % interval (None
+    where the log cannot identify it), and ``notes`` saying why not.
+    """
+    d = design(log) if d is None else d
+    notes = {}
+    follow_x = d.x[d.follow]
+    use_lead = bool(d.follow.sum() >= _MIN_BOOKINGS and np.ptp(follow_x) > 0) if d.follow.any() else False
+    if not use_lead:
+        notes["lead"] = ("too few follow-up bookings (booked on the day of the citizen's previous slot) with "
+                         "different leads to estimate a lead effect")
+    use_sms = False
+    if d.sms is None:
+        notes["sms"] = "the log has no sms_sent column"
+    elif min(d.sms.sum(), len(d.sms) - d.sms.sum()) < _MIN_BOOKINGS:
+        notes["sms"] = (f"{'all' if d.sms.mean() > 0.5 else 'no'} bookings had an SMS reminder (or nearly): the "
+                        "log shows no-shows with and without reminders too rarely to compare them")
+    else:
+        r = abs(np.corrcoef(d.sms, d.lead)[0, 1]) if np.ptp(d.lead) > 0 else 0.0
+        if r > 0.8:
+            notes["sms"] = (f"reminders went with the lead (correlation {r:.2f} between reminder and lead): "
+                            "the log cannot tell their effects apart")
+            if use_lead:
+                notes["lead"] = notes["sms"]
+                use_lead = False
+        else:
+            use_sms = True
+    use_other = use_lead and (~d.follow).any()
+    start = start or {}
+    theta0 = np.array([logit(start.get("mean", max(1e-3, min(0.999, d.y.mean())))),
+                       math.log(concentration_of(start.get("mean", 0.2), start.get("spread", 0.1)))
+                       if start.get("spread", 0.1) > 0 else math.log(_MAX_CONCENTRATION), 0.0, 0.0, 0.0])
+    theta0[1] = min(max(theta0[1], math.log(0.5)), math.log(_MAX_CONCENTRATION))
+    free = [0, 1] + ([2] if use_lead else []) + ([3] if use_sms else []) + ([4] if use_other else [])
+
+    compact = d.compact()
+
+    def nll(sub):
+        theta = theta0.copy()
+        theta[free] = sub
+        return _negloglik(theta, compact, use_lead, use_sms, use_other)
+
+    bounds = [(-12, 12), (math.log(0.05), math.log(_MAX_CONCENTRATION))] + \
+        [(-5, 5)] * int(use_lead) + [(-3, 0.99)] * int(use_sms) + [(-10, 10)] * int(use_other)
+    res = optimize.minimize(nll, theta0[free], method="L-BFGS-B", bounds=bounds)
+    sub = res.x
+    cov = covariance(nll, sub)
+    theta = theta0.copy()
+    theta[free] = sub
+    mean, conc = float(expit(theta[0])), float(math.exp(theta[1]))
+    spread = spread_of(mean, conc)
+    se = np.sqrt(np.where(np.diag(cov) >= 0, np.diag(cov), np.nan))
+    out = {"mean": mean, "mean_ci": interval(theta[0], se[0], expit), "spread": spread,
+           "spread_ci": interval(math.log(spread), _log_spread_se(theta, cov), math.exp),
+           "odds_ratio": None, "odds_ratio_ci": None, "sms_effect": None, "sms_effect_ci": None,
+           "notes": notes, "offsets": d.offsets, "loglik": -res.fun, "converged": bool(res.success)}
+    if use_lead:
+        i = free.index(2)
+        out["odds_ratio"] = math.exp(theta[2])
+        out["odds_ratio_ci"] = interval(theta[2], se[i], math.exp)
+        out["lead_fit"] = _lead_fit(theta, d, use_sms, use_other)
+    if use_sms:
+        i = free.index(3)
+        out["sms_effect"] = float(theta[3])
+        out["sms_effect_ci"] = interval(theta[3], se[i])
+    return out
+
+
+def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool) -> tuple[float, int, float]:
+    """Pearson chi-square of no-shows among follow-ups in five lead bands against the fit.
+
+    Each booking's expected no-show probability uses its citizen's propensity as the fit and the
+    citizen's *other* bookings tell it (leave one out), so the comparison is not flattered by the booking
+    itself and is fair to follow-ups after a no-show (citizens more likely to miss).
+    """
+    ll, logw = _booking_loglik(theta, d, True, use_sms, use_other)
+    total = np.add.reduceat(ll, d.starts, axis=0)                 # citizens x nodes
+    rest = total[d.citizen] - ll + logw[None, :]                  # each booking left out
+    post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
+    q = np.exp(ll)                                                # probability of the outcome seen
+    noshow_prob = np.where(d.y[:, None] == 1, q, 1 - q)
+    expected = (post * noshow_prob).sum(axis=1)
+    m = d.follow
+    edges = np.unique(np.quantile(d.x[m], [0, 0.2, 0.4, 0.6, 0.8, 1.0]))
+    band = np.clip(np.searchsorted(edges, d.x[m], side="right") - 1, 0, max(len(edges) - 2, 0))
+    obs = np.bincount(band, weights=d.y[m])
+    exp_ = np.bincount(band, weights=expected[m])
+    var = np.bincount(band, weights=expected[m] * (1 - expected[m]))
+    keep = var > 0
+    chi2 = float((((obs - exp_) ** 2) / var)[keep].sum())
+    df = int(keep.sum()) - 1
+    return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
+
+
+def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
+    """The no-show estimates of a log, ready for the report and the scenario fragment."""
+    k, n = counts(log)
+    bb = beta_binomial(k, n)
+    d = design(log)
+    joint = noshow_model(log, d, start=bb)
+    notes = joint["notes"]
+    by_model = joint["odds_ratio"] is not None or joint["sms_effect"] is not None
+    src = joint if by_model else bb
+    fit = (f"beta-binomial over {len(k):,} citizens: citizens with 0/1/2/3+ no-shows against the fit, "
+           f"chi-square {bb['chi2']:.1f} on {bb['df']} df, p = {bb['p_fit']:.2f}" if bb["df"] > 0 else
+           "too few citizens to test the distribution of no-shows per citizen")
+    where = ("at the earliest allowed day, without reminder (the no-show model fitted booking by booking)"
+             if by_model else "as the log's bookings experienced them (no lead or reminder effect fitted)")
+    out = [Estimate("noshow_probability", "mean no-show propensity", src["mean"], *src["mean_ci"], "probability",
+                    fit, where),
+           Estimate("noshow_spread", "spread of propensities between citizens (SD)", src["spread"],
+                    *src["spread_ci"], "probability", fit, where),
+           Estimate(None, "likelihood-ratio test: citizens differ", bb["lr"], None, None, "chi-square",
+                    f"p = {bb['p_identical']:.3g} against identical citizens (half chi-square(1) tail: the "
+                    "spread is 0 on the boundary)", "")]
+    if joint["odds_ratio"] is not None:
+        chi2, df, p = joint["lead_fit"]
+        offs = ", ".join(f"after a {'held conversation' if k == 'held' else 'no-show'}: {v:g} days"
+                         for k, v in joint["offsets"].items())
+        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead",
+                            joint["odds_ratio"], *joint["odds_ratio_ci"], "ratio",
+                            f"follow-ups' no-shows in five lead bands against the fit: chi-square {chi2:.1f} "
+                            f"on {df} df, p = {p:.2f}",
+                            f"lead beyond the shortest lead of follow-up bookings of the same kind ({offs})"))
+    else:
+        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead", None,
+                            note="not estimated: " + notes.get("lead", "")))
+    if joint["sms_effect"] is not None:
+        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder",
+                            joint["sms_effect"], *joint["sms_effect_ci"], "share",
+                            "fitted with the lead effect and the citizens' propensities",
+                            "bookings with and without reminders in the same log"))
+    else:
+        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder", None,
+                            note="not estimated: " + notes.get("sms", "")))
+    return out
