@@ -43,8 +43,9 @@ from scipy import optimize, special, stats
 from .fit import Estimate, concentration_of, covariance, expit, interval, logit, spread_of
 from .log import AppointmentLog, lead_days
 
-_NODES = 24           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 47 bookings
+_NODES = 20           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 39 bookings
 _MIN_BOOKINGS = 30    # fewer than this of a kind: the effect is not estimated
+_MIN_FOLLOW_UPS = 200  # fewer follow-ups than this: the lead effect is not estimated (too weak to be of use)
 _MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
 
 
@@ -217,11 +218,12 @@ def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool):
     scale = 1.0 - effect * d.sms if use_sms else np.ones_like(d.y)
     if np.any(scale <= 0):
         return None, logw
-    q = p[None, :] * scale[:, None]                               # propensity after any reminder
-    eta = logit(np.clip(q, 1e-15, 1 - 1e-15))
-    eta += (beta * d.x + shift * (~d.follow))[:, None]
-    # log q = -log(1 + e^-eta), log(1 - q) = -log(1 + e^eta)
-    return -np.logaddexp(0.0, np.where(d.y[:, None] == 1, -eta, eta)), logw
+    q = np.minimum(p[None, :] * scale[:, None], 1 - 1e-12)       # propensity after any reminder
+    z = (beta * d.x + shift * (~d.follow))[:, None]               # added to the log-odds
+    # with r = q e^z / (1 - q + q e^z): log r = log q + z - D and log(1 - r) = log(1 - q) - D, where
+    # D = log(1 + q (e^z - 1)); two logarithms per element instead of four (this is the hot loop of the fit)
+    dee = np.log1p(q * np.expm1(z))
+    return np.where(d.y[:, None] == 1, np.log(q) + z, np.log1p(-q)) - dee, logw
 
 
 def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool) -> float:
@@ -243,10 +245,11 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     d = design(log) if d is None else d
     notes = {}
     follow_x = d.x[d.follow]
-    use_lead = bool(d.follow.sum() >= _MIN_BOOKINGS and np.ptp(follow_x) > 0) if d.follow.any() else False
+    use_lead = bool(d.follow.sum() >= _MIN_FOLLOW_UPS and (follow_x > 0).sum() >= _MIN_BOOKINGS)
     if not use_lead:
-        notes["lead"] = ("too few follow-up bookings (booked on the day of the citizen's previous slot) with "
-                         "different leads to estimate a lead effect")
+        notes["lead"] = (f"too few follow-up bookings (booked on the day of the citizen's previous slot): "
+                         f"{int(d.follow.sum())}, {int((follow_x > 0).sum())} of them beyond the shortest lead of "
+                         f"their kind; {_MIN_FOLLOW_UPS} and {_MIN_BOOKINGS} are needed")
     use_sms = False
     if d.sms is None:
         notes["sms"] = "the log has no sms_sent column"

@@ -3,20 +3,15 @@
 The fragment is TOML with only the values the log could estimate, each with
 a comment saying where it came from (the log, its size and dates, the 95 %
 interval); ``jobsim run SCENARIO --with FRAGMENT`` runs a built-in scenario
-with them (:func:`read_fragment`).
+with them (:func:`jobsim.calibrate.fragment.read_fragment`).
 """
 
 from __future__ import annotations
 
 import math
-import os
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from ..errors import ScenarioError
-from ..model.scenario import Scenario, field_names, read_sources, read_text_file, unknown_parameter_message
+from ..model.scenario import Scenario
 from .fit import Estimate
 from .log import AppointmentLog
 from .noshow import noshow_estimates
@@ -107,24 +102,3 @@ def _allowed(name: str, value: float) -> float:
     if "lt" in bounds and value >= bounds["lt"]:
         value = bounds["lt"] - 1e-6
     return float(round(value, 6))
-
-
-def read_fragment(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, str]]:
-    """A scenario fragment's values and their sources (the trailing comments), checked by name.
-
-    Raises :class:`ScenarioError` naming the file and the parameter.
-    """
-    path = Path(path)
-    text = read_text_file(path, "scenario fragment (TOML)")
-    try:
-        values = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    names = field_names()
-    for key, value in values.items():
-        if key not in names:
-            raise ScenarioError(f"{path}: {unknown_parameter_message(key)}")
-        if isinstance(value, dict):
-            raise ScenarioError(f"{path}: {key}: tables are not allowed; write 'name = value'")
-    sources = {k: v for k, v in read_sources(text).items() if k in values}
-    return values, sources
