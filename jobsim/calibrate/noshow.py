@@ -257,10 +257,12 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
         notes["sms"] = (f"{'all' if d.sms.mean() > 0.5 else 'no'} bookings had an SMS reminder (or nearly): the "
                         "log shows no-shows with and without reminders too rarely to compare them")
     else:
-        r = abs(np.corrcoef(d.sms, d.lead)[0, 1]) if np.ptp(d.lead) > 0 else 0.0
-        if r > 0.8:
-            notes["sms"] = (f"reminders went with the lead (correlation {r:.2f} between reminder and lead): "
-                            "the log cannot tell their effects apart")
+        # reminders confound the lead effect when whether one was sent follows from the lead: then only the
+        # assumed straight-line shape of the lead effect could tell them apart
+        both = pd.Series(d.sms).groupby(d.lead).transform(lambda v: v.min() != v.max()).to_numpy(bool)
+        if both.sum() < _MIN_BOOKINGS:
+            notes["sms"] = ("reminders went with the lead (no lead has bookings both with and without a "
+                            "reminder): the log cannot tell their effects apart")
             if use_lead:
                 notes["lead"] = notes["sms"]
                 use_lead = False

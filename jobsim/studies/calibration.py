@@ -84,10 +84,18 @@ def recovery_replication(seed: int, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def recovery(replications: int, seed: int = 0, scenario: Scenario | None = None) -> pd.DataFrame:
-    """:func:`recovery_replication` for seeds ``seed, seed + 1, ...``, stacked."""
+def recovery(replications: int, seed: int = 0, scenario: Scenario | None = None, jobs: int = 1) -> pd.DataFrame:
+    """:func:`recovery_replication` for seeds ``seed, seed + 1, ...``, stacked (in seed order whatever ``jobs``)."""
     scenario = scenario or recovery_scenario()
-    return pd.concat([recovery_replication(seed + r, scenario) for r in range(replications)], ignore_index=True)
+    seeds = [seed + r for r in range(replications)]
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(recovery_replication, seeds, [scenario] * len(seeds)))
+    else:
+        parts = [recovery_replication(s, scenario) for s in seeds]
+    return pd.concat(parts, ignore_index=True)
 
 
 @dataclass(frozen=True)
