@@ -83,7 +83,9 @@ def interval(center: float, se: float, back=lambda v: v) -> tuple[float, float]:
     """``back(center ± 1.96 se)`` in increasing order (nan when ``se`` is not finite)."""
     if not math.isfinite(se):
         return float("nan"), float("nan")
-    a, b = back(center - Z95 * se), back(center + Z95 * se)
+    # clipped so that a hopeless interval (a handful of bookings) becomes (0, inf) rather than an overflow
+    a = back(max(center - Z95 * se, -700.0))
+    b = back(min(center + Z95 * se, 700.0))
     return (float(min(a, b)), float(max(a, b)))
 
 

@@ -197,8 +197,11 @@ def _times(values: pd.Series, col: str, name: str, required: bool) -> tuple[pd.S
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise LogError(f"{name}: column {col!r}, {_row(i)}: cannot read {text.iloc[i]!r} as a date "
                        "(YYYY-MM-DD) or ISO date-time (YYYY-MM-DDTHH:MM[:SS][Z])")
-    date_only = bool(text[~empty].str.len().le(10).all())
-    return parsed.dt.tz_convert(None).astype("datetime64[ns]"), date_only
+    parsed = parsed.dt.tz_convert(None).astype("datetime64[ns]")
+    # a column of dates written as midnight date-times ("2016-04-29T00:00:00Z", as many exports do) is dates
+    valid = parsed[~empty]
+    date_only = bool(text[~empty].str.len().le(10).all() or (valid == valid.dt.normalize()).all())
+    return parsed, date_only
 
 
 def _booleans(values: pd.Series, col: str, name: str) -> pd.Series:

@@ -254,8 +254,9 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     if d.sms is None:
         notes["sms"] = "the log has no sms_sent column"
     elif min(d.sms.sum(), len(d.sms) - d.sms.sum()) < _MIN_BOOKINGS:
-        notes["sms"] = (f"{'all' if d.sms.mean() > 0.5 else 'no'} bookings had an SMS reminder (or nearly): the "
-                        "log shows no-shows with and without reminders too rarely to compare them")
+        sent = int(d.sms.sum())
+        notes["sms"] = (f"{sent:,} bookings with an SMS reminder and {len(d.sms) - sent:,} without; at least "
+                        f"{_MIN_BOOKINGS} of each are needed to compare them")
     else:
         # reminders confound the lead effect when whether one was sent follows from the lead: then only the
         # assumed straight-line shape of the lead effect could tell them apart
@@ -352,7 +353,10 @@ def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
     out = [Estimate("noshow_probability", "mean no-show propensity", src["mean"], *src["mean_ci"], "probability",
                     fit, where),
            Estimate("noshow_spread", "spread of propensities between citizens (SD)", src["spread"],
-                    *src["spread_ci"], "probability", fit, where),
+                    *src["spread_ci"], "probability", fit, where) if (n >= 2).sum() >= _MIN_BOOKINGS else
+           Estimate("noshow_spread", "spread of propensities between citizens (SD)", None,
+                    note=f"not estimated: {int((n >= 2).sum())} citizens with two or more bookings (at least "
+                         f"{_MIN_BOOKINGS} are needed to tell a spread between citizens from chance)"),
            Estimate(None, "likelihood-ratio test: citizens differ", bb["lr"], None, None, "chi-square",
                     f"p = {bb['p_identical']:.3g} against identical citizens (half chi-square(1) tail: the "
                     "spread is 0 on the boundary)", "")]

@@ -94,3 +94,11 @@ def test_a_bad_log_gives_one_line_naming_column_and_row_and_exit_2(tmp_path, cap
 def test_log_errors_are_jobsim_errors_from_python_too(tmp_path):
     with pytest.raises(LogError, match="row 5"):
         read_appointment_log(write(tmp_path, GOOD + "c3,2024-03-05,2024-03-01,yes\n"))
+
+
+def test_a_column_of_midnights_is_read_as_dates(tmp_path):
+    text = ("citizen_id,booked_at,slot_start,attended\n"
+            "c1,2016-04-29T18:38:08Z,2016-04-29T00:00:00Z,yes\nc1,2016-04-29T18:40:00Z,2016-05-03T00:00:00Z,no\n")
+    log = read_appointment_log(write(tmp_path, text))
+    assert log.dated_only == {"slot_start"}
+    assert lead_days(log).tolist() == [0.0, 4.0]
