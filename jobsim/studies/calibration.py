@@ -151,7 +151,8 @@ def recovery_figure(frame: pd.DataFrame, lang: str = "en", caption_text: str | N
         ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    fig.legend(unique.values(), unique.keys(), loc="outside lower center", ncols=3, frameon=False)
+    fig.legend(list(unique.values()), list(unique.keys()), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3,
+               frameon=False)
     n = frame["seed"].nunique()
     fig.suptitle(wrap_title(phrase("recovery_title", lang, n=num(n, lang)), 14))
     if caption_text:
