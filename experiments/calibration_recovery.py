@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+import jobsim
 from jobsim.errors import EXIT_OK
-from jobsim.report.style import run_caption
+from jobsim.report.words import num, phrase
 from jobsim.studies import calibration
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
                                    run_script, save_figure, write_json)
@@ -50,9 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r['parameter']:26s} covered {r['covered']:4d} of {r['replications']} = {r['share']:.1%} "
               f"(95% CI {r['wilson_low']:.1%} to {r['wilson_high']:.1%})")
-    text = run_caption(scenario.name, replications, args.seed, args.lang,
-                       extra=f"({frame['bookings'].mean():,.0f} bookings per log; two runs each, without and "
-                             "with SMS reminders)")
+    text = phrase("recovery_caption", args.lang, scenario=scenario.name, n=num(replications, args.lang),
+                  seed=args.seed, bookings=num(frame["bookings"].mean(), args.lang), version=jobsim.__version__)
     fig = calibration.recovery_figure(frame, args.lang, caption_text=text)
     files = ["recovery.csv", "coverage.csv"] + save_figure(fig, out, "recovery")
     if args.docs_img is not None:

@@ -439,6 +439,12 @@ _RECOVERY_WORDS = {
     "recovery_x_minutes": ("Estimate (minutes)", "Estimat (minutter)"),
     "recovery_x_value": ("Estimate", "Estimat"),
     "recovery_y": ("Replication (sorted by estimate)", "Gentagelse (sorteret efter estimat)"),
+    "recovery_caption": ("Scenario '{scenario}' with the true values; {n} replications from seed {seed}, each two runs "
+                         "(without and with SMS reminders) joined into one appointment log of about {bookings} "
+                         "bookings; jobsim {version}.",
+                         "Scenariet '{scenario}' med de sande værdier; {n} gentagelser fra seed {seed}, hver to "
+                         "kørsler (uden og med SMS-påmindelser) samlet i én bookinglog med omkring {bookings} "
+                         "bookinger; jobsim {version}."),
 }
 for _i, _lang in enumerate(LANGS):
     PHRASES[_lang].update({key: pair[_i] for key, pair in _RECOVERY_WORDS.items()})

@@ -42,7 +42,8 @@ TRUTH = {"noshow_probability": 0.20, "noshow_spread": 0.12, "noshow_lead_odds_ra
 
 def recovery_scenario(workers: int = 2, **changes) -> Scenario:
     """Lærkevej with the :data:`TRUTH` values, no absence and ``overrun = true`` (see the module docstring)."""
-    return load_scenario("laerkevej").replace(workers=workers, absence_share=0.0, overrun=True, **TRUTH, **changes)
+    return load_scenario("laerkevej").replace(**{"workers": workers, "absence_share": 0.0, "overrun": True, **TRUTH,
+                                                 **changes})
 
 
 def recovery_log(seed: int, scenario: Scenario, folder=None) -> AppointmentLog:
