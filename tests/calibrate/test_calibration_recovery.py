@@ -51,3 +51,21 @@ def test_the_recovery_scenario_keeps_the_log_what_the_model_used():
     s = recovery_scenario()
     assert s.absence_share == 0 and s.overrun
     assert all(getattr(s, k) == v for k, v in TRUTH.items())
+
+
+def test_the_recovery_script_writes_its_tables_figure_and_manifest(tmp_path):
+    import json
+
+    import pandas as pd
+    from conftest import run_experiment
+
+    res = run_experiment("calibration_recovery", "--quick", "--replications", "2", "--jobs", "1", "--out",
+                         str(tmp_path / "out"), cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "out"
+    assert {"recovery.csv", "coverage.csv", "recovery.png", "recovery.svg", "manifest.json"} <= {
+        p.name for p in out.iterdir()}
+    coverage_table = pd.read_csv(out / "coverage.csv")
+    assert set(coverage_table["parameter"]) == set(TRUTH) and (coverage_table["replications"] == 2).all()
+    assert json.loads((out / "manifest.json").read_text())["truth"] == TRUTH
+    assert "noshow_lead_odds_ratio" in res.stdout and "covered" in res.stdout
