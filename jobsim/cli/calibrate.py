@@ -15,11 +15,11 @@ from .common import display_path, echo
 def add_commands(subparsers) -> None:
     """Add ``calibrate`` to the ``jobsim`` command line."""
     p = subparsers.add_parser(
-        "calibrate", help="estimate no-shows, lead and SMS effects, conversation minutes and punctuality "
+        "calibrate", help="scenario values (no-shows, lead and SMS effects, conversations, punctuality) "
         "from an appointment log",
         description="Read an appointment log (CSV or Parquet, one row per booked conversation: citizen_id, "
         "booked_at, slot_start, attended, and optionally caseworker_id, sms_sent, checkin_at, "
-        "conversation_start, conversation_end, group), print each estimate with its 95%% confidence interval "
+        "conversation_start, conversation_end, group), print each estimate with its 95% confidence interval "
         "and goodness of fit, and write the values as a scenario fragment for 'jobsim run SCENARIO --with "
         "FILE'. See docs/appointment_log.md.")
     p.add_argument("log", metavar="LOG", help="the appointment log: a .csv file, or a .parquet file")
