@@ -28,7 +28,12 @@ So for follow-ups the days beyond the earliest allowed day are the lead less
 a constant per kind (after a held conversation, after a no-show), estimated
 as the shortest lead of that kind in the log. Other bookings (a citizen's
 first, or one whose previous slot is not in the log) carry no lead
-information: they enter with a shift of their own and no lead term.
+information about the rule's earliest day. A citizen's first booking in the
+log, made after the log begins, is a new citizen's first (the rule allows
+tomorrow): it gets the same lead term and a shift of its own (the shift
+absorbs how far its shortest lead lies from the rule's). Other bookings (made
+before the log begins, so their previous slot is not in it) get a shift of
+their own and no lead term.
 """
 
 from __future__ import annotations
@@ -54,10 +59,11 @@ class Design:
     """A log as the no-show model sees it, sorted by citizen.
 
     ``y`` 1 for a no-show; ``starts`` the first booking of each citizen;
-    ``x`` days beyond the earliest allowed day / 30 for follow-ups (0 for
-    others); ``follow`` follow-up or not; ``sms`` 1 with a reminder (None
-    when the log has no ``sms_sent``); ``kind`` ``"held"``, ``"no_show"``
-    or ``"other"``; ``offsets`` the shortest lead of each follow-up kind.
+    ``x`` days beyond the shortest lead of the booking's kind / 30 (0 for
+    ``other``); ``follow`` follow-up or not; ``first`` a citizen's first
+    booking made after the log begins; ``sms`` 1 with a reminder (None when
+    the log has no ``sms_sent``); ``kind`` ``"held"``, ``"no_show"``,
+    ``"first"`` or ``"other"``; ``offsets`` the shortest lead of each kind.
     """
 
     y: np.ndarray
@@ -69,16 +75,18 @@ class Design:
     offsets: dict
     lead: np.ndarray
     citizen: np.ndarray
+    first: np.ndarray
 
     def compact(self) -> "Compact":
         """Identical bookings of a citizen (same outcome, lead, kind, reminder) merged, with their count."""
-        keys = pd.DataFrame({"c": self.citizen, "y": self.y, "x": self.x, "f": self.follow,
+        keys = pd.DataFrame({"c": self.citizen, "y": self.y, "x": self.x, "f": self.follow, "i": self.first,
                              "s": self.sms if self.sms is not None else 0.0})
-        g = keys.groupby(["c", "y", "x", "f", "s"], sort=True).size().reset_index(name="n")
+        g = keys.groupby(["c", "y", "x", "f", "i", "s"], sort=True).size().reset_index(name="n")
         c = g["c"].to_numpy()
         starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
         return Compact(g["y"].to_numpy(float), starts, g["x"].to_numpy(float), g["f"].to_numpy(bool),
-                       g["s"].to_numpy(float) if self.sms is not None else None, g["n"].to_numpy(float))
+                       g["s"].to_numpy(float) if self.sms is not None else None, g["n"].to_numpy(float),
+                       g["i"].to_numpy(bool))
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ class Compact:
     follow: np.ndarray
     sms: np.ndarray | None
     count: np.ndarray
+    first: np.ndarray
 
 
 def design(log: AppointmentLog) -> Design:
@@ -109,18 +118,19 @@ def design(log: AppointmentLog) -> Design:
     follow[1:] &= booked_day[1:] == prev_slot[1:]
     prev_noshow = np.zeros(len(f), dtype=bool)
     prev_noshow[1:] = y[:-1] == 1
-    kind = np.where(~follow, "other", np.where(prev_noshow, "no_show", "held"))
+    first = ~same & (booked_day >= slot_day.min())   # made after the log begins: a new citizen's first
+    kind = np.where(follow, np.where(prev_noshow, "no_show", "held"), np.where(first, "first", "other"))
     lead = lead_days(log)
     x = np.zeros(len(f))
     offsets = {}
-    for k in ("held", "no_show"):
+    for k in ("held", "no_show", "first"):
         m = kind == k
         if m.any():
             offsets[k] = float(lead[m].min())
             x[m] = (lead[m] - offsets[k]) / 30.0
     sms = f["sms_sent"].to_numpy().astype(float) if log.has("sms_sent") else None
     citizen = np.cumsum(~same) - 1
-    return Design(y, starts, x, follow, sms, kind, offsets, lead, citizen)
+    return Design(y, starts, x, follow, sms, kind, offsets, lead, citizen, first)
 
 
 # ------------------------------------------------------------------ beta-binomial
@@ -207,27 +217,34 @@ def _nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
     return p, np.log(w / w.sum())
 
 
-def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool):
-    """Log-likelihood of each booking at each quadrature node (bookings x nodes), and the nodes' log weights."""
+def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool = False):
+    """Log-likelihood of each booking at each quadrature node (bookings x nodes), and the nodes' log weights.
+
+    ``theta``: logit mean, log concentration, log odds ratio per 30 days, SMS effect, the shift of other
+    bookings, the shift of first bookings. Without ``use_first`` first bookings count as other.
+    """
     mean = expit(theta[0])
     conc = math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
     beta = theta[2] if use_lead else 0.0
     effect = theta[3] if use_sms else 0.0
     shift = theta[4] if use_other else 0.0
+    shift_first = theta[5] if use_first else 0.0
     p, logw = _nodes(mean, conc)
     scale = 1.0 - effect * d.sms if use_sms else np.ones_like(d.y)
     if np.any(scale <= 0):
         return None, logw
     q = np.minimum(p[None, :] * scale[:, None], 1 - 1e-12)       # propensity after any reminder
-    z = (beta * d.x + shift * (~d.follow))[:, None]               # added to the log-odds
+    first = d.first if use_first else np.zeros_like(d.first)
+    other = ~d.follow & ~first
+    z = (beta * np.where(other, 0.0, d.x) + shift * other + shift_first * first)[:, None]   # on the log-odds
     # with r = q e^z / (1 - q + q e^z): log r = log q + z - D and log(1 - r) = log(1 - q) - D, where
     # D = log(1 + q (e^z - 1)); two logarithms per element instead of four (this is the hot loop of the fit)
     dee = np.log1p(q * np.expm1(z))
     return np.where(d.y[:, None] == 1, np.log(q) + z, np.log1p(-q)) - dee, logw
 
 
-def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool) -> float:
-    ll, logw = _booking_loglik(theta, d, use_lead, use_sms, use_other)
+def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool) -> float:
+    ll, logw = _booking_loglik(theta, d, use_lead, use_sms, use_other, use_first)
     if ll is None:
         return 1e300
     per_citizen = np.add.reduceat(ll * d.count[:, None], d.starts, axis=0) + logw[None, :]
@@ -269,23 +286,26 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
                 use_lead = False
         else:
             use_sms = True
-    use_other = use_lead and (~d.follow).any()
+    use_first = use_lead and int(d.first.sum()) >= _MIN_BOOKINGS
+    use_other = use_lead and bool((~d.follow & ~(d.first & use_first)).any())
     start = start or {}
     theta0 = np.array([logit(start.get("mean", max(1e-3, min(0.999, d.y.mean())))),
                        math.log(concentration_of(start.get("mean", 0.2), start.get("spread", 0.1)))
-                       if start.get("spread", 0.1) > 0 else math.log(_MAX_CONCENTRATION), 0.0, 0.0, 0.0])
+                       if start.get("spread", 0.1) > 0 else math.log(_MAX_CONCENTRATION), 0.0, 0.0, 0.0, 0.0])
     theta0[1] = min(max(theta0[1], math.log(0.5)), math.log(_MAX_CONCENTRATION))
-    free = [0, 1] + ([2] if use_lead else []) + ([3] if use_sms else []) + ([4] if use_other else [])
+    free = [0, 1] + ([2] if use_lead else []) + ([3] if use_sms else []) + ([4] if use_other else []) + \
+        ([5] if use_first else [])
 
     compact = d.compact()
 
     def nll(sub):
         theta = theta0.copy()
         theta[free] = sub
-        return _negloglik(theta, compact, use_lead, use_sms, use_other)
+        return _negloglik(theta, compact, use_lead, use_sms, use_other, use_first)
 
     bounds = [(-12, 12), (math.log(0.05), math.log(_MAX_CONCENTRATION))] + \
-        [(-5, 5)] * int(use_lead) + [(-3, 0.99)] * int(use_sms) + [(-10, 10)] * int(use_other)
+        [(-5, 5)] * int(use_lead) + [(-3, 0.99)] * int(use_sms) + [(-10, 10)] * int(use_other) + \
+        [(-10, 10)] * int(use_first)
     res = optimize.minimize(nll, theta0[free], method="L-BFGS-B", bounds=bounds)
     sub = res.x
     cov = covariance(nll, sub)
@@ -302,7 +322,7 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
         i = free.index(2)
         out["odds_ratio"] = math.exp(theta[2])
         out["odds_ratio_ci"] = interval(theta[2], se[i], math.exp)
-        out["lead_fit"] = _lead_fit(theta, d, use_sms, use_other)
+        out["lead_fit"] = _lead_fit(theta, d, use_sms, use_other, use_first)
     if use_sms:
         i = free.index(3)
         out["sms_effect"] = float(theta[3])
@@ -310,14 +330,14 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     return out
 
 
-def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool) -> tuple[float, int, float]:
+def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool, use_first: bool) -> tuple[float, int, float]:
     """Pearson chi-square of no-shows among follow-ups in five lead bands against the fit.
 
     Each booking's expected no-show probability uses its citizen's propensity as the fit and the
     citizen's *other* bookings tell it (leave one out), so the comparison is not flattered by the booking
     itself and is fair to follow-ups after a no-show (citizens more likely to miss).
     """
-    ll, logw = _booking_loglik(theta, d, True, use_sms, use_other)
+    ll, logw = _booking_loglik(theta, d, True, use_sms, use_other, use_first)
     total = np.add.reduceat(ll, d.starts, axis=0)                 # citizens x nodes
     rest = total[d.citizen] - ll + logw[None, :]                  # each booking left out
     post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
@@ -362,13 +382,13 @@ def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
                     "spread is 0 on the boundary)", "")]
     if joint["odds_ratio"] is not None:
         chi2, df, p = joint["lead_fit"]
-        offs = ", ".join(f"after a {'held conversation' if k == 'held' else 'no-show'}: {v:g} days"
-                         for k, v in joint["offsets"].items())
+        kinds = {"held": "after a held conversation", "no_show": "after a no-show", "first": "a citizen's first"}
+        offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in joint["offsets"].items())
         out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead",
                             joint["odds_ratio"], *joint["odds_ratio_ci"], "ratio",
                             f"follow-ups' no-shows in five lead bands against the fit: chi-square {chi2:.1f} "
                             f"on {df} df, p = {p:.2f}",
-                            f"lead beyond the shortest lead of follow-up bookings of the same kind ({offs})"))
+                            f"lead beyond the shortest lead of bookings of the same kind ({offs})"))
     else:
         out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead", None,
                             note="not estimated: " + notes.get("lead", "")))

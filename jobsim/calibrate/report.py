@@ -20,8 +20,9 @@ from .times import conversation_estimates, punctuality_estimates
 #: What a booking log cannot tell (printed with every report and in docs/appointment_log.md).
 LIMITS = ("caseworkers' desk time (preparation, documentation, casework) is not in a booking log: "
           "prep_minutes and the policies' effects on it keep their scenario values",
-          "the lead effect is measured on follow-up bookings only (booked on the day of the previous slot), "
-          "beyond the shortest lead of their kind; the earliest day a booking rule allowed is not in the log",
+          "the lead effect is measured on follow-ups (booked on the day of the previous slot) and new citizens' "
+          "first bookings, beyond the shortest lead of their kind; the earliest day a booking rule allowed is not "
+          "in the log",
           "a conversation cut short by the end of its slot looks shorter than the citizen's need")
 
 

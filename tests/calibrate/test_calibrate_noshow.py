@@ -67,11 +67,13 @@ def test_follow_ups_are_bookings_made_on_the_day_of_the_previous_slot():
                ("c1", "2024-01-08 09:30", "2024-04-01 09:00", False),     # after a held conversation
                ("c1", "2024-04-01 09:10", "2024-04-10 09:00", True),      # after a no-show
                ("c1", "2024-05-01 09:00", "2024-06-10 09:00", True),      # booked later: other
-               ("c2", "2024-01-01 10:00", "2024-01-02 09:00", True)])
+               ("c2", "2024-01-01 10:00", "2024-01-02 09:00", True),      # booked before the log begins: other
+               ("c3", "2024-02-01 10:00", "2024-02-03 09:00", True),      # a new citizen's first: first
+               ("c4", "2024-02-01 11:00", "2024-03-04 09:00", False)])
     d = design(AppointmentLog(f, "x", frozenset()))
-    assert d.kind.tolist() == ["other", "held", "no_show", "other", "other"]
-    assert d.offsets == {"held": 84.0, "no_show": 9.0}
-    assert d.x.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0]
+    assert d.kind.tolist() == ["other", "held", "no_show", "other", "other", "first", "first"]
+    assert d.offsets == {"held": 84.0, "no_show": 9.0, "first": 2.0}
+    assert d.x.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
 
 
 def synthetic_log(rng, citizens=1500, sms=None, sms_with_lead=False):
