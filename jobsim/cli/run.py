@@ -49,7 +49,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..model.kpis import KPIS, format_kpis
     from ..runner.simulate import simulate
     from ..runner.size import run_size
-
     from ..calibrate.fragment import read_fragment
     from ..model.scenario import load_scenario
     from ..runner.eventlog import appointment_log, start_date, write_ocel, write_xes
@@ -79,8 +78,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     files = {"meetings.csv": result.meetings, "citizens.csv": result.citizens,
              "worker_days.csv": result.worker_days,
              "kpis.csv": pd.DataFrame([{"kpi": k, "value": v, "unit": KPIS[k][0]} for k, v in result.kpis.items()])}
-    # the folder is built under a temporary name and renamed at the end: an interrupted or failed run
-    # (Ctrl-C, a full disk) leaves nothing behind that would block the same --out next time
     if args.appointment_log:
         files["appointment_log.csv"] = appointment_log(result, log_start)
     logs = [_EVENT_LOG_FILES[kind] for kind in dict.fromkeys(args.event_log)]
@@ -88,6 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name in fragment:
         if name not in changes:
             sources[name] = fragment_sources.get(name) or f"--with {args.with_file}"
+    # the folder is built under a temporary name and renamed at the end: an interrupted or failed run
+    # (Ctrl-C, a full disk) leaves nothing behind that would block the same --out next time
     with folder_atomically(folder) as tmp:
         for name, frame in files.items():
             write_frame(tmp / name, frame)
