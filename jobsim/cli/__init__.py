@@ -10,6 +10,7 @@ Commands::
     jobsim plot DIR [--out FIGDIR] [--lang en|da] [--force]
     jobsim validate [--replications N] [--jobs N] [--seed N] [--out DIR]
     jobsim sensitivity SCENARIO [--method morris|sobol|lhs] [--param name=low:high ...] [--replications R] ...
+    jobsim calibrate LOG [--columns NAME=COLUMN,...] [--noshow-column NAME] [--out FILE]
     jobsim --version
 
 SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
@@ -67,11 +68,11 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from . import plot, run, scenarios, sensitivity, sweep, validate
+from . import calibrate, plot, run, scenarios, sensitivity, sweep, validate
 from .common import PROG, Parser, stdout_to_devnull
 
 #: The command modules, in the order their commands appear in ``jobsim --help``.
-COMMAND_MODULES = (run, scenarios, sweep, plot, sensitivity, validate)
+COMMAND_MODULES = (run, scenarios, sweep, plot, sensitivity, validate, calibrate)
 
 
 def _version_text() -> str:

@@ -458,3 +458,25 @@ def lower_first(text: str) -> str:
     'prepare ahead'
     """
     return text[:1].lower() + text[1:]
+
+
+# --------------------------------------------------------------------------- calibration recovery (jobsim.studies.calibration)
+_RECOVERY_WORDS = {
+    "recovery_title": ("Calibration recovers the model's values: 95% intervals from {n} simulated appointment logs",
+                       "Kalibreringen genfinder modellens værdier: 95 %-intervaller fra {n} simulerede bookinglogge"),
+    "recovery_panel": ("coverage {share} (95% CI {low}–{high})", "dækning {share} (95 %-KI {low}–{high})"),
+    "recovery_covers": ("95% interval holds the true value", "95 %-intervallet rummer den sande værdi"),
+    "recovery_misses": ("95% interval misses it", "95 %-intervallet rammer ved siden af"),
+    "recovery_truth": ("true value (the scenario)", "sand værdi (scenariet)"),
+    "recovery_x_minutes": ("Estimate (minutes)", "Estimat (minutter)"),
+    "recovery_x_value": ("Estimate", "Estimat"),
+    "recovery_y": ("Replication (sorted by estimate)", "Gentagelse (sorteret efter estimat)"),
+    "recovery_caption": ("Scenario '{scenario}' with the true values; {n} replications from seed {seed}, each two runs "
+                         "(without and with SMS reminders) joined into one appointment log of about {bookings} "
+                         "bookings; jobsim {version}.",
+                         "Scenariet '{scenario}' med de sande værdier; {n} gentagelser fra seed {seed}, hver to "
+                         "kørsler (uden og med SMS-påmindelser) samlet i én bookinglog med omkring {bookings} "
+                         "bookinger; jobsim {version}."),
+}
+for _i, _lang in enumerate(LANGS):
+    PHRASES[_lang].update({key: pair[_i] for key, pair in _RECOVERY_WORDS.items()})

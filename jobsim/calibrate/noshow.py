@@ -1,0 +1,403 @@
+"""No-shows from an appointment log: the citizens' propensities, the lead-time effect and SMS reminders.
+
+The model (:mod:`jobsim.model.jobcenter`): citizen *i* has a no-show
+propensity ``p_i`` drawn from a beta distribution with mean
+``noshow_probability`` and standard deviation ``noshow_spread``; an SMS
+reminder multiplies it by ``1 - sms_effect``; the odds of not showing are
+multiplied by ``noshow_lead_odds_ratio`` for every 30 days the slot lies
+beyond the earliest day the booking rule allowed; bookings are otherwise
+independent.
+
+Two fits:
+
+* :func:`beta_binomial`: no-shows per citizen out of their bookings,
+  maximum likelihood for a beta-binomial with a different number of bookings
+  per citizen (``scipy.stats.betabinom``); the likelihood-ratio test against
+  identical citizens (a binomial); a chi-square comparison of how many
+  citizens had 0, 1, 2, ... no-shows with what the fit expects.
+* :func:`noshow_model`: the model itself, booking by booking: a logistic
+  model of not showing on lead time and reminder, with each citizen's
+  propensity integrated over the beta distribution (Gauss-Jacobi quadrature).
+
+What the log can tell about lead: it shows when a booking was made and the
+slot, not the earliest day the booking rule allowed. A booking made on the
+day of the citizen's previous slot is a follow-up: after a held conversation
+the rule allows ``max(1, planned interval - booking_lead_days)`` days later,
+after a no-show ``rebook_days`` later, a fixed number of days in each case.
+So for follow-ups the days beyond the earliest allowed day are the lead less
+a constant per kind (after a held conversation, after a no-show), estimated
+as the shortest lead of that kind in the log. Other bookings (a citizen's
+first, or one whose previous slot is not in the log) carry no lead
+information about the rule's earliest day. A citizen's first booking in the
+log, made after the log begins, is a new citizen's first (the rule allows
+tomorrow): it gets the same lead term and a shift of its own (the shift
+absorbs how far its shortest lead lies from the rule's). Other bookings (made
+before the log begins, so their previous slot is not in it) get a shift of
+their own and no lead term.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from .fit import Estimate, concentration_of, covariance, expit, interval, logit, spread_of
+from .log import AppointmentLog, lead_days
+
+_NODES = 20           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 39 bookings
+_MIN_BOOKINGS = 30    # fewer than this of a kind: the effect is not estimated
+_MIN_FOLLOW_UPS = 200  # fewer follow-ups than this: the lead effect is not estimated (too weak to be of use)
+_MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
+
+
+@dataclass(frozen=True)
+class Design:
+    """A log as the no-show model sees it, sorted by citizen.
+
+    ``y`` 1 for a no-show; ``starts`` the first booking of each citizen;
+    ``x`` days beyond the shortest lead of the booking's kind / 30 (0 for
+    ``other``); ``follow`` follow-up or not; ``first`` a citizen's first
+    booking made after the log begins; ``sms`` 1 with a reminder (None when
+    the log has no ``sms_sent``); ``kind`` ``"held"``, ``"no_show"``,
+    ``"first"`` or ``"other"``; ``offsets`` the shortest lead of each kind.
+    """
+
+    y: np.ndarray
+    starts: np.ndarray
+    x: np.ndarray
+    follow: np.ndarray
+    sms: np.ndarray | None
+    kind: np.ndarray
+    offsets: dict
+    lead: np.ndarray
+    citizen: np.ndarray
+    first: np.ndarray
+
+    def compact(self) -> "Compact":
+        """Identical bookings of a citizen (same outcome, lead, kind, reminder) merged, with their count."""
+        keys = pd.DataFrame({"c": self.citizen, "y": self.y, "x": self.x, "f": self.follow, "i": self.first,
+                             "s": self.sms if self.sms is not None else 0.0})
+        g = keys.groupby(["c", "y", "x", "f", "i", "s"], sort=True).size().reset_index(name="n")
+        c = g["c"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        return Compact(g["y"].to_numpy(float), starts, g["x"].to_numpy(float), g["f"].to_numpy(bool),
+                       g["s"].to_numpy(float) if self.sms is not None else None, g["n"].to_numpy(float),
+                       g["i"].to_numpy(bool))
+
+
+@dataclass(frozen=True)
+class Compact:
+    """Distinct bookings per citizen with their ``count``: what the likelihood sums over."""
+
+    y: np.ndarray
+    starts: np.ndarray
+    x: np.ndarray
+    follow: np.ndarray
+    sms: np.ndarray | None
+    count: np.ndarray
+    first: np.ndarray
+
+
+def design(log: AppointmentLog) -> Design:
+    """The no-show model's view of a log (see the module docstring for the follow-up kinds)."""
+    f = log.frame
+    y = (~f["attended"].to_numpy()).astype(float)
+    cit = f["citizen_id"].to_numpy()
+    same = np.zeros(len(f), dtype=bool)
+    same[1:] = cit[1:] == cit[:-1]
+    starts = np.flatnonzero(~same)
+    booked_day = f["booked_at"].dt.normalize().to_numpy()
+    slot_day = f["slot_start"].dt.normalize().to_numpy()
+    prev_slot = np.empty_like(slot_day)
+    prev_slot[1:] = slot_day[:-1]
+    follow = same.copy()
+    follow[1:] &= booked_day[1:] == prev_slot[1:]
+    prev_noshow = np.zeros(len(f), dtype=bool)
+    prev_noshow[1:] = y[:-1] == 1
+    first = ~same & (booked_day >= slot_day.min())   # made after the log begins: a new citizen's first
+    kind = np.where(follow, np.where(prev_noshow, "no_show", "held"), np.where(first, "first", "other"))
+    lead = lead_days(log)
+    x = np.zeros(len(f))
+    offsets = {}
+    for k in ("held", "no_show", "first"):
+        m = kind == k
+        if m.any():
+            offsets[k] = float(lead[m].min())
+            x[m] = (lead[m] - offsets[k]) / 30.0
+    sms = f["sms_sent"].to_numpy().astype(float) if log.has("sms_sent") else None
+    citizen = np.cumsum(~same) - 1
+    return Design(y, starts, x, follow, sms, kind, offsets, lead, citizen, first)
+
+
+# ------------------------------------------------------------------ beta-binomial
+
+def counts(log: AppointmentLog) -> tuple[np.ndarray, np.ndarray]:
+    """No-shows and bookings per citizen."""
+    f = log.frame
+    g = (~f["attended"]).groupby(f["citizen_id"], sort=False)
+    return g.sum().to_numpy(dtype=int), g.size().to_numpy(dtype=int)
+
+
+def beta_binomial(k: np.ndarray, n: np.ndarray) -> dict:
+    """Maximum-likelihood beta-binomial fit to ``k`` no-shows out of ``n`` bookings per citizen.
+
+    Returns ``mean``, ``spread`` (the beta's standard deviation) with 95 %
+    intervals, ``lr`` and ``p_identical`` (likelihood-ratio test against
+    identical citizens; the null puts the spread on the boundary, so the
+    p-value is half the chi-square(1) tail), ``chi2``/``df``/``p_fit`` of the
+    distribution of no-shows per citizen, and ``loglik``.
+    """
+    k, n = np.asarray(k), np.asarray(n)
+    pooled = k.sum() / n.sum()
+    if pooled <= 0 or pooled >= 1:
+        return {"mean": float(pooled), "mean_ci": (float(pooled), float(pooled)), "spread": 0.0,
+                "spread_ci": (0.0, 0.0), "lr": 0.0, "p_identical": 1.0, "chi2": 0.0, "df": 0, "p_fit": 1.0,
+                "degenerate": True}
+    # citizens with the same (k, n) share one term: far fewer pmf evaluations on a big log
+    pairs, weight = np.unique(np.stack([k, n]), axis=1, return_counts=True)
+    kk, nn = pairs
+
+    def nll(theta):
+        m, c = expit(theta[0]), math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+        return -float(weight @ stats.betabinom.logpmf(kk, nn, m * c, (1 - m) * c))
+
+    start = np.array([logit(pooled), math.log(10.0)])
+    res = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-9,
+                                                                       "maxiter": 4000})
+    theta = res.x
+    theta[1] = min(theta[1], math.log(_MAX_CONCENTRATION))
+    mean, conc = float(expit(theta[0])), float(math.exp(theta[1]))
+    cov = covariance(nll, theta)
+    se_logit = math.sqrt(cov[0, 0]) if np.isfinite(cov[0, 0]) else float("nan")
+    spread = spread_of(mean, conc)
+    log_spread_se = _log_spread_se(theta, cov)
+    binom_ll = float(weight @ stats.binom.logpmf(kk, nn, pooled))
+    lr = max(0.0, 2 * (-res.fun - binom_ll))
+    chi2, df, p_fit = _count_fit(k, n, mean * conc, (1 - mean) * conc)
+    return {"mean": mean, "mean_ci": interval(theta[0], se_logit, expit), "spread": spread,
+            "spread_ci": interval(math.log(spread), log_spread_se, math.exp), "lr": lr,
+            "p_identical": 0.5 * float(stats.chi2.sf(lr, 1)) if lr > 0 else 1.0, "chi2": chi2, "df": df,
+            "p_fit": p_fit, "loglik": -res.fun, "degenerate": False}
+
+
+def _log_spread_se(theta: np.ndarray, cov: np.ndarray) -> float:
+    """Delta-method standard error of log(spread) from (logit mean, log concentration)."""
+    m, c = expit(theta[0]), math.exp(theta[1])
+    # log s = 0.5 [log m + log(1 - m) - log(c + 1)]
+    grad = np.array([0.5 * (1 - 2 * m), -0.5 * c / (c + 1)])
+    var = float(grad @ cov[:2, :2] @ grad)
+    return math.sqrt(var) if var >= 0 and math.isfinite(var) else float("nan")
+
+
+def _count_fit(k, n, a, b) -> tuple[float, int, float]:
+    """Pearson chi-square of citizens with 0, 1, 2 and 3+ no-shows against the beta-binomial's expectation."""
+    observed = np.array([(k == 0).sum(), (k == 1).sum(), (k == 2).sum(), (k >= 3).sum()], dtype=float)
+    p0, p1, p2 = (stats.betabinom.pmf(j, n, a, b) for j in range(3))
+    expected = np.array([p0.sum(), p1.sum(), p2.sum(), (1 - p0 - p1 - p2).sum()])
+    keep = expected >= 5
+    if keep.sum() < 3:  # too few groups with enough citizens to test
+        return float("nan"), 0, float("nan")
+    chi2 = float((((observed - expected) ** 2) / expected)[keep].sum())
+    df = int(keep.sum()) - 1 - 2
+    return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
+
+
+# ------------------------------------------------------------------ the model, booking by booking
+
+def _nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Jacobi nodes (propensities) and log weights for a beta(mean, concentration)."""
+    a, b = mean * conc, (1 - mean) * conc
+    x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
+    p = np.clip((1.0 + x) / 2.0, 1e-12, 1 - 1e-12)
+    w = np.clip(w, 1e-300, None)
+    return p, np.log(w / w.sum())
+
+
+def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool = False):
+    """Log-likelihood of each booking at each quadrature node (bookings x nodes), and the nodes' log weights.
+
+    ``theta``: logit mean, log concentration, log odds ratio per 30 days, SMS effect, the shift of other
+    bookings, the shift of first bookings. Without ``use_first`` first bookings count as other.
+    """
+    mean = expit(theta[0])
+    conc = math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+    beta = theta[2] if use_lead else 0.0
+    effect = theta[3] if use_sms else 0.0
+    shift = theta[4] if use_other else 0.0
+    shift_first = theta[5] if use_first else 0.0
+    p, logw = _nodes(mean, conc)
+    scale = 1.0 - effect * d.sms if use_sms else np.ones_like(d.y)
+    if np.any(scale <= 0):
+        return None, logw
+    q = np.minimum(p[None, :] * scale[:, None], 1 - 1e-12)       # propensity after any reminder
+    first = d.first if use_first else np.zeros_like(d.first)
+    other = ~d.follow & ~first
+    z = (beta * np.where(other, 0.0, d.x) + shift * other + shift_first * first)[:, None]   # on the log-odds
+    # with r = q e^z / (1 - q + q e^z): log r = log q + z - D and log(1 - r) = log(1 - q) - D, where
+    # D = log(1 + q (e^z - 1)); two logarithms per element instead of four (this is the hot loop of the fit)
+    dee = np.log1p(q * np.expm1(z))
+    return np.where(d.y[:, None] == 1, np.log(q) + z, np.log1p(-q)) - dee, logw
+
+
+def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool) -> float:
+    ll, logw = _booking_loglik(theta, d, use_lead, use_sms, use_other, use_first)
+    if ll is None:
+        return 1e300
+    per_citizen = np.add.reduceat(ll * d.count[:, None], d.starts, axis=0) + logw[None, :]
+    return -float(special.logsumexp(per_citizen, axis=1).sum())
+
+
+def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | None = None) -> dict:
+    """Fit the model's no-show mechanism to a log, booking by booking.
+
+    Returns ``mean`` and ``spread`` of the propensities at the earliest
+    allowed day without reminder, ``odds_ratio`` per 30 days of lead beyond
+    the earliest allowed day, ``sms_effect``, each with a 95 % interval (None
+    where the log cannot identify it), and ``notes`` saying why not.
+    """
+    d = design(log) if d is None else d
+    notes = {}
+    follow_x = d.x[d.follow]
+    use_lead = bool(d.follow.sum() >= _MIN_FOLLOW_UPS and (follow_x > 0).sum() >= _MIN_BOOKINGS)
+    if not use_lead:
+        notes["lead"] = (f"too few follow-up bookings (booked on the day of the citizen's previous slot): "
+                         f"{int(d.follow.sum())}, {int((follow_x > 0).sum())} of them beyond the shortest lead of "
+                         f"their kind; {_MIN_FOLLOW_UPS} and {_MIN_BOOKINGS} are needed")
+    use_sms = False
+    if d.sms is None:
+        notes["sms"] = "the log has no sms_sent column"
+    elif min(d.sms.sum(), len(d.sms) - d.sms.sum()) < _MIN_BOOKINGS:
+        sent = int(d.sms.sum())
+        notes["sms"] = (f"{sent:,} bookings with an SMS reminder and {len(d.sms) - sent:,} without; at least "
+                        f"{_MIN_BOOKINGS} of each are needed to compare them")
+    else:
+        # reminders confound the lead effect when whether one was sent follows from the lead: then only the
+        # assumed straight-line shape of the lead effect could tell them apart
+        both = pd.Series(d.sms).groupby(d.lead).transform(lambda v: v.min() != v.max()).to_numpy(bool)
+        if both.sum() < _MIN_BOOKINGS:
+            notes["sms"] = ("reminders went with the lead (no lead has bookings both with and without a "
+                            "reminder): the log cannot tell their effects apart")
+            if use_lead:
+                notes["lead"] = notes["sms"]
+                use_lead = False
+        else:
+            use_sms = True
+    use_first = use_lead and int(d.first.sum()) >= _MIN_BOOKINGS
+    use_other = use_lead and bool((~d.follow & ~(d.first & use_first)).any())
+    start = start or {}
+    theta0 = np.array([logit(start.get("mean", max(1e-3, min(0.999, d.y.mean())))),
+                       math.log(concentration_of(start.get("mean", 0.2), start.get("spread", 0.1)))
+                       if start.get("spread", 0.1) > 0 else math.log(_MAX_CONCENTRATION), 0.0, 0.0, 0.0, 0.0])
+    theta0[1] = min(max(theta0[1], math.log(0.5)), math.log(_MAX_CONCENTRATION))
+    free = [0, 1] + ([2] if use_lead else []) + ([3] if use_sms else []) + ([4] if use_other else []) + \
+        ([5] if use_first else [])
+
+    compact = d.compact()
+
+    def nll(sub):
+        theta = theta0.copy()
+        theta[free] = sub
+        return _negloglik(theta, compact, use_lead, use_sms, use_other, use_first)
+
+    bounds = [(-12, 12), (math.log(0.05), math.log(_MAX_CONCENTRATION))] + \
+        [(-5, 5)] * int(use_lead) + [(-3, 0.99)] * int(use_sms) + [(-10, 10)] * int(use_other) + \
+        [(-10, 10)] * int(use_first)
+    res = optimize.minimize(nll, theta0[free], method="L-BFGS-B", bounds=bounds)
+    sub = res.x
+    cov = covariance(nll, sub)
+    theta = theta0.copy()
+    theta[free] = sub
+    mean, conc = float(expit(theta[0])), float(math.exp(theta[1]))
+    spread = spread_of(mean, conc)
+    se = np.sqrt(np.where(np.diag(cov) >= 0, np.diag(cov), np.nan))
+    out = {"mean": mean, "mean_ci": interval(theta[0], se[0], expit), "spread": spread,
+           "spread_ci": interval(math.log(spread), _log_spread_se(theta, cov), math.exp),
+           "odds_ratio": None, "odds_ratio_ci": None, "sms_effect": None, "sms_effect_ci": None,
+           "notes": notes, "offsets": d.offsets, "loglik": -res.fun, "converged": bool(res.success)}
+    if use_lead:
+        i = free.index(2)
+        out["odds_ratio"] = math.exp(theta[2])
+        out["odds_ratio_ci"] = interval(theta[2], se[i], math.exp)
+        out["lead_fit"] = _lead_fit(theta, d, use_sms, use_other, use_first)
+    if use_sms:
+        i = free.index(3)
+        out["sms_effect"] = float(theta[3])
+        out["sms_effect_ci"] = interval(theta[3], se[i])
+    return out
+
+
+def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool, use_first: bool) -> tuple[float, int, float]:
+    """Pearson chi-square of no-shows among follow-ups in five lead bands against the fit.
+
+    Each booking's expected no-show probability uses its citizen's propensity as the fit and the
+    citizen's *other* bookings tell it (leave one out), so the comparison is not flattered by the booking
+    itself and is fair to follow-ups after a no-show (citizens more likely to miss).
+    """
+    ll, logw = _booking_loglik(theta, d, True, use_sms, use_other, use_first)
+    total = np.add.reduceat(ll, d.starts, axis=0)                 # citizens x nodes
+    rest = total[d.citizen] - ll + logw[None, :]                  # each booking left out
+    post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
+    q = np.exp(ll)                                                # probability of the outcome seen
+    noshow_prob = np.where(d.y[:, None] == 1, q, 1 - q)
+    expected = (post * noshow_prob).sum(axis=1)
+    m = d.follow
+    edges = np.unique(np.quantile(d.x[m], [0, 0.2, 0.4, 0.6, 0.8, 1.0]))
+    band = np.clip(np.searchsorted(edges, d.x[m], side="right") - 1, 0, max(len(edges) - 2, 0))
+    obs = np.bincount(band, weights=d.y[m])
+    exp_ = np.bincount(band, weights=expected[m])
+    var = np.bincount(band, weights=expected[m] * (1 - expected[m]))
+    keep = var > 0
+    chi2 = float((((obs - exp_) ** 2) / var)[keep].sum())
+    df = int(keep.sum()) - 1
+    return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
+
+
+def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
+    """The no-show estimates of a log, ready for the report and the scenario fragment."""
+    k, n = counts(log)
+    bb = beta_binomial(k, n)
+    d = design(log)
+    joint = noshow_model(log, d, start=bb)
+    notes = joint["notes"]
+    by_model = joint["odds_ratio"] is not None or joint["sms_effect"] is not None
+    src = joint if by_model else bb
+    fit = (f"beta-binomial over {len(k):,} citizens: citizens with 0/1/2/3+ no-shows against the fit, "
+           f"chi-square {bb['chi2']:.1f} on {bb['df']} df, p = {bb['p_fit']:.2f}" if bb["df"] > 0 else
+           "too few citizens to test the distribution of no-shows per citizen")
+    where = ("at the earliest allowed day, without reminder (the no-show model fitted booking by booking)"
+             if by_model else "as the log's bookings experienced them (no lead or reminder effect fitted)")
+    out = [Estimate("noshow_probability", "mean no-show propensity", src["mean"], *src["mean_ci"], "probability",
+                    fit, where),
+           Estimate("noshow_spread", "spread of propensities between citizens (SD)", src["spread"],
+                    *src["spread_ci"], "probability", fit, where) if (n >= 2).sum() >= _MIN_BOOKINGS else
+           Estimate("noshow_spread", "spread of propensities between citizens (SD)", None,
+                    note=f"not estimated: {int((n >= 2).sum())} citizens with two or more bookings (at least "
+                         f"{_MIN_BOOKINGS} are needed to tell a spread between citizens from chance)"),
+           Estimate(None, "likelihood-ratio test: citizens differ", bb["lr"], None, None, "chi-square",
+                    f"p = {bb['p_identical']:.3g} against identical citizens (half chi-square(1) tail: the "
+                    "spread is 0 on the boundary)", "")]
+    if joint["odds_ratio"] is not None:
+        chi2, df, p = joint["lead_fit"]
+        kinds = {"held": "after a held conversation", "no_show": "after a no-show", "first": "a citizen's first"}
+        offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in joint["offsets"].items())
+        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead",
+                            joint["odds_ratio"], *joint["odds_ratio_ci"], "ratio",
+                            f"follow-ups' no-shows in five lead bands against the fit: chi-square {chi2:.1f} "
+                            f"on {df} df, p = {p:.2f}",
+                            f"lead beyond the shortest lead of bookings of the same kind ({offs})"))
+    else:
+        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead", None,
+                            note="not estimated: " + notes.get("lead", "")))
+    if joint["sms_effect"] is not None:
+        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder",
+                            joint["sms_effect"], *joint["sms_effect_ci"], "share",
+                            "fitted with the lead effect and the citizens' propensities",
+                            "bookings with and without reminders in the same log"))
+    else:
+        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder", None,
+                            note="not estimated: " + notes.get("sms", "")))
+    return out
