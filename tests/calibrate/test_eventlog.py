@@ -31,7 +31,7 @@ def test_appointment_log_has_held_and_missed_bookings_in_the_format(result, tmp_
     assert len(log) == m["outcome"].isin(["held", "no_show"]).sum()
     assert log["attended"].sum() == (m["outcome"] == "held").sum()
     assert log["sms_sent"].all()          # sms_reminders = true: every booking had one (from the policy trait)
-    assert "group" not in log             # the meetings table has no group column in this model
+    assert (log["group"] == "all").all()  # the meetings table's group column (one group: "all") is carried
     assert log["slot_start"].iloc[0].startswith("2024-")
     log.to_csv(tmp_path / "a.csv", index=False)
     back = read_appointment_log(tmp_path / "a.csv")
