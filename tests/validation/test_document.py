@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DIAG = {"held_week": 8.0, "talk": 19.0, "present_week": 1950.0, "casework_share": 0.8,
         "prep_doc_casework_share": 0.92, "propensity_mean": 0.15, "long_after_noshow": 0.3,
-        "long_propensity": 0.2, "short_propensity": 0.13}
+        "long_propensity": 0.2, "short_propensity": 0.13, "contact_monthly": 0.17}
 
 
 def test_every_target_has_a_paragraph_with_its_numbers_filled_in():
@@ -39,3 +39,22 @@ def test_the_committed_page_lists_every_target_and_the_reduced_checks():
         assert f"`{t.id}`" in page
     assert "SciPy integral" in page and "Ho & Lau's ordering" in page
     assert (ROOT / "docs" / "img" / "validation.png").is_file()
+
+
+def test_desk_rule_section_calls_a_result_conditional_when_the_rules_disagree():
+    import pandas as pd
+
+    from jobsim.validation.desk_rules import CASELOADS, DESK_RULES, KPIS, POLICIES, markdown
+
+    rows = []
+    for c in CASELOADS:
+        for r in DESK_RULES:
+            for p in POLICIES:
+                for k in KPIS:
+                    value = 0.0 if (k == "prepared_share" and (p == "after_checkin" or r == "casework_first")) else 0.9
+                    rows.append({"caseload": c, "desk_priority": r, "prep_policy": p, "kpi": k, "mean": value,
+                                 "ci_low": value - 0.01, "ci_high": value + 0.01, "n": 3})
+    text = "\n".join(markdown(pd.DataFrame(rows)))
+    assert "at 220 cases 90% under `edf`, 90% under `prep_first`, 0% under `casework_first`" in text
+    assert "| 220 | `casework_first` | 0% (0%–1%) | 0% (0%–1%) | 90% (89%–91%) |" in text
+    assert "+0.0 points under `edf`" in text and "3 replications each" in text
