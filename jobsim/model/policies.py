@@ -119,9 +119,9 @@ POLICIES: dict[str, PrepPolicy] = {}
 def register_policy(policy: PrepPolicy, *, replace: bool = False) -> PrepPolicy:
     """Make ``policy`` available to scenarios as ``prep_policy = policy.name``.
 
-    Register before starting a parallel sweep (worker processes inherit the
-    registry when they are forked); a policy defined in a notebook runs with
-    ``jobs=1`` everywhere.
+    A sweep sends each registered policy object to its workers with the runs
+    (cloudpickle), so a policy defined in a notebook also runs in parallel,
+    under any start method and on a Dask cluster.
     """
     if not isinstance(policy, PrepPolicy):
         raise TypeError("register_policy expects an instance of a PrepPolicy subclass")
