@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from heapq import heapify, heappop, heappush
 from operator import attrgetter
 
 import numpy as np
 import simpy
-from scipy import stats
 
 from . import streams as st
 from .calendar import MINUTES_PER_DAY
@@ -31,7 +31,13 @@ from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
 from .groups import effective_groups
 from .ledger import Ledger
 from .policies import PrepPolicy, get_policy, policy_traits
-from .rules import ACTIVITY_READY_2019, LAB_2020, LAB_INTENSIVE_DAYS, first_due_days, next_gap_days
+from .rules import (
+    ACTIVITY_READY_2019,
+    LAB_2020,
+    LAB_INTENSIVE_DAYS,
+    first_due_days,
+    next_gap_days,
+)
 
 _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
@@ -112,6 +118,10 @@ class Jobcenter:
         if self.casework_by_group:
             for caseworker in self.caseworkers:
                 caseworker.casework_load = 0.0
+        #: a heap of (citizens, caseworker index), one entry pushed per change; entries that no longer match
+        #: are dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens,
+        #: lowest index), without a scan of the whole team on every arrival.
+        self._loads = [(0, i) for i in range(s.workers)]
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.scenario
@@ -128,9 +138,9 @@ class Jobcenter:
         for g in self.groups:
             suffix = f"/{g.name}" if s.groups else ""
             self.group_streams.append((
-                _propensity(make, "propensity" + suffix, g.noshow_probability, g.noshow_spread, sms),
-                _lognormal(make, "prep_need" + suffix, g.prep_minutes, s.prep_cv),
-                _lognormal(make, "conversation_need" + suffix, g.conversation_minutes, s.conversation_cv)))
+                st.propensity_stream(make, "propensity" + suffix, g.noshow_probability, g.noshow_spread, sms),
+                st.lognormal_stream(make, "prep_need" + suffix, g.prep_minutes, s.prep_cv),
+                st.lognormal_stream(make, "conversation_need" + suffix, g.conversation_minutes, s.conversation_cv)))
         self.casework_by_group = any(g.casework_minutes != s.casework_minutes for g in self.groups)
         # pre-filled citizens under a rule that counts from entry are given an age on the caseload
         self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
@@ -188,6 +198,18 @@ class Jobcenter:
             if not c.no_followup:   # pre-filled citizens have had their first conversation
                 self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s), priority=False)
 
+    def _least_loaded(self) -> Caseworker:
+        """The caseworker with the fewest citizens (the lowest-numbered on a tie)."""
+        loads, caseworkers = self._loads, self.caseworkers
+        if len(loads) > 8 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
+            loads[:] = [(c.citizens, c.index) for c in caseworkers]
+            heapify(loads)
+        while True:
+            n, i = loads[0]
+            if caseworkers[i].citizens == n:
+                return caseworkers[i]
+            heappop(loads)
+
     def _pick_group(self):
         """The group of an entering citizen, drawn with the groups' shares of the inflow."""
         if self.u_group is None:
@@ -238,7 +260,7 @@ class Jobcenter:
         legal rule says), or None for a pre-filled citizen. ``stay`` (minutes) overrides the random stay;
         ``math.inf`` means the citizen never leaves. ``group`` is drawn with the groups' shares if not given.
         """
-        caseworker = min(self.caseworkers, key=attrgetter("citizens"))
+        caseworker = self._least_loaded()
         if group is None:
             group = self._pick_group()
         if stay is None:
@@ -257,6 +279,7 @@ class Jobcenter:
                 first_due_day = first_due_days(group.rule, self.scenario)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens += 1
+        heappush(self._loads, (caseworker.citizens, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(self.env.now, +1)
@@ -419,6 +442,7 @@ class Jobcenter:
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens -= 1
+        heappush(self._loads, (caseworker.citizens, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
@@ -456,25 +480,6 @@ class Jobcenter:
                 ledger.requirement(c.due_day, ledger.run_days)
             ledger.record_citizen(c, end)
         ledger.close()
-
-
-def _lognormal(make, name: str, mean: float, cv: float):
-    """A stream of lognormal needs with the given mean (minutes) and coefficient of variation."""
-    if cv <= 0 or mean <= 0:
-        return lambda: mean
-    sigma = math.sqrt(math.log1p(cv * cv))
-    mu = math.log(mean) - sigma * sigma / 2
-    return make(name, lambda rng, n: np.exp(mu + sigma * rng.standard_normal(n)))
-
-
-def _propensity(make, name: str, p: float, spread: float, sms: float):
-    """A stream of no-show propensities: Beta with mean ``p`` and sd ``spread``, times ``sms`` (the reminder's cut)."""
-    if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
-        k = p * (1 - p) / (spread * spread) - 1
-        a, b = p * k, (1 - p) * k
-        # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)
-        return make(name, lambda rng, n: stats.beta.ppf(rng.random(n), a, b) * sms)
-    return lambda: p * sms
 
 
 def _lead_propensity(p: float, extra_days: int, odds_ratio: float) -> float:

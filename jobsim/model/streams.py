@@ -19,9 +19,11 @@ size.
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
+from scipy import stats
 
 from ..errors import JobsimError
 
@@ -83,3 +85,22 @@ def normal(rng, size):
 
 def exponential(rng, size):
     return rng.standard_exponential(size)
+
+
+def lognormal_stream(make, name: str, mean: float, cv: float):
+    """A stream of lognormal needs with the given mean (minutes) and coefficient of variation."""
+    if cv <= 0 or mean <= 0:
+        return lambda: mean
+    sigma = math.sqrt(math.log1p(cv * cv))
+    mu = math.log(mean) - sigma * sigma / 2
+    return make(name, lambda rng, n: np.exp(mu + sigma * rng.standard_normal(n)))
+
+
+def propensity_stream(make, name: str, p: float, spread: float, sms: float):
+    """A stream of no-show propensities: Beta with mean ``p`` and sd ``spread``, times ``sms`` (the reminder's cut)."""
+    if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
+        k = p * (1 - p) / (spread * spread) - 1
+        a, b = p * k, (1 - p) * k
+        # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)
+        return make(name, lambda rng, n: stats.beta.ppf(rng.random(n), a, b) * sms)
+    return lambda: p * sms
