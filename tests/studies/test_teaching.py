@@ -89,8 +89,8 @@ def test_explorer_compares_a_change_with_the_start():
     explorer = teaching.Explorer(base, replications=2)
     same = explorer.run()
     assert same.table["change"].abs().max() == pytest.approx(0.0)  # same streams, same scenario
-    busy = explorer.run(caseload=200, slot_minutes=25, noshow_probability=0.15, sms_reminders=False,
-                        prep_policy="after_checkin")
+    busy = explorer.run(caseload=200, slot_minutes=25, noshow_probability=base.noshow_probability,
+                        sms_reminders=False, prep_policy="after_checkin")
     assert busy.scenario.caseload == 200.0 and busy.scenario.prep_policy == "after_checkin"
     assert list(busy.table.columns) == ["unit", "start", "your choice", "change"]
     assert busy.table.at["prepared_share", "your choice"] < busy.table.at["prepared_share", "start"]
