@@ -8,6 +8,7 @@ Commands::
     jobsim check FILE [FILE ...]
     jobsim sweep SCENARIO [--set name=value ...] [--vary name=values ...] [--replications N] [--jobs N] ...
     jobsim plot DIR [--out FIGDIR] [--lang en|da] [--force]
+    jobsim report staffing SCENARIO | DIR [--lang en|da] [--out FILE.html] ...
     jobsim --version
 
 SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
@@ -45,11 +46,11 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from . import plot, run, scenarios, sweep
+from . import plot, report, run, scenarios, sweep
 from .common import PROG, Parser, stdout_to_devnull
 
 #: The command modules, in the order their commands appear in ``jobsim --help``.
-COMMAND_MODULES = (run, scenarios, sweep, plot)
+COMMAND_MODULES = (run, scenarios, sweep, plot, report)
 
 
 def _version_text() -> str:
