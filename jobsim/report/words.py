@@ -131,7 +131,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule": "Follow-up rule: at most {days:g} days",
         "minutes_per_week": "Minutes per caseworker per week at work\n(a 37-hour week = {total} minutes)",
         "caption_run": "Scenario {scenario!r}; {replications} replications per point, seed {seed}; "
-                       "mean and 95% confidence interval; jobsim {version}.",
+                       "mean and 95% confidence interval (shares kept within 0–100%, none from under 3 replications); "
+                       "jobsim {version}.",
         "caption_one": "Scenario {scenario!r} with policy \u201c{policy}\u201d; one run per bar, seed {seed}; "
                        "days of absence left out; jobsim {version}.",
         "coincide": "All {n} policies lie on one line",
@@ -221,7 +222,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule": "Opfølgningsregel: højst {days:g} dage",
         "minutes_per_week": "Minutter pr. sagsbehandler pr. uge på arbejde\n(en 37-timers uge = {total} minutter)",
         "caption_run": "Scenarie {scenario!r}; {replications} replikationer pr. punkt, seed {seed}; "
-                       "gennemsnit og 95 % konfidensinterval; jobsim {version}.",
+                       "gennemsnit og 95 % konfidensinterval (andele holdt inden for 0–100 %, intet ved under 3 "
+                       "replikationer); jobsim {version}.",
         "caption_one": "Scenarie {scenario!r} med politikken \u201c{policy}\u201d; én kørsel pr. søjle, seed {seed}; "
                        "fraværsdage udeladt; jobsim {version}.",
         "coincide": "Alle {n} politikker ligger oven i hinanden",
