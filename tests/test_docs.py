@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
-           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors"]
+           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.report.html",
+           "jobsim.report.texts", "jobsim.report.citation", "jobsim.report.style"]
 
 
 @pytest.mark.parametrize("name", MODULES)

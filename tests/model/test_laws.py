@@ -1,4 +1,5 @@
-"""The "what must hold" lines of MODEL.md, on seeded runs, with tolerances from theory.
+"""The "what must hold" lines of the model specification (docs/model.md, verification), on seeded runs,
+with tolerances from theory.
 
 Intervals: t intervals over replications (scipy.stats.t), exact binomial
 intervals for rates of independent Bernoulli events. Confidence levels are
