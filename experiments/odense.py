@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     gaps.to_csv(out / "odense_gaps.csv.gz", index=False)
     files = ["odense_runs.csv", "odense_gap_shares.csv", "odense_gaps.csv.gz"]
     fig = odense.odense_gaps_figure(kpis, gaps, scenarios, args.lang, seed=args.seed)
-    files += save_figure(fig, out, "odense_gaps")
+    files += save_figure(fig, out, "odense_gaps", quick=args.quick, lang=args.lang)
 
     runs = odense.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
                                    jobs=args.jobs, out=out / ("staffing_quick" if args.quick else "staffing"),
@@ -78,8 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         out / "odense_staffing.csv", index=False)
     write_json(out / "odense_answer.json", answer)
     files += ["odense_staffing_runs.csv", "odense_staffing.csv", "odense_answer.json"]
+    notes = odense.staffing_notes(answer, args.lang)
+    (out / "odense_staffing_notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
+    files.append("odense_staffing_notes.txt")
+    if not args.quiet:
+        print("\n".join(notes))
     fig = odense.odense_staffing_figure(runs, answer, args.lang, seed=args.seed)
-    files += save_figure(fig, out, "odense_staffing")
+    files += save_figure(fig, out, "odense_staffing", quick=args.quick, lang=args.lang)
     if args.docs_img is not None:
         for stem in ("odense_gaps", "odense_staffing"):
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
            "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.report.html",
-           "jobsim.report.texts", "jobsim.report.citation", "jobsim.report.style"]
+           "jobsim.report.texts", "jobsim.report.citation", "jobsim.report.style", "jobsim.report.words"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -24,7 +24,7 @@ def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md"]
+DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md", ROOT / "docs" / "report.md"]
 BLOCKS = [(p.name, i, block) for p in DOCS if p.exists() for i, block in enumerate(python_blocks(p))]
 
 

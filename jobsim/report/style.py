@@ -175,6 +175,16 @@ def run_caption(scenario: str, replications: int | str, seed: int | str, lang: s
     return f"{text} {extra}".strip()
 
 
+#: The colour of the quick-run mark (dark amber: a warning, not a policy's colour).
+QUICK_COLOUR = "#8a4b00"
+
+
+def mark_quick(fig, lang: str = "en") -> None:
+    """Replace the figure's title (a finding) by the quick-run mark: a quick run's few short runs state no finding."""
+    fig.suptitle(wrap_title(phrase("quick_mark", lang), 0.85 * fig.get_figwidth()), color=QUICK_COLOUR,
+                 fontweight="bold", fontsize=13)
+
+
 def save_figure(fig, out: str | Path, stem: str) -> list[Path]:
     """Save a figure as PNG (for reading) and SVG (for reports), each atomically; close it; return the paths."""
     import matplotlib.pyplot as plt

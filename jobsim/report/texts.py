@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .words import _check, _Phrase
+from .words import _check, _Phrase, no_break_percent
 
 REPORT_TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -118,6 +118,10 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
         "footer": "Lavet med jobsim {version}. En selvstændig fil: den kræver ingen internetforbindelse.",
     },
 }
+
+
+# Danish writes a space before the per cent sign; a no-break one, so "95 %" never breaks across lines
+REPORT_TEXTS["da"] = {k: no_break_percent(v) for k, v in REPORT_TEXTS["da"].items()}
 
 
 def text(key: str, lang: str = "en", **fmt: Any) -> str:

@@ -32,7 +32,7 @@ from ..report.sources import (provenance, read_sensitivity, read_validation, sce
                               validation_table)
 from ..report.style import run_caption
 from ..report.texts import text
-from ..report.words import kpi_label, lower_first, num, parameter_label, pct, policy_label
+from ..report.words import kpi_label, lower_first, no_break_percent, num, parameter_label, pct, policy_label
 from ..runner.sweep import load_sweep, sweep
 from . import staffing
 
@@ -119,6 +119,9 @@ _WORDS = {
                              "sig om.",
     },
 }
+
+
+_WORDS["da"] = {k: no_break_percent(v) if isinstance(v, str) else v for k, v in _WORDS["da"].items()}
 
 
 def _w(key: str, lang: str) -> Any:

@@ -67,6 +67,7 @@ def test_danish_report_formats_numbers_the_danish_way(staffing_pages):
     assert "For 10.000 borgere" in text_da
     shares = re.findall(r"\d+,\d(\u00a0)?%", text_da)
     assert shares and all(s == "\u00a0" for s in shares)  # "40,0 %" with a no-break space, never "40,0%"
+    assert not re.search(r"\d %", text_da)  # nor an ordinary space, where a line could break
     assert not re.search(r"\d\.\d%|\d,\d{3}\b(?!\u00a0%)", re.sub(r"\d+\.\d+\.\d+", "", text_da.split(
         text("provenance", "da"))[0]))  # no English decimals or thousands before the appendix
 
