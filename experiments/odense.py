@@ -1,9 +1,9 @@
 """Odense: the frikommune exemption against the law restored in 2017, and what the law costs in caseworkers.
 
 Runs ``odense_frikommune`` and ``odense_2017`` (both over the exemption's
-three-year horizon) with the same random numbers, and draws the distribution
-of follow-up gaps (91 days and a year marked) and the citizens who went a
-year without a conversation. Then sweeps ``odense_2017`` over more
+three-year horizon) with the same random numbers, and draws the share of
+follow-up gaps within the legal 91 days, up to half a year, up to a year and
+over a year, and the citizens who went a year without a conversation. Then sweeps ``odense_2017`` over more
 caseworkers for the same citizens (caseload = citizens / workers) to find the
 smallest team whose overdue share falls below --target, and its cost in DKK a
 year next to the 25 million DKK a year Odense expected.
@@ -12,7 +12,8 @@ year next to the 25 million DKK a year Odense expected.
 
 Writes to outputs/odense/: odense_runs.csv, odense_gap_shares.csv,
 odense_gaps.csv.gz, odense_staffing_runs.csv, odense_staffing.csv,
-odense_answer.json, odense_gaps.png/.svg, odense_staffing.png/.svg,
+odense_answer.json, odense_staffing_notes.txt (what the answer costs, in
+sentences), odense_gaps.png/.svg, odense_staffing.png/.svg,
 manifest.json, and the staffing sweeps' folders (staffing/ or staffing_quick/).
 """
 
