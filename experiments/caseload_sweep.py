@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = study.caseload_figures(summary, time_use, lang, caption_text=text, time_use_caption=tu_text,
                                      rule_days=float(base.interval_days))
     for stem, fig in figures.items():
-        files += save_figure(fig, out, stem)
+        files += save_figure(fig, out, stem, quick=args.quick, lang=args.lang)
 
     wall = time.perf_counter() - t0
     manifest = experiment_manifest(

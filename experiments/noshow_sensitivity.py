@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     files = ["noshow_runs.csv", "noshow_differences.csv"]
     for kpi, stem in (("casework_coverage", "noshow_casework"), ("prepared_share", "noshow_prepared")):
         fig = noshow.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect)
-        files += save_figure(fig, out, stem)
+        files += save_figure(fig, out, stem, quick=args.quick, lang=args.lang)
         if args.docs_img is not None:
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
     manifest = experiment_manifest(

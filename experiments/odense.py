@@ -1,9 +1,9 @@
 """Odense: the frikommune exemption against the law restored in 2017, and what the law costs in caseworkers.
 
 Runs ``odense_frikommune`` and ``odense_2017`` (both over the exemption's
-three-year horizon) with the same random numbers, and draws the distribution
-of follow-up gaps (91 days and a year marked) and the citizens who went a
-year without a conversation. Then sweeps ``odense_2017`` over more
+three-year horizon) with the same random numbers, and draws the share of
+follow-up gaps within the legal 91 days, up to half a year, up to a year and
+over a year, and the citizens who went a year without a conversation. Then sweeps ``odense_2017`` over more
 caseworkers for the same citizens (caseload = citizens / workers) to find the
 smallest team whose overdue share falls below --target, and its cost in DKK a
 year next to the 25 million DKK a year Odense expected.
@@ -12,7 +12,8 @@ year next to the 25 million DKK a year Odense expected.
 
 Writes to outputs/odense/: odense_runs.csv, odense_gap_shares.csv,
 odense_gaps.csv.gz, odense_staffing_runs.csv, odense_staffing.csv,
-odense_answer.json, odense_gaps.png/.svg, odense_staffing.png/.svg,
+odense_answer.json, odense_staffing_notes.txt (what the answer costs, in
+sentences), odense_gaps.png/.svg, odense_staffing.png/.svg,
 manifest.json, and the staffing sweeps' folders (staffing/ or staffing_quick/).
 """
 
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     gaps.to_csv(out / "odense_gaps.csv.gz", index=False)
     files = ["odense_runs.csv", "odense_gap_shares.csv", "odense_gaps.csv.gz"]
     fig = odense.odense_gaps_figure(kpis, gaps, scenarios, args.lang, seed=args.seed)
-    files += save_figure(fig, out, "odense_gaps")
+    files += save_figure(fig, out, "odense_gaps", quick=args.quick, lang=args.lang)
 
     runs = odense.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
                                    **sweep_options(args), out=out / ("staffing_quick" if args.quick else "staffing"),
@@ -78,8 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         out / "odense_staffing.csv", index=False)
     write_json(out / "odense_answer.json", answer)
     files += ["odense_staffing_runs.csv", "odense_staffing.csv", "odense_answer.json"]
+    notes = odense.staffing_notes(answer, args.lang)
+    (out / "odense_staffing_notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
+    files.append("odense_staffing_notes.txt")
+    if not args.quiet:
+        print("\n".join(notes))
     fig = odense.odense_staffing_figure(runs, answer, args.lang, seed=args.seed)
-    files += save_figure(fig, out, "odense_staffing")
+    files += save_figure(fig, out, "odense_staffing", quick=args.quick, lang=args.lang)
     if args.docs_img is not None:
         for stem in ("odense_gaps", "odense_staffing"):
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")

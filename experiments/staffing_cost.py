@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     fig = staffing.cost_outcome_figure(frontier, FRONTIER_KPIS, comparison, lang, label_caseloads=LABELLED)
     title = fig.get_suptitle().replace("\n", " ")
     caption(fig, text)
-    files += save_figure(fig, out, "staffing_frontier")
+    files += save_figure(fig, out, "staffing_frontier", quick=args.quick, lang=args.lang)
 
     wall = time.perf_counter() - t0
     manifest = experiment_manifest(

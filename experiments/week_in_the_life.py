@@ -23,6 +23,7 @@ import pandas as pd
 
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.report.words import and_list
 from jobsim.studies import week as study
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
                                    run_script, save_figure, write_json)
@@ -53,11 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: jobsim.simulate(s, seed=args.seed, replication=replication, trace=True)
                for name, s in scenarios.items()}
     drawn = study.week_in_the_life(results, args.worker, args.week, args.lang,
-                                   scenario_names=" and ".join(repr(n) for n in SCENARIOS))
+                                   scenario_names=and_list([repr(n) for n in SCENARIOS], args.lang))
     week, summaries = drawn["week"], drawn["summaries"]
     drawn["diaries"].to_csv(out / "week_diary.csv", index=False)
     pd.DataFrame(summaries).to_csv(out / "week_summary.csv", index=False)
-    files = ["week_diary.csv", "week_summary.csv"] + save_figure(drawn["figure"], out, NAME)
+    files = ["week_diary.csv", "week_summary.csv"] + save_figure(drawn["figure"], out, NAME, quick=args.quick,
+                                                                 lang=args.lang)
     if args.docs_img is not None:
         downscale_png(out / f"{NAME}.png", args.docs_img / "week_in_the_life.png")
     manifest = experiment_manifest(

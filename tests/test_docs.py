@@ -11,7 +11,8 @@ import jobsim
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
-           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.gsa.analysis"]
+           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.gsa.analysis", "jobsim.report.html",
+           "jobsim.report.texts", "jobsim.report.citation", "jobsim.report.style", "jobsim.report.words"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -25,7 +26,8 @@ def python_blocks(path: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md", ROOT / "docs" / "executors.md", ROOT / "docs" / "sensitivity.md"]
+DOCS = [ROOT / "README.md", ROOT / "docs" / "model.md", ROOT / "docs" / "executors.md", ROOT / "docs" / "sensitivity.md",
+        ROOT / "docs" / "report.md"]
 BLOCKS = [(p.name, i, block) for p in DOCS if p.exists() for i, block in enumerate(python_blocks(p))]
 
 

@@ -11,6 +11,7 @@ Commands::
     jobsim validate [--replications N] [--jobs N] [--seed N] [--out DIR]
     jobsim sensitivity SCENARIO [--method morris|sobol|lhs] [--param name=low:high ...] [--replications R] ...
     jobsim calibrate LOG [--columns NAME=COLUMN,...] [--noshow-column NAME] [--out FILE]
+    jobsim report staffing SCENARIO | DIR [--lang en|da] [--out FILE.html] ...
     jobsim --version
 
 SCENARIO is the name of a built-in scenario (``jobsim scenarios`` lists them)
@@ -68,11 +69,11 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from . import calibrate, plot, run, scenarios, sensitivity, sweep, validate
+from . import calibrate, plot, report, run, scenarios, sensitivity, sweep, validate
 from .common import PROG, Parser, stdout_to_devnull
 
 #: The command modules, in the order their commands appear in ``jobsim --help``.
-COMMAND_MODULES = (run, scenarios, sweep, plot, sensitivity, validate, calibrate)
+COMMAND_MODULES = (run, scenarios, sweep, plot, report, sensitivity, validate, calibrate)
 
 
 def _version_text() -> str:

@@ -41,7 +41,7 @@ from ..model.calendar import WORKDAY_MINUTES
 from ..model.kpis import KPIS
 from .facts import DS_BAND, LAERKEVEJ_CASELOAD
 from .style import (ACTIVITY_COLOURS, OKABE_ITO, POLICY_COLOURS, POLICY_MARKERS, TIME_USE_ACTIVITIES, caption,
-                    format_axis_for, group_style, house_style, is_share, new_figure, number_ticks, policy_colour,
+                    drawn_intervals, format_axis_for, group_style, house_style, is_share, new_figure, number_ticks, policy_colour,
                     run_caption, save_figure, wrap_title)
 from .words import activity_label, kpi_label, num, parameter_label, pct, phrase, policy_label, span, value_text
 
@@ -74,11 +74,12 @@ def is_numeric_parameter(values: Iterable[Any]) -> bool:
 
 
 def kpi_rows(summary: pd.DataFrame, kpi: str) -> pd.DataFrame:
-    """The rows of one KPI, or a clear error naming the KPIs there are."""
+    """The rows of one KPI, with the intervals a figure may draw (:func:`~jobsim.report.style.drawn_intervals`:
+    shares within 0–100%, none below 3 replications), or a clear error naming the KPIs there are."""
     rows = summary[summary["kpi"] == kpi]
     if rows.empty:
         raise ValueError(f"kpi: {kpi!r} is not in the summary; there are: {', '.join(summary['kpi'].unique())}")
-    return rows
+    return drawn_intervals(rows, kpi)
 
 
 def kpi_table(summary: pd.DataFrame, x: str, kpi: str, by: str | None = None,

@@ -95,6 +95,34 @@ def is_share(kpi: str) -> bool:
     return KPIS.get(kpi, ("", ""))[0] == "share"
 
 
+#: No confidence interval is drawn from fewer replications than this (two runs give a t interval
+#: wider than the data and no sense of spread).
+MIN_REPLICATIONS_FOR_INTERVAL = 3
+
+
+def drawn_intervals(rows, kpi: str):
+    """The rows of one KPI of a summary with the intervals a figure may draw.
+
+    Intervals from fewer than :data:`MIN_REPLICATIONS_FOR_INTERVAL` replications
+    (column ``n``) become NaN (none drawn); a share's interval is kept within 0
+    and 1 (a t interval on a share near 0 or 1 would reach past them; the
+    caption says so). Returns a copy; ``rows`` is left alone.
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"mean": [0.01, 0.5], "ci_low": [-0.02, 0.4], "ci_high": [0.04, 0.6], "n": [5, 2]})
+    >>> drawn_intervals(rows, "prepared_share")[["ci_low", "ci_high"]].values.tolist()
+    [[0.0, 0.04], [nan, nan]]
+    """
+    out = rows.copy()
+    if "n" in out.columns:
+        few = out["n"] < MIN_REPLICATIONS_FOR_INTERVAL
+        out.loc[few, ["ci_low", "ci_high"]] = float("nan")
+    if is_share(kpi):
+        out["ci_low"] = out["ci_low"].clip(lower=0.0)
+        out["ci_high"] = out["ci_high"].clip(upper=1.0)
+    return out
+
+
 def number_ticks(lang: str = "en", share: bool = False, decimals: int | None = None):
     """A tick formatter: per cent for shares (``"40%"``, ``"40 %"``), else numbers with thousands separators.
 
@@ -145,6 +173,16 @@ def run_caption(scenario: str, replications: int | str, seed: int | str, lang: s
     text = phrase("caption_run", lang, scenario=scenario, replications=replications, seed=seed,
                   version=version or __version__)
     return f"{text} {extra}".strip()
+
+
+#: The colour of the quick-run mark (dark amber: a warning, not a policy's colour).
+QUICK_COLOUR = "#8a4b00"
+
+
+def mark_quick(fig, lang: str = "en") -> None:
+    """Replace the figure's title (a finding) by the quick-run mark: a quick run's few short runs state no finding."""
+    fig.suptitle(wrap_title(phrase("quick_mark", lang), 0.85 * fig.get_figwidth()), color=QUICK_COLOUR,
+                 fontweight="bold", fontsize=13)
 
 
 def save_figure(fig, out: str | Path, stem: str) -> list[Path]:

@@ -139,12 +139,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule": "Follow-up rule: at most {days:g} days",
         "minutes_per_week": "Minutes per caseworker per week at work\n(a 37-hour week = {total} minutes)",
         "caption_run": "Scenario {scenario!r}; {replications} replications per point, seed {seed}; "
-                       "mean and 95% confidence interval; jobsim {version}.",
+                       "mean and 95% confidence interval (shares kept within 0–100%, none from under 3 replications); "
+                       "jobsim {version}.",
         "caption_one": "Scenario {scenario!r} with policy \u201c{policy}\u201d; one run per bar, seed {seed}; "
                        "days of absence left out; jobsim {version}.",
         "coincide": "All {n} policies lie on one line",
         "coincide_2": "Both policies lie on one line",
         "held_fixed": "Held fixed: {fixed}.",
+        "followup_note": ("Follow-up does not depend on how caseworkers prepare: the {n} policies without SMS "
+                          "reminders give one line. SMS reminders cut no-shows, and so the rebookings that delay "
+                          "follow-up."),
+        "quick_mark": "QUICK RUN, NOT A RESULT: a small version to check that it works; run without --quick for findings",
         "cost_axis": "Caseworkers' cost, million DKK per year (for {citizens} citizens)",
         "ds_budget": "Lærkevej + DS's {million} million DKK a year",
         "assumptions": "Assumptions: {citizens} citizens on the caseload (Copenhagen-scale); {fte} DKK a year per "
@@ -176,9 +181,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "over": "{over91:.0%} of gaps over 91 days, {over365:.1%} over a year",
         "no_contact_axis": ("Citizens without a conversation for over a year\n"
                             "(team of {citizens:,.0f} citizens at a time, {days:,} days)"),
-        "gaps_title": ("Under the exemption {over91:.0%} of follow-up gaps exceed the legal 91 days and {count} "
-                       "citizens go over a year without a conversation in {years:g} years (a team of {citizens:,.0f} "
-                       "citizens at a time); with the law restored, {law_over91:.0%} and {law_count}"),
+        "gaps_title": ("Exemption: {over91:.0%} of follow-up gaps over the legal 91 days, {count} citizens a year "
+                       "or more without a conversation. Law restored: {law_over91:.0%} of gaps over 91 days, "
+                       "{law_count} citizens"),
+        "band_axis": "Share of follow-up gaps", "band_91": "up to 91 days\n(the law)", "band_182": "92–182 days",
+        "band_365": "183–365 days", "band_over": "over a year",
         "gaps_caption": ("Scenarios 'odense_frikommune' and 'odense_2017', both over {days:,} days after a "
                          "{warmup}-day warm-up; {replications} replications each, seed {seed}; gaps pooled over "
                          "replications, first conversations after entry left out; bars: mean, whiskers: 95% "
@@ -229,12 +236,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "rule": "Opfølgningsregel: højst {days:g} dage",
         "minutes_per_week": "Minutter pr. sagsbehandler pr. uge på arbejde\n(en 37-timers uge = {total} minutter)",
         "caption_run": "Scenarie {scenario!r}; {replications} replikationer pr. punkt, seed {seed}; "
-                       "gennemsnit og 95 % konfidensinterval; jobsim {version}.",
+                       "gennemsnit og 95 % konfidensinterval (andele holdt inden for 0–100 %, intet ved under 3 "
+                       "replikationer); jobsim {version}.",
         "caption_one": "Scenarie {scenario!r} med politikken \u201c{policy}\u201d; én kørsel pr. søjle, seed {seed}; "
                        "fraværsdage udeladt; jobsim {version}.",
         "coincide": "Alle {n} politikker ligger oven i hinanden",
         "coincide_2": "Begge politikker ligger oven i hinanden",
         "held_fixed": "Holdt fast: {fixed}.",
+        "followup_note": ("Opfølgningen afhænger ikke af, hvordan sagsbehandlerne forbereder sig: de {n} politikker "
+                          "uden SMS-påmindelser giver én linje. SMS-påmindelser mindsker udeblivelser og dermed de "
+                          "genbookinger, der forsinker opfølgningen."),
+        "quick_mark": "HURTIG PRØVEKØRSEL, IKKE ET RESULTAT: en lille udgave til at se, at alt virker; kør uden --quick for resultater",
         "cost_axis": "Udgift til sagsbehandlere, mio. kr. pr. år (for {citizens} borgere)",
         "ds_budget": "Lærkevej + DS' {million} mio. kr. om året",
         "assumptions": "Antagelser: {citizens} borgere i sagsstammen (som i København); {fte} kr. om året pr. "
@@ -266,9 +278,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "over": "{over91:.0%} af intervallerne over 91 dage, {over365:.1%} over et år",
         "no_contact_axis": ("Borgere uden samtale i over et år\n"
                             "(team med {citizens:,.0f} borgere ad gangen, {days:,} dage)"),
-        "gaps_title": ("I frikommuneforsøget er {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, og "
-                       "{count} borgere går over et år uden samtale på {years:g} år (et team med {citizens:,.0f} "
-                       "borgere ad gangen); med loven genindført {law_over91:.0%} og {law_count}"),
+        "gaps_title": ("Frikommune: {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, {count} borgere "
+                       "et år eller mere uden samtale. Loven genindført: {law_over91:.0%} af intervallerne over 91 "
+                       "dage, {law_count} borgere"),
+        "band_axis": "Andel af opfølgningsintervaller", "band_91": "op til 91 dage\n(loven)",
+        "band_182": "92–182 dage", "band_365": "183–365 dage", "band_over": "over et år",
         "gaps_caption": ("Scenarierne 'odense_frikommune' og 'odense_2017', begge over {days:,} dage efter "
                          "{warmup} dages indsvingning; {replications} replikationer hver, seed {seed}; intervaller "
                          "samlet over replikationer, første samtale efter indgang udeladt; søjler: gennemsnit, "
@@ -343,6 +357,18 @@ for _i, _lang in enumerate(LANGS):
     PHRASES[_lang].update({key: pair[_i] for key, pair in VALIDATION_WORDS.items()})
 
 
+def no_break_percent(text: str) -> str:
+    """Danish text with a no-break space between a number (or a ``{field}``) and ``%``: "95 %" never breaks.
+
+    >>> no_break_percent("95 %-konfidensinterval") == "95\u00a0%-konfidensinterval"
+    True
+    """
+    return re.sub(r"(\d|\}) %", "\\1\u00a0%", text)
+
+
+PHRASES["da"] = {k: no_break_percent(v) for k, v in PHRASES["da"].items()}
+
+
 # --------------------------------------------------------------------------- numbers
 
 #: Danish text swaps the separators of English: 1,234.5 -> 1.234,5.
@@ -374,6 +400,18 @@ def pct(value: float, lang: str = "en", decimals: int | None = 0, sign: bool = F
 def span(low: str, high: str) -> str:
     """``"low–high"`` for two formatted numbers, or one of them if they read the same."""
     return low if low == high else f"{low}–{high}"
+
+
+def and_list(items: list[str], lang: str = "en") -> str:
+    """Words joined as a list in ``lang``: ``"a, b and c"`` (Danish ``"a, b og c"``).
+
+    >>> and_list(["'ds_norm'", "'laerkevej'"], "da")
+    "'ds_norm' og 'laerkevej'"
+    """
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'og' if _check(lang) == 'da' else 'and'} {items[-1]}"
 
 
 def _is_number(value: Any) -> bool:

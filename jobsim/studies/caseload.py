@@ -16,13 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..model.policies import BUILTIN_POLICIES
+from ..model.policies import BUILTIN_POLICIES, POLICIES as REGISTERED
 from ..model.scenario import Scenario
-from ..report.charts import (WEEK_MINUTES, crossing, finding_casework, kpi_panels, kpi_rows, kpi_table, nice,
-                             span_text, stacked_time_use, time_use_table, varied_parameters)
+from ..report.charts import (WEEK_MINUTES, crossing, finding_casework, kpi_panels, kpi_rows, kpi_table,
+                             lines_coincide, nice, span_text, stacked_time_use, time_use_table, varied_parameters)
 from ..report.facts import FOLLOWUP_RULE_DAYS
 from ..report.style import caption, house_style, new_figure, wrap_title
-from ..report.words import num, pct, policy_label
+from ..report.words import num, pct, phrase, policy_label
 from ..runner.simulate import simulate
 
 #: Citizens per caseworker: DS's recommendation (40) to Lærkevej (220), step 20.
@@ -38,7 +38,31 @@ TIME_USE_POLICY = "ahead"
 
 __all__ = ["CASELOADS", "POLICIES", "REPLICATIONS", "QUICK_CASELOADS", "QUICK_REPLICATIONS", "QUICK_CHANGES",
            "TIME_USE_POLICY", "time_use_runs", "finding_preparation", "finding_followup", "finding_casework",
-           "finding_time_use", "time_use_figure", "caseload_figures"]
+           "finding_time_use", "time_use_figure", "caseload_figures", "followup_by_reminders"]
+
+FOLLOWUP_KPIS = ("followup_gap_days_mean", "followup_gap_days_p90", "overdue_share")
+
+
+def followup_by_reminders(summary: pd.DataFrame) -> tuple[pd.DataFrame, str | None, list[str]]:
+    """The follow-up rows grouped by what moves follow-up: SMS reminders, not the preparation policy.
+
+    Preparation does not change when a citizen is booked or whether they come; SMS reminders cut
+    no-shows and so rebookings. When the policies without reminders give one line in every follow-up
+    panel, they are drawn as one (``sms_reminders = False``, the rows of the first of them) beside the
+    policies that send reminders (``True``). Returns ``(summary, by, merged policies)``; a summary
+    whose policies do not coincide so comes back as it is, by ``prep_policy``.
+    """
+    if "prep_policy" not in summary.columns:
+        return summary, None, []
+    sends = {p: bool(getattr(REGISTERED.get(p), "sends_reminder", False)) for p in summary["prep_policy"].unique()}
+    without = [p for p, s in sends.items() if not s]
+    rows = summary[summary["kpi"].isin(FOLLOWUP_KPIS)]
+    quiet = rows[rows["prep_policy"].isin(without)]
+    if len(without) < 2 or not all(lines_coincide(quiet, "caseload", k, "prep_policy") for k in FOLLOWUP_KPIS):
+        return summary, "prep_policy", []
+    keep = [without[0], *[p for p, s in sends.items() if s]]
+    out = rows[rows["prep_policy"].isin(keep)].assign(sms_reminders=lambda d: d["prep_policy"].map(sends))
+    return out.drop(columns="prep_policy"), "sms_reminders", without
 
 
 def time_use_runs(base: Scenario, caseloads: Sequence[float], seed: int,
@@ -122,24 +146,29 @@ def caseload_figures(summary: pd.DataFrame, time_use: pd.DataFrame | None, lang:
     """The headline figures of the caseload sweep, by file stem.
 
     * ``caseload_prep``: preparation minutes per conversation and prepared share;
-    * ``caseload_followup``: mean and 90th-percentile follow-up gap and overdue share;
+    * ``caseload_followup``: mean and 90th-percentile follow-up gap and overdue share, one line for the
+      policies without SMS reminders (they coincide) and one for those that send them
+      (:func:`followup_by_reminders`);
     * ``caseload_casework``: casework coverage;
     * ``caseload_time_use``: a caseworker's week by activity (if ``time_use`` is given).
     """
     by = "prep_policy" if "prep_policy" in varied_parameters(summary) else None
+    followup, followup_by, merged = followup_by_reminders(summary)
     figs = {
         "caseload_prep": kpi_panels(summary, "caseload", ["prep_minutes_mean", "prepared_share"], by, lang,
                                     title=finding_preparation(summary, lang=lang) if by else None, ncols=2),
-        "caseload_followup": kpi_panels(summary, "caseload",
-                                        ["followup_gap_days_mean", "followup_gap_days_p90", "overdue_share"], by,
-                                        lang, title=finding_followup(summary, lang=lang), rule_days=rule_days,
+        "caseload_followup": kpi_panels(followup, "caseload", list(FOLLOWUP_KPIS), followup_by, lang,
+                                        title=finding_followup(summary, lang=lang), rule_days=rule_days,
                                         width=13.0),
         "caseload_casework": kpi_panels(summary, "caseload", ["casework_coverage"], by, lang,
                                         title=finding_casework(summary, lang=lang), width=9.0),
     }
-    for fig in figs.values():
-        if caption_text:
-            caption(fig, caption_text)
+    for stem, fig in figs.items():
+        text = caption_text
+        if stem == "caseload_followup" and merged:
+            text = f"{phrase('followup_note', lang, n=len(merged))} {caption_text}".strip()
+        if text:
+            caption(fig, text)
     if time_use is not None:
         fig = time_use_figure(time_use, "caseload", lang)
         if time_use_caption:

@@ -122,16 +122,19 @@ def noshow_differences(results: Sequence, kpis: Sequence[str] = NOSHOW_KPIS,
 
 def difference_heatmap(ax, cells: pd.DataFrame, x: str = "caseload", y: str = "noshow_probability",
                        *, scale: float = 100.0, vmax: float | None = None, cmap: str = "RdBu",
-                       lang: str = "en", decimals: int = 1):
+                       lang: str = "en", decimals: int = 1, vrange: tuple[float, float] | None = None):
     """One heatmap of paired differences: a cell per (``x``, ``y``), its value written in it.
 
     ``cells`` has one row per cell with ``mean``, ``ci_low``, ``ci_high``
     (shares) and ``excludes_zero``. Values are multiplied by ``scale`` (100:
     percentage points). Cells whose interval excludes 0 get a black frame;
     the others have grey text. The colour scale is symmetric around 0 (blue
-    above, red below; ``vmax`` in scaled units, default the largest |value|).
-    Returns the :class:`~matplotlib.collections.QuadMesh` (one face per cell).
+    above, red below; ``vmax`` in scaled units, default the largest |value|),
+    unless ``vrange`` (low, high; scaled units) gives the range of a one-sided
+    scale (with ``cmap`` such as ``"Reds_r"``), so that cells that all lie on one
+    side of 0 still differ in colour. Text is white on dark cells. Returns the :class:`~matplotlib.collections.QuadMesh` (one face per cell).
     """
+    import matplotlib
     from matplotlib.colors import Normalize
     from matplotlib.patches import Rectangle
 
@@ -149,7 +152,8 @@ def difference_heatmap(ax, cells: pd.DataFrame, x: str = "caseload", y: str = "n
     if vmax is None:
         vmax = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
     vmax = vmax or 1.0
-    norm = Normalize(-vmax, vmax)
+    norm = Normalize(*vrange) if vrange is not None else Normalize(-vmax, vmax)
+    colours = matplotlib.colormaps[cmap]
     mesh = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), z, cmap=cmap, norm=norm,
                          edgecolors="white", linewidth=0.6)
     for i in range(len(ys)):
@@ -158,7 +162,8 @@ def difference_heatmap(ax, cells: pd.DataFrame, x: str = "caseload", y: str = "n
             if not np.isfinite(v):
                 continue
             text = _cell_text(v, decimals, sig[i, j], lang)
-            dark = abs(v) / vmax > 0.55
+            r, g, b, _ = colours(norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5  # perceived lightness of the cell
             colour = ("white" if dark else "black") if sig[i, j] else "#777777"
             ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=8.5, color=colour,
                     fontweight="bold" if sig[i, j] else "normal")
@@ -239,12 +244,18 @@ def noshow_figure(diffs: pd.DataFrame, kpi: str, lang: str = "en", *, caption_te
     if d.empty:
         raise ValueError(f"kpi: {kpi!r} is not in the differences; there are: {', '.join(diffs['kpi'].unique())}")
     vmax = float((100 * d["mean"]).abs().max()) or 1.0
+    scaled = 100 * d["mean"]
+    one_sided = bool((scaled < 0).all() or (scaled > 0).all())
+    # every cell on one side of 0 (the Lærkevej rule's loss of preparation): a one-sided scale over the
+    # values' own range, else a symmetric scale would paint every cell the same dark colour
+    shade = ({"cmap": "Reds_r" if scaled.max() < 0 else "Blues", "vrange": (float(scaled.min()), float(scaled.max()))}
+             if one_sided and scaled.max() - scaled.min() > 0 else {})
     fig, axes = new_figure(1, 2, width=width, height=5.6, sharey=True)
     with house_style():
         mesh = None
         for ax, sms in zip(axes, (False, True)):
             cells = d[d["sms_reminders"].astype(bool) == sms]
-            mesh = difference_heatmap(ax, cells, vmax=vmax, lang=lang)
+            mesh = difference_heatmap(ax, cells, vmax=vmax, lang=lang, **shade)
             label = phrase("sms_panel", lang, value=value_text(sms, lang))
             if sms and sms_effect is not None:
                 label += phrase("sms_effect", lang, effect=sms_effect)

@@ -11,7 +11,6 @@ The script is ``experiments/odense.py``. Spans in days, money in DKK a year.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from ..model.calendar import MINUTES_PER_DAY
 from ..model.scenario import Scenario
 from ..report.facts import FTE_COST_DKK, GAP_MARKS, ODENSE_EXPECTED_DKK
 from ..report.style import OKABE_ITO, caption, house_style, new_figure, number_ticks, wrap_title
-from ..report.words import kpi_label, num, phrase
+from ..report.words import kpi_label, num, pct, phrase
 from ..runner.pool import map_tasks
 from ..runner.simulate import simulate
 from ..runner.sweep import sweep
@@ -132,6 +131,45 @@ def gap_ecdf(ax, gaps: pd.DataFrame, lang: str = "en", marks: Sequence[float] = 
     return lines
 
 
+#: Bands of follow-up gaps (days) for lay readers: within the law, up to half a year, up to a year, over a year.
+GAP_BANDS = ((0.0, 91.0, "band_91"), (91.0, 182.0, "band_182"), (182.0, 365.0, "band_365"),
+             (365.0, math.inf, "band_over"))
+
+
+def gap_bands(ax, gaps: pd.DataFrame, lang: str = "en", order: Sequence[str] = ODENSE_SCENARIOS) -> pd.DataFrame:
+    """Grouped bars: the share of follow-up gaps in each band of :data:`GAP_BANDS`, one colour per scenario.
+
+    ``gaps`` has ``scenario``, ``gap_days`` and ``first`` (first conversations after entry are left
+    out). Each bar is labelled with its per cent. Returns the shares (rows: scenarios, columns: bands).
+    """
+    names = [n for n in order if n in set(gaps["scenario"])]
+    rows = {}
+    for name in names:
+        g = gaps.loc[(gaps["scenario"] == name) & ~gaps["first"], "gap_days"].to_numpy(dtype=float)
+        rows[name] = {key: float(((g > lo) & (g <= hi)).mean()) if len(g) else math.nan for lo, hi, key in GAP_BANDS}
+    shares = pd.DataFrame.from_dict(rows, orient="index")
+    width = 0.8 / max(len(names), 1)
+    for i, name in enumerate(names):
+        xs = np.arange(len(GAP_BANDS)) + (i - (len(names) - 1) / 2) * width
+        values = shares.loc[name].to_numpy(dtype=float)
+        label = phrase(ODENSE_PHRASE[name], lang) if name in ODENSE_PHRASE else name
+        ax.bar(xs, values, width=width * 0.95, color=ODENSE_COLOURS.get(name, OKABE_ITO["grey"]), label=label,
+               zorder=2)
+        for x, v in zip(xs, values):
+            text = pct(v, lang, 0 if v == 0 or v >= 0.01 else 1) if v == 0 or v >= 0.0005 else "<" + pct(0.001, lang, 1)
+            ax.annotate(text, (x, v), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(range(len(GAP_BANDS)))
+    ax.set_xticklabels([phrase(key, lang) for _, _, key in GAP_BANDS], fontsize=9.5)
+    ax.set_xlabel(phrase("gap_axis", lang))
+    ax.set_ylabel(phrase("band_axis", lang))
+    ax.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=0))
+    ax.set_ylim(0, 1.1)
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper center", ncols=len(names), fontsize=9.5)
+    return shares
+
+
 def _count_text(value: float, lang: str = "en") -> str:
     """A mean count: whole numbers from 10 up, one decimal below (0.15 is not 0)."""
     return num(value, lang, 0 if abs(value) >= 10 or value == 0 else 1)
@@ -169,7 +207,7 @@ def no_contact_bars(ax, table: pd.DataFrame, lang: str = "en", order: Sequence[s
 
 def odense_gaps_figure(kpis: pd.DataFrame, gaps: pd.DataFrame, scenarios: Mapping[str, Scenario],
                        lang: str = "en", *, seed: int = 0, width: float = 11.0):
-    """The exemption against the law: follow-up gap distributions (left) and citizens a year without a conversation.
+    """The exemption against the law: follow-up gaps by band (left) and citizens a year without a conversation.
 
     ``kpis`` and ``gaps`` come from :func:`odense_runs`; ``scenarios`` are the
     scenarios run (for the caption: horizon, warm-up, team size).
@@ -179,7 +217,7 @@ def odense_gaps_figure(kpis: pd.DataFrame, gaps: pd.DataFrame, scenarios: Mappin
     first = next(iter(scenarios.values()))
     fig, axes = new_figure(1, 2, width=width, height=5.8, gridspec_kw={"width_ratios": [2.0, 1]})
     with house_style():
-        gap_ecdf(axes[0], gaps, lang)
+        gap_bands(axes[0], gaps, lang)
         no_contact_bars(axes[1], table, lang, citizens=first.citizens, days=first.horizon_days)
         t = table.set_index("scenario")["mean"]
         title = phrase("gaps_title", lang, over91=float(shares.at["odense_frikommune", "share_over_91_days"]),
@@ -291,7 +329,7 @@ def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: 
 
     ``runs`` is :func:`staffing_sweep`, ``answer`` :func:`staffing_answer`.
     The target and the level under the exemption are drawn as horizontal
-    lines, the answer marked, and its cost written under the panels.
+    lines and the answer marked; what it costs is in :func:`staffing_notes`.
     """
     table = interval_table(runs, ["workers", "caseload"], ["overdue_share", "casework_coverage"])
     workers = sorted(runs["workers"].unique())
@@ -322,7 +360,7 @@ def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: 
         ax.set_ylabel(kpi_label("casework_coverage", lang))
         ax.set_ylim(0, 1.0)
         for ax in axes:
-            ax.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=0))
+            ax.yaxis.set_major_formatter(number_ticks(lang, share=True, decimals=None))  # 2.5% steps: "2.5%"
             ax.set_xticks(workers)
             ax.set_xticklabels([f"{w}\n({num(caseloads[w], lang)})" for w in workers])
             ax.set_xlabel(phrase("workers_axis", lang, citizens=citizens))
@@ -336,41 +374,41 @@ def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: 
             title = phrase("staffing_title_none", lang, extra=answer["max_workers"] - answer["base_workers"],
                            citizens=citizens, target=answer["target"])
         fig.suptitle(wrap_title(title, width))
-        notes = []
-        if answer["workers"] is not None and answer["extra_workers"]:
-            if answer.get("strict_workers") is not None:
-                strict = phrase("strict", lang, extra=answer["strict_extra_workers"],
-                                per1000=round(answer["strict_extra_cost_dkk_per_1000_citizens"], -3))
-            else:
-                strict = phrase("strict_none", lang)
-            notes.append(phrase("staffing_note", lang, per1000=round(answer["extra_cost_dkk_per_1000_citizens"], -3),
-                                strict=strict))
-        parity = answer.get("parity_workers") is not None and answer.get("parity_extra_workers")
-        if answer.get("reference_coverage") is not None:
-            if parity:
-                notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
-                                    cost=answer["parity_cost_dkk_per_year"] / 1e6,
-                                    per1000=round(answer["parity_cost_dkk_per_1000_citizens"], -3)))
-            elif answer.get("parity_workers") is None:
-                notes.append(phrase("staffing_parity_none", lang))
-        if answer.get("citizens_served_by_odense_sum"):
-            extra_text = ""
-            if parity:
-                extra_text = phrase("odense_parity", lang,
-                                    served=round(answer["citizens_served_by_odense_sum_parity"], -2))
-            notes.append(phrase("odense_note", lang, odense=answer["odense_expected_dkk"] / 1e6,
-                                fte=answer["odense_expected_fte"], fte_cost=answer["fte_cost_dkk"],
-                                served=round(answer["citizens_served_by_odense_sum"], -2), parity=extra_text))
-        below = None
-        if notes:
-            below = fig.text(0.5, -0.01, "\n".join(textwrap.fill(n, int(width * 12)) for n in notes), ha="center",
-                             va="top", fontsize=10)
-        text = caption(fig, phrase("staffing_caption", lang, citizens=citizens,
-                                   replications=int(runs["replication"].nunique()), seed=seed, version=__version__))
-        if below is not None:  # the caption goes under the notes
-            fig.canvas.draw()
-            box = below.get_window_extent().transformed(fig.transFigure.inverted())
-            text.set_y(box.y0 - 0.015)
+        caption(fig, phrase("staffing_caption", lang, citizens=citizens,
+                            replications=int(runs["replication"].nunique()), seed=seed, version=__version__))
     return fig
 
 
+def staffing_notes(answer: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """What the staffing answer costs, in sentences: per 1,000 citizens (mean and whole-interval answers),
+    what bringing casework back to the exemption's level takes, and what Odense's expected sum buys.
+
+    Written beside the figure (``odense_staffing_notes.txt``), not under its axes: a figure carries its
+    title, axes, legend and a one-line caption; a paragraph is for the text around it.
+    """
+    notes: list[str] = []
+    if answer["workers"] is not None and answer["extra_workers"]:
+        if answer.get("strict_workers") is not None:
+            strict = phrase("strict", lang, extra=answer["strict_extra_workers"],
+                            per1000=round(answer["strict_extra_cost_dkk_per_1000_citizens"], -3))
+        else:
+            strict = phrase("strict_none", lang)
+        notes.append(phrase("staffing_note", lang, per1000=round(answer["extra_cost_dkk_per_1000_citizens"], -3),
+                            strict=strict))
+    parity = answer.get("parity_workers") is not None and answer.get("parity_extra_workers")
+    if answer.get("reference_coverage") is not None:
+        if parity:
+            notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
+                                cost=answer["parity_cost_dkk_per_year"] / 1e6,
+                                per1000=round(answer["parity_cost_dkk_per_1000_citizens"], -3)))
+        elif answer.get("parity_workers") is None:
+            notes.append(phrase("staffing_parity_none", lang))
+    if answer.get("citizens_served_by_odense_sum"):
+        extra_text = ""
+        if parity:
+            extra_text = phrase("odense_parity", lang,
+                                served=round(answer["citizens_served_by_odense_sum_parity"], -2))
+        notes.append(phrase("odense_note", lang, odense=answer["odense_expected_dkk"] / 1e6,
+                            fte=answer["odense_expected_fte"], fte_cost=answer["fte_cost_dkk"],
+                            served=round(answer["citizens_served_by_odense_sum"], -2), parity=extra_text))
+    return notes

@@ -28,7 +28,7 @@ from PIL import Image
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, JobsimError
 from ..model.scenario import Scenario
-from ..report.style import save_figure
+from ..report import style
 from ..report.words import LANGS
 from ..runner import files
 from ..runner.executors import EXECUTORS
@@ -182,6 +182,14 @@ def experiment_manifest(experiment: str, scenarios: Scenario | Mapping[str, Scen
                         scenarios={name: s.to_dict() for name, s in named.items()}, grid=dict(grid),
                         replications=replications, wall_seconds=round(wall_seconds, 3),
                         files=[Path(f).name for f in files], **extra)
+
+
+def save_figure(fig, out: str | Path, stem: str, *, quick: bool = False, lang: str = "en") -> list[Path]:
+    """Save a figure as PNG and SVG (:func:`jobsim.report.style.save_figure`); a ``quick`` run's figure gets
+    the quick-run mark in place of its title, since findings from a few short runs are not results."""
+    if quick:
+        style.mark_quick(fig, lang)
+    return style.save_figure(fig, out, stem)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:

@@ -228,7 +228,9 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
     a second x axis on top gives the caseload of each cost (the caseloads in
     ``label_caseloads`` are ticked). DS's band (40–50 cases), Lærkevej (220)
     and what DS's 65 million DKK would add to Lærkevej's cost are marked on
-    the cost axis; a panel whose policy lines coincide says so.
+    the cost axis; a panel whose policy lines coincide says so. Top ticks that would
+    collide are left out. ``title=None`` titles the figure with :func:`finding_cost`;
+    ``title=""`` leaves it without one (a report gives the title in its own words).
     """
     by = "prep_policy" if "prep_policy" in frontier.columns and frontier["prep_policy"].nunique() > 1 else None
     citizens, fte = comparison.citizens, comparison.fte_cost_dkk
@@ -268,11 +270,24 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
             k = citizens * fte / 1e6
             top = ax.secondary_xaxis("top", functions=(lambda v: k / np.maximum(v, 1e-9),
                                                        lambda v: k / np.maximum(v, 1e-9)))
-            top.set_xticks([c for c in label_caseloads if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD])
+            top.set_xticks(_spaced([c for c in label_caseloads
+                                    if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD], cost_of,
+                                   0.07 * 1.05 * max(cost_of.values())))
             top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
             top.tick_params(labelsize=8.5, colors="#444444")
             top.set_xlabel(parameter_label("caseload", lang), fontsize=9, color="#444444")
         fig.supxlabel(phrase("cost_axis", lang, citizens=num(citizens, lang)), fontsize=11)
         figure_legend(fig, axes, by, lang)
-        fig.suptitle(wrap_title(title or finding_cost(frontier, comparison, lang), width))
+        if title != "":
+            fig.suptitle(wrap_title(title or finding_cost(frontier, comparison, lang), width))
     return fig
+
+
+def _spaced(caseloads: Sequence[float], cost_of: dict[float, float], gap: float) -> list[float]:
+    """The caseloads whose cost positions lie at least ``gap`` (million DKK) apart, cheapest first kept:
+    the top axis is the inverse of the cost, so small caseloads crowd together at high cost."""
+    kept: list[float] = []
+    for c in sorted(caseloads, reverse=True):  # largest caseload = lowest cost first
+        if not kept or abs(cost_of[c] - cost_of[kept[-1]]) >= gap:
+            kept.append(c)
+    return kept

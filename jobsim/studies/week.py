@@ -21,7 +21,7 @@ import pandas as pd
 from .. import __version__
 from ..model.calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK
 from ..report.style import ACTIVITY_COLOURS, OKABE_ITO, caption, house_style, new_figure, wrap_title
-from ..report.words import activity_label, lower_first, phrase, policy_label
+from ..report.words import activity_label, and_list, lower_first, phrase, policy_label
 
 #: Activities drawn in a caseworker's diary, in legend order.
 DIARY_ACTIVITIES = ("conversation", "skim", "prep", "wasted_prep", "documentation", "casework", "idle")
@@ -280,7 +280,7 @@ def week_in_the_life(results: Mapping[str, Any], worker: int = 0, week: int | No
         caseloads = tuple(r.scenario.caseload for r in results.values())
         title = finding_week(summaries[0], summaries[1], caseloads, lang)
     first = next(iter(results.values()))
-    names = scenario_names if scenario_names is not None else ", ".join(repr(n) for n in results)
+    names = scenario_names if scenario_names is not None else and_list([repr(n) for n in results], lang)
     text = phrase("week_caption", lang, scenarios=names, worker=worker, week=week + 1, first=7 * week,
                   last=7 * week + 4, warmup=first.scenario.warmup_days, seed=first.seed,
                   replication=first.replication, version=__version__)

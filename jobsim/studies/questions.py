@@ -1,0 +1,301 @@
+"""The questions ``jobsim report`` answers, each as a :class:`jobsim.report.html.Report`.
+
+* :func:`staffing_report`: *what caseload, at what cost, meets the law and
+  gives prepared conversations, and how sure are we?* for one scenario: a
+  caseload sweep under the scenario's own preparation policy and under
+  preparing ahead (it runs the sweep itself; a stored sweep is continued),
+  with the cost arithmetic of :mod:`jobsim.studies.staffing`.
+* :func:`sweep_report`: the standard figures and table of any finished sweep folder.
+* :func:`validation_report`: the validation table of ``jobsim validate``'s folder.
+
+The answer of the staffing question rests on two targets, both assumptions
+stated in the report: fewer than :data:`OVERDUE_TARGET` of the required
+conversations late (the follow-up rule kept), and at least
+:data:`PREPARED_TARGET` of held conversations fully prepared.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import JobsimError
+from ..model.scenario import Scenario, load_scenario
+from ..report.charts import KEY_KPIS, standard_figures
+from ..report.html import Figure, Report, inline_svg, svg_of
+from ..report.sources import (provenance, read_sensitivity, read_validation, scenario_table, sensitivity_table,
+                              validation_table)
+from ..report.style import run_caption
+from ..report.texts import text
+from ..report.words import kpi_label, lower_first, no_break_percent, num, parameter_label, pct, policy_label
+from ..runner.sweep import load_sweep, sweep
+from . import staffing
+
+#: The targets of the staffing answer (assumptions): overdue share below, prepared share at least.
+OVERDUE_TARGET = 0.10
+PREPARED_TARGET = 0.90
+#: Caseloads of the staffing question (citizens per caseworker), full and quick.
+CASELOADS = (40.0, 45.0, 50.0, 60.0, 80.0, 100.0, 130.0, 160.0, 190.0, 220.0)
+QUICK_CASELOADS = (45.0, 130.0, 220.0)
+REPLICATIONS, QUICK_REPLICATIONS = 10, 3
+QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
+KPIS_SHOWN = ("overdue_share", "prepared_share", "casework_coverage")
+DEFAULT_CITIZENS = 10_000.0
+
+_WORDS = {
+    "en": {
+        "meets": ("For {citizens} citizens, the highest caseload in this study at which fewer than {overdue} of "
+                  "follow-up conversations are late and at least {prepared} are fully prepared is {c} cases per "
+                  "caseworker, when caseworkers {policy}. That takes {workers} caseworkers and costs {cost} "
+                  "million DKK a year, {delta} million DKK {more} than at the scenario's {base} cases. "),
+        "sure": "The whole 95% confidence interval meets both targets at {c} cases. ",
+        "not_sure": "At no caseload in this study does the whole 95% confidence interval meet both targets. ",
+        "none": ("For {citizens} citizens, no caseload in this study from {lo} to {hi} cases per caseworker keeps "
+                 "fewer than {overdue} of follow-up conversations late and at least {prepared} fully prepared. "),
+        "own": "When caseworkers {own}, as the scenario has it, the preparation target is met at no caseload. ",
+        "own_ok": "When caseworkers {own}, as the scenario has it, the targets are met up to {c} cases. ",
+        "casework": "At that caseload {cov} of casework is done on time.",
+        "more": "more", "less": "less",
+        "prepare": {"ahead": "prepare ahead of each conversation",
+                    "after_checkin": "prepare only after the citizen has checked in",
+                    "none": "do not prepare", "confirmed_ahead": "prepare ahead for citizens who confirmed by SMS"},
+        "fig_kpi": "{kpi} against what the caseworkers cost a year, for {citizens} citizens",
+        "fig_caption": ("Each point is one caseload (top axis: citizens per caseworker); fewer cases cost more "
+                        "(bottom axis); whiskers: 95% confidence interval."),
+        "fig_sweep": "The main results against {x}, with the 95% confidence band",
+        "a_target": "Targets: fewer than {overdue} of follow-up conversations late (the follow-up rule kept) and at "
+                    "least {prepared} of held conversations fully prepared (an assumption; change it and the "
+                    "answer moves).",
+        "a_citizens": "{citizens} citizens on the caseload (an assumption of a large municipality's scale; "
+                      "`--citizens`).",
+        "a_cost": "{fte} DKK a year per full-time caseworker including overhead (an assumption; "
+                  "`--set fte_cost_dkk=...`); caseworkers = citizens / caseload, not rounded.",
+        "a_scenario": "Everything else as in scenario {scenario} ({description}); `jobsim show {scenario}` lists "
+                      "every value with its source.",
+        "sweep_answer": ("Scenario {scenario}, {points} scenario points varying {varied}, {replications} "
+                         "replications each. {finding}"),
+        "sweep_finding": "{kpi}: from {a} at {x} {xa} to {b} at {xb}.",
+        "validation_answer": "{summary} The table below says, figure by figure, what the model can and cannot say.",
+    },
+    "da": {
+        "meets": ("For {citizens} borgere er det højeste sagstal i denne analyse, hvor færre end {overdue} af "
+                  "opfølgningssamtalerne holdes for sent og mindst {prepared} er fuldt forberedt, {c} sager pr. "
+                  "sagsbehandler, når sagsbehandlerne {policy}. Det kræver {workers} sagsbehandlere og koster "
+                  "{cost} mio. kr. om året, {delta} mio. kr. {more} end ved scenariets {base} sager. "),
+        "sure": "Hele 95 %-konfidensintervallet opfylder begge mål ved {c} sager. ",
+        "not_sure": "Ved intet sagstal i denne analyse opfylder hele 95 %-konfidensintervallet begge mål. ",
+        "none": ("For {citizens} borgere holder intet sagstal i denne analyse fra {lo} til {hi} sager pr. "
+                 "sagsbehandler færre end {overdue} af opfølgningssamtalerne for sent og mindst {prepared} fuldt "
+                 "forberedt. "),
+        "own": "Når sagsbehandlerne {own}, som i scenariet, nås forberedelsesmålet ved intet sagstal. ",
+        "own_ok": "Når sagsbehandlerne {own}, som i scenariet, nås målene op til {c} sager. ",
+        "casework": "Ved det sagstal nås {cov} af sagsarbejdet til tiden.",
+        "more": "mere", "less": "mindre",
+        "prepare": {"ahead": "forbereder sig før hver samtale",
+                    "after_checkin": "først forbereder sig, når borgeren er tjekket ind",
+                    "none": "ikke forbereder sig", "confirmed_ahead": "forbereder sig på forhånd til borgere, "
+                    "der har bekræftet via SMS"},
+        "fig_kpi": "{kpi} mod udgiften til sagsbehandlere om året for {citizens} borgere",
+        "fig_caption": ("Hvert punkt er ét sagstal (øverste akse: borgere pr. sagsbehandler); færre sager koster "
+                        "mere (nederste akse); streger: 95 %-konfidensinterval."),
+        "fig_sweep": "Hovedresultaterne mod {x} med 95 %-konfidensbåndet",
+        "a_target": "Mål: færre end {overdue} af opfølgningssamtalerne for sent (opfølgningsreglen overholdt) og "
+                    "mindst {prepared} af de afholdte samtaler fuldt forberedt (en antagelse; ændres den, flytter "
+                    "svaret sig).",
+        "a_citizens": "{citizens} borgere i sagsstammen (en antagelse på størrelse med en stor kommune; "
+                      "`--citizens`).",
+        "a_cost": "{fte} kr. om året pr. fuldtidssagsbehandler inkl. overhead (en antagelse; "
+                  "`--set fte_cost_dkk=...`); sagsbehandlere = borgere / sagstal, ikke afrundet.",
+        "a_scenario": "Alt andet som i scenarie {scenario}; `jobsim show {scenario}` viser hver værdi med kilde.",
+        "sweep_answer": ("Scenarie {scenario}, {points} scenariepunkter, hvor {varied} varieres, {replications} "
+                         "replikationer hver. {finding}"),
+        "sweep_finding": "{kpi}: fra {a} ved {x} {xa} til {b} ved {xb}.",
+        "validation_answer": "{summary} Tabellen nedenfor viser tal for tal, hvad modellen kan og ikke kan udtale "
+                             "sig om.",
+    },
+}
+
+
+_WORDS["da"] = {k: no_break_percent(v) if isinstance(v, str) else v for k, v in _WORDS["da"].items()}
+
+
+def _w(key: str, lang: str) -> Any:
+    return _WORDS[lang][key]
+
+
+def _largest_meeting(frontier: pd.DataFrame, policy: str, strict: bool) -> float | None:
+    """The largest caseload at which ``policy`` meets both targets (the mean, or with ``strict`` the whole CI)."""
+    rows = frontier[frontier["prep_policy"] == policy].set_index(["caseload", "kpi"])
+    best = None
+    for c in sorted(frontier["caseload"].unique()):
+        try:
+            over, prep = rows.loc[(c, "overdue_share")], rows.loc[(c, "prepared_share")]
+        except KeyError:
+            continue
+        o = over["ci_high"] if strict else over["mean"]
+        p = prep["ci_low"] if strict else prep["mean"]
+        if not (math.isnan(o) or math.isnan(p)) and o < OVERDUE_TARGET and p >= PREPARED_TARGET:
+            best = c
+    return best
+
+
+def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lang: str) -> str:
+    """The one-paragraph answer of the staffing question from its ``frontier`` (:func:`staffing.frontier_table`)."""
+    fmt = {"citizens": num(citizens, lang), "overdue": pct(OVERDUE_TARGET, lang),
+           "prepared": pct(PREPARED_TARGET, lang)}
+    policies = list(dict.fromkeys(frontier["prep_policy"]))
+    found = {p: _largest_meeting(frontier, p, strict=False) for p in policies}
+    candidates = [(c, p) for p, c in found.items() if c is not None]
+    own = base.prep_policy
+    if not candidates:
+        caseloads = sorted(frontier["caseload"].unique())
+        return _w("none", lang).format(lo=num(caseloads[0], lang, None), hi=num(caseloads[-1], lang, None),
+                                       **fmt).strip()
+    c, policy = max(candidates)
+    cost = staffing.staffing_cost_dkk(citizens, c, base.fte_cost_dkk)
+    delta = cost - staffing.staffing_cost_dkk(citizens, base.caseload, base.fte_cost_dkk)
+    words = _w("prepare", lang)
+    out = _w("meets", lang).format(
+        c=num(c, lang, None), policy=words.get(policy, lower_first(policy_label(policy, lang))),
+        workers=num(staffing.caseworkers_needed(citizens, c), lang), cost=num(cost / 1e6, lang, 1),
+        delta=num(abs(delta) / 1e6, lang, 1), more=_w("more" if delta >= 0 else "less", lang),
+        base=num(base.caseload, lang, None), **fmt)
+    sure = _largest_meeting(frontier, policy, strict=True)
+    out += _w("sure", lang).format(c=num(sure, lang, None)) if sure is not None else _w("not_sure", lang)
+    if own != policy and own in policies:
+        own_c = found[own]
+        own_name = words.get(own, lower_first(policy_label(own, lang)))
+        out += (_w("own_ok", lang).format(own=own_name, c=num(own_c, lang, None)) if own_c is not None
+                else _w("own", lang).format(own=own_name))
+    cov = frontier[(frontier["prep_policy"] == policy) & (frontier["caseload"] == c)
+                   & (frontier["kpi"] == "casework_coverage")]["mean"]
+    if len(cov):
+        out += _w("casework", lang).format(cov=pct(float(cov.iloc[0]), lang))
+    return out.strip()
+
+
+def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = False, citizens: float = DEFAULT_CITIZENS,
+                    replications: int | None = None, seed: int = 0, jobs: int = 1, out: str | Path | None = None,
+                    changes: dict[str, Any] | None = None, command: str = "", validation: str | Path | None = None,
+                    sensitivity: str | Path | None = None, progress: bool | None = False) -> Report:
+    """Run (or continue, from ``out``) the staffing question for ``scenario`` and return its report.
+
+    The sweep: caseloads :data:`CASELOADS` (plus the scenario's own), the scenario's preparation policy
+    and ``ahead``, ``replications`` replications (default 10; 3 with ``quick``, which also shortens the
+    runs: :data:`QUICK_CHANGES`). ``citizens`` (people) sets the cost arithmetic.
+    """
+    base = load_scenario(scenario, **(changes or {}))
+    if quick:
+        base = base.replace(**QUICK_CHANGES)
+    caseloads = sorted({*(QUICK_CASELOADS if quick else CASELOADS), float(base.caseload)})
+    policies = list(dict.fromkeys([base.prep_policy, "ahead"]))
+    reps = replications or (QUICK_REPLICATIONS if quick else REPLICATIONS)
+    result = sweep(base, {"caseload": caseloads, "prep_policy": policies}, replications=reps, seed=seed, jobs=jobs,
+                   out=out, progress=progress)
+    summary = result.summary(confidence=0.95)
+    frontier = staffing.frontier_table(summary, citizens, base.fte_cost_dkk)
+    frontier = frontier[frontier["kpi"].isin(KPIS_SHOWN)].reset_index(drop=True)
+    comparison = staffing.compare_with_ds(citizens, base.fte_cost_dkk)
+    fmt_c = num(citizens, lang)
+
+    caption = run_caption(base.name, reps, seed, lang)
+    figures = []
+    for i, kpi in enumerate(KPIS_SHOWN, 1):  # one panel a figure: readable on a phone too
+        title = _w("fig_kpi", lang).format(kpi=kpi_label(kpi, lang), citizens=fmt_c)
+        fig = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=7.5)
+        figures.append(Figure(svg_of(fig, f"f{i}"), title, f"{_w('fig_caption', lang)} {caption}"))
+    fmt = {"overdue": pct(OVERDUE_TARGET, lang), "prepared": pct(PREPARED_TARGET, lang)}
+    assumptions = [_w("a_target", lang).format(**fmt), _w("a_citizens", lang).format(citizens=fmt_c),
+                   _w("a_cost", lang).format(fte=num(base.fte_cost_dkk, lang)),
+                   _w("a_scenario", lang).format(scenario=base.name, description=base.description)]
+    report = Report(lang=lang, title=text("title_staffing", lang, scenario=base.name),
+                    answer=staffing_answer(frontier, base, citizens, lang), quick=quick, figures=figures,
+                    scenarios=scenario_table(summary, ["caseload", "prep_policy"], KPIS_SHOWN, lang, reps),
+                    assumptions=assumptions,
+                    provenance=provenance(lang, scenario=base.name, seed=seed, replications=reps,
+                                          runs=len(result.runs), command=command,
+                                          folder=str(out) if out else None))
+    return _add_studies(report, validation, sensitivity)
+
+
+def _add_studies(report: Report, validation: str | Path | None, sensitivity: str | Path | None) -> Report:
+    if validation is not None:
+        frame = read_validation(validation)
+        if frame is not None:
+            report.validation, report.validation_summary = validation_table(frame, report.lang)
+    if sensitivity is not None:
+        frame = read_sensitivity(sensitivity)
+        if frame is not None:
+            report.sensitivity = sensitivity_table(frame, report.lang)
+    return report
+
+
+def sweep_report(folder: str | Path, lang: str = "en", *, command: str = "", validation: str | Path | None = None,
+                 sensitivity: str | Path | None = None, kpis: Sequence[str] = KEY_KPIS[:4]) -> Report:
+    """The report of a finished sweep folder: its standard overview figure, its points' table, its provenance."""
+    result = load_sweep(folder)
+    if not len(result.runs):
+        raise JobsimError(f"{folder}: the sweep has no finished runs to report")
+    if not result.grid:
+        raise JobsimError(f"{folder}: the sweep varies no parameter; its summary is in summary.csv")
+    summary = result.summary(confidence=0.95)
+    summary = summary[summary["n"] > 0]
+    params = list(result.grid)
+    x = params[0]
+    kpis = [k for k in kpis if k in set(summary["kpi"])]
+    findings = []
+    for k in kpis[:2]:
+        mean = summary[summary["kpi"] == k].groupby(x)["mean"].mean().sort_index()
+        if len(mean) > 1 and pd.api.types.is_numeric_dtype(mean.index):
+            f = (lambda v: pct(v, lang)) if summary[summary["kpi"] == k]["unit"].iloc[0] == "share" else (
+                lambda v: num(v, lang, 1))
+            findings.append(_w("sweep_finding", lang).format(
+                kpi=kpi_label(k, lang), a=f(mean.iloc[0]), b=f(mean.iloc[-1]), x=lower_first(parameter_label(x, lang)),
+                xa=num(mean.index[0], lang, None), xb=num(mean.index[-1], lang, None)))
+    answer = _w("sweep_answer", lang).format(scenario=result.scenario.name, points=len(result.points),
+                                             varied=", ".join(lower_first(parameter_label(p, lang)) for p in params),
+                                             replications=result.replications, finding=" ".join(findings))
+    quick = result.replications < 3
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = standard_figures(result, tmp, lang=lang)
+        svgs = [p for p in paths if p.suffix == ".svg" and p.stem == "overview"]
+        figures = [Figure(inline_svg(svgs[0].read_text(encoding="utf-8"), "f1"),
+                           _w("fig_sweep", lang).format(x=lower_first(parameter_label(x, lang))), "")] if svgs else []
+    report = Report(lang=lang, title=text("title_sweep", lang, scenario=result.scenario.name), answer=answer,
+                    quick=quick, figures=figures,
+                    scenarios=scenario_table(summary, params, kpis, lang, result.replications),
+                    provenance=provenance(lang, scenario=result.scenario.name, seed=result.seed,
+                                          replications=result.replications, runs=len(result.runs), command=command,
+                                          folder=str(folder)))
+    return _add_studies(report, validation, sensitivity)
+
+
+def validation_report(folder: str | Path, lang: str = "en", *, command: str = "",
+                      sensitivity: str | Path | None = None) -> Report:
+    """The report of ``jobsim validate``'s output folder: the verdict count, the table, provenance."""
+    frame = read_validation(folder)
+    if frame is None:
+        raise JobsimError(f"{folder}: no validation.csv here; run `jobsim validate` first, or give a sweep folder")
+    table, summary = validation_table(frame, lang)
+    manifest: dict[str, Any] = {}
+    try:
+        import json
+
+        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    scenario = manifest.get("scenario", {})
+    name = scenario.get("name", "?") if isinstance(scenario, dict) else str(scenario)
+    report = Report(lang=lang, title=text("title_validation", lang),
+                    answer=_w("validation_answer", lang).format(summary=summary), validation=table,
+                    validation_summary=summary,
+                    provenance=provenance(lang, scenario=name, seed=manifest.get("seed", "?"),
+                                          replications=manifest.get("replications", "?"),
+                                          runs=int(manifest.get("runs", 0) or 0), command=command,
+                                          folder=str(folder), versions=manifest.get("versions")))
+    return _add_studies(report, None, sensitivity)

@@ -1,0 +1,84 @@
+"""The HTML report in a real browser: headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright.
+
+Opens ``jobsim report staffing laerkevej`` (quick) in English and Danish at
+1280 px and 390 px and checks that every figure is drawn, nothing is wider
+than the window, the console shows no error, no request leaves the page, and
+the Danish page has no English phrase in its visible text. Screenshots go to
+the test's temporary folder, or to ``$JOBSIM_SCREENSHOTS`` if set. Without
+Chromium or Playwright the test is skipped on a developer's machine and fails
+in CI (``CI`` set), saying what to install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from jobsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("report_screenshots", ROOT / "docs" / "report_screenshots.py")
+shots = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(shots)
+
+
+def _need_browser():
+    problem = None
+    if importlib.util.find_spec("playwright") is None:
+        problem = "the Python package playwright is not installed (pip install -e '.[dev]')"
+    elif not Path(shots.CHROMIUM).exists():
+        problem = f"{shots.CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)"
+    if problem:
+        message = f"the browser test needs a browser: {problem}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def opened(tmp_path_factory):
+    """Each report (en, da) inspected at 1280 and 390 px: {(lang, width): result}."""
+    _need_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        for lang in ("en", "da"):
+            assert main(["report", "staffing", "laerkevej", "--quick", "--jobs", "1", "--lang", lang]) == 0
+    finally:
+        os.chdir(cwd)
+    target = Path(os.environ.get("JOBSIM_SCREENSHOTS") or folder)
+    results = {}
+    with shots.browser() as b:
+        for lang in ("en", "da"):
+            page = folder / "outputs" / f"report-staffing-laerkevej-quick-{lang}.html"
+            for width in shots.WIDTHS:
+                results[lang, width] = shots.inspect(b, page, width, target / f"report_{lang}_{width}.png",
+                                                     full_page=True)
+    results["folder"] = target
+    return results
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+@pytest.mark.parametrize("width", shots.WIDTHS)
+def test_report_in_a_browser(opened, lang, width):
+    r = opened[lang, width]
+    assert r["width"] == width
+    assert r["scroll_width"] <= width, f"the page is {r['scroll_width']} px wide in a {width} px window"
+    assert len(r["figures"]) == 3
+    for fig in r["figures"]:
+        assert fig["ok"] and fig["paths"] > 50, fig  # an SVG with its lines, ticks and text drawn
+        assert 0.8 * min(width, 960) - 40 < fig["width"] <= width and fig["height"] > 0.3 * fig["width"], fig
+    assert r["console_errors"] == [] and r["page_errors"] == []
+    assert r["requests"] == [], "the report asked for something outside the file"
+    assert (opened["folder"] / f"report_{lang}_{width}.png").stat().st_size > 10_000
+
+
+def test_danish_report_has_no_english_phrase_and_the_check_would_see_one(opened):
+    found = shots.english_words(opened["da", 1280]["text"])
+    assert found == [], f"English words in the Danish report: {sorted(set(found))}"
+    assert len(set(shots.english_words(opened["en", 1280]["text"]))) > 10  # the same check sees English
+    assert "Hurtig prøvekørsel" in opened["da", 390]["text"]
