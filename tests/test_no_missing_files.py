@@ -17,7 +17,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 
 import jobsim
 from jobsim.cli import main
