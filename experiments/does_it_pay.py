@@ -1,0 +1,124 @@
+"""Does it pay? Net cost (staff plus cash benefits) against team size for a fixed inflow of citizens.
+
+An inflow-driven ``ds_norm`` team: ``--inflow`` citizens enter a year (default
+1,000, about Aabenraa's group of 1,008 activity-ready cash-benefit recipients;
+with one-year stays that is 1,000 citizens, 200 cases each for the smallest
+team of 5 caseworkers, near Lærkevej's 220, and 40 for the largest of 25).
+The team size is swept under exit effects 1 (no effect), 1.15, 1.3 (the
+literature's) and 1.5, with the same seeds at every point. A warm-up of 365
+days (one mean stay) lets the caseload settle after the pre-fill, which is
+the steady state without effect.
+
+Writes to ``outputs/does_it_pay/`` (or ``--out``): ``net_cost.csv`` (per
+effect and team size, with 95% CIs), ``steps.csv``, ``break_even.csv``,
+``payback.csv``, ``cases.csv`` (Aabenraa and Hjørring beside the model),
+``report.txt``, the figure ``does_it_pay`` (PNG and SVG) and
+``manifest.json``; the runs go to ``sweep/`` (or ``sweep_quick/``).
+
+    python experiments/does_it_pay.py --jobs 2
+    python experiments/does_it_pay.py --quick --lang da
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+
+import jobsim
+from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.report.style import caption, run_caption
+from jobsim.studies import payback
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
+                                   run_script, save_figure, sweep_options, write_json)
+
+NAME = "does_it_pay"
+SCENARIO = "ds_norm"
+DEFAULT_INFLOW = 1000.0
+#: Caseloads the team sizes are chosen for (citizens per caseworker, without effect): Lærkevej's scale down
+#: to DS's band and below; with 1,000 citizens: 5, 6, 7, 8, 9, 10, 12, 15, 18, 22 and 25 caseworkers.
+CASELOADS = (200.0, 167.0, 143.0, 125.0, 111.0, 100.0, 83.0, 67.0, 56.0, 45.0, 40.0)
+REPLICATIONS = 10
+#: Warm-up and measured horizon (days): one mean stay to settle, then one year.
+RUN = {"warmup_days": 365, "horizon_days": 364}
+QUICK_INFLOW = 400.0
+QUICK_CASELOADS = (200.0, 133.0, 80.0)
+QUICK_REPLICATIONS = 3
+QUICK_RUN = {"warmup_days": 182, "horizon_days": 182}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = experiment_parser(NAME, __doc__.splitlines()[0], replications=REPLICATIONS)
+    parser.add_argument("--inflow", type=float, default=None,
+                        help="citizens entering the caseload per year (default 1,000; 400 with --quick)")
+    parser.add_argument("--docs-img", type=Path, default=None,
+                        help="also copy the figure's PNG, 900 px wide, to this folder (e.g. docs/img)")
+    args = parser.parse_args(argv)
+    check_args(args)
+    if args.inflow is not None and not (math.isfinite(args.inflow) and args.inflow > 0):
+        raise JobsimError(f"--inflow: {args.inflow:g} is not allowed; use a positive number of citizens a year")
+    out: Path = output_folder(args, NAME)
+    t0 = time.perf_counter()
+    inflow = args.inflow or (QUICK_INFLOW if args.quick else DEFAULT_INFLOW)
+    replications = args.replications or (QUICK_REPLICATIONS if args.quick else REPLICATIONS)
+    run = QUICK_RUN if args.quick else RUN
+    plain = jobsim.load_scenario(SCENARIO)
+    sizes = payback.sizes_for(inflow, plain.stay_days, QUICK_CASELOADS if args.quick else CASELOADS)
+    base = payback.inflow_scenario(plain, inflow, sizes[0], **run)
+    grid = {"exit_effect": list(payback.EFFECTS), "workers": sizes}
+    sweep_dir = out / ("sweep_quick" if args.quick else "sweep")
+    result = jobsim.sweep(base, grid, replications=replications, seed=args.seed, **sweep_options(args), out=sweep_dir,
+                          progress=False if args.quiet else None)
+    sweep_seconds = time.perf_counter() - t0
+
+    net = payback.net_table(result.runs, base)
+    steps = payback.steps_table(result.runs)
+    best = payback.break_even(net, steps)
+    pay = payback.payback_table(net)
+    cases = payback.case_comparison(net, base.fte_cost_dkk, base.benefit_dkk_per_citizen_year)
+    files = []
+    for name, frame in (("net_cost", net), ("steps", steps), ("break_even", best), ("payback", pay),
+                        ("cases", cases)):
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        files.append(path)
+    head = [f"Assumptions: scenario {base.name!r} made inflow-driven, {inflow:,.0f} citizens entering a year, "
+            f"mean stay {base.stay_days:g} days (without effect), exit effect for {base.exit_effect_days:g} days "
+            f"after each held conversation; {base.fte_cost_dkk:,.0f} DKK a year per caseworker, "
+            f"{base.benefit_dkk_per_citizen_year:,.0f} DKK a year per citizen on cash benefit (gross); warm-up "
+            f"{base.warmup_days} days, {base.horizon_days} days measured; {replications} replications, seed "
+            f"{args.seed}, jobsim {jobsim.__version__}", ""]
+    report = "\n".join(head + payback.report_lines(net, steps, best, pay, cases))
+    files.append(out / "report.txt")
+    files[-1].write_text(report + "\n", encoding="utf-8")
+
+    fig = payback.payback_figure(net, best, inflow, base.fte_cost_dkk, args.lang)
+    title = fig.get_suptitle().replace("\n", " ")
+    extra = (f"Inflow-driven '{SCENARIO}', warm-up {base.warmup_days} days; money in DKK a year, benefits gross."
+             if args.lang == "en" else
+             f"Tilgangsdrevet '{SCENARIO}', indsvingning {base.warmup_days} dage; beløb i kr. om året, "
+             "kontanthjælp brutto.")
+    caption(fig, run_caption(SCENARIO, replications, args.seed, args.lang, extra=extra))
+    files += save_figure(fig, out, "does_it_pay")
+    if args.docs_img is not None:
+        suffix = "" if args.lang == "en" else f"_{args.lang}"
+        files.append(downscale_png(out / "does_it_pay.png", Path(args.docs_img) / f"does_it_pay{suffix}.png"))
+
+    wall = time.perf_counter() - t0
+    manifest = experiment_manifest(
+        NAME, base, args, argv, seed=args.seed, replications=replications, grid=grid, wall_seconds=wall,
+        files=files, runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
+        assumptions={"inflow_per_year": inflow, "stay_days": base.stay_days,
+                     "exit_effect_days": base.exit_effect_days, "fte_cost_dkk": base.fte_cost_dkk,
+                     "benefit_dkk_per_citizen_year": base.benefit_dkk_per_citizen_year, **run},
+        break_even=best.to_dict(orient="records"), finding=title)
+    files.append(write_json(out / "manifest.json", manifest))
+    if not args.quiet:
+        print(report)
+        print(f"\n{title}\nwrote {len(files)} files to {out}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(run_script(main))
