@@ -1,9 +1,10 @@
 """Does it pay? Net cost (staff plus cash benefits) against team size for a fixed inflow of citizens.
 
 An inflow-driven ``ds_norm`` team: ``--inflow`` citizens enter a year (default
-1,000, about Aabenraa's group of 1,008 activity-ready cash-benefit recipients;
-with one-year stays that is 1,000 citizens, 200 cases each for the smallest
-team of 5 caseworkers, near Lærkevej's 220, and 40 for the largest of 25).
+1,100: with one-year stays that is 1,100 citizens, the scale of Aabenraa's
+group of 1,008 activity-ready cash-benefit recipients, and 220 cases each,
+Lærkevej's, for the smallest team of 5 caseworkers; the largest, 24, has 46,
+DS's recommendation).
 The team size is swept under exit effects 1 (no effect), 1.15, 1.3 (the
 literature's) and 1.5, with the same seeds at every point. A warm-up of 365
 days (one mean stay) lets the caseload settle after the pre-fill, which is
@@ -35,10 +36,10 @@ from jobsim.studies.script import (check_args, downscale_png, experiment_manifes
 
 NAME = "does_it_pay"
 SCENARIO = "ds_norm"
-DEFAULT_INFLOW = 1000.0
-#: Caseloads the team sizes are chosen for (citizens per caseworker, without effect): Lærkevej's scale down
-#: to DS's band and below; with 1,000 citizens: 5, 6, 7, 8, 9, 10, 12, 15, 18, 22 and 25 caseworkers.
-CASELOADS = (200.0, 167.0, 143.0, 125.0, 111.0, 100.0, 83.0, 67.0, 56.0, 45.0, 40.0)
+DEFAULT_INFLOW = 1100.0
+#: Caseloads the team sizes are chosen for (citizens per caseworker, without effect): Lærkevej's 220 down
+#: to DS's 45; with 1,100 citizens: 5, 6, 7, 8, 9, 10, 12, 15, 18, 22 and 24 caseworkers.
+CASELOADS = (220.0, 183.0, 157.0, 138.0, 122.0, 110.0, 92.0, 73.0, 61.0, 50.0, 45.0)
 REPLICATIONS = 10
 #: Warm-up and measured horizon (days): one mean stay to settle, then one year.
 RUN = {"warmup_days": 365, "horizon_days": 364}
@@ -51,7 +52,7 @@ QUICK_RUN = {"warmup_days": 182, "horizon_days": 182}
 def main(argv: list[str] | None = None) -> int:
     parser = experiment_parser(NAME, __doc__.splitlines()[0], replications=REPLICATIONS)
     parser.add_argument("--inflow", type=float, default=None,
-                        help="citizens entering the caseload per year (default 1,000; 400 with --quick)")
+                        help="citizens entering the caseload per year (default 1,100; 400 with --quick)")
     parser.add_argument("--docs-img", type=Path, default=None,
                         help="also copy the figure's PNG, 900 px wide, to this folder (e.g. docs/img)")
     args = parser.parse_args(argv)
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     net = payback.net_table(result.runs, base)
     steps = payback.steps_table(result.runs)
     best = payback.break_even(net, steps)
-    pay = payback.payback_table(net)
+    pay = payback.payback_table(net, inflow)
     cases = payback.case_comparison(net, base.fte_cost_dkk, base.benefit_dkk_per_citizen_year)
     files = []
     for name, frame in (("net_cost", net), ("steps", steps), ("break_even", best), ("payback", pay),

@@ -154,18 +154,57 @@ def break_even(net: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def payback_table(net: pd.DataFrame) -> pd.DataFrame:
+def months_to_pay_back(saved_dkk: float, extra_staff_dkk: float, stay_years: float) -> float:
+    """Months from the day the extra staff start until the benefits saved so far equal the staff paid so far.
+
+    The caseload is taken to fall from its old level to its new one like an infinite-server queue whose
+    exit rate changes at day 0: the gap closes as ``1 - exp(-t / stay_years)``, with ``stay_years`` the
+    new mean stay (years). Savings so far are ``saved_dkk x (t - T (1 - exp(-t/T)))`` against
+    ``extra_staff_dkk x t`` (both DKK a year, t and T in years); they meet where
+    ``(1 - exp(-x)) / x = 1 - extra_staff_dkk / saved_dkk`` with ``x = t / T``. NaN if the steady-state saving
+    does not exceed the extra staff (it never pays back).
+
+    >>> round(months_to_pay_back(4.0, 1.0, 1.0), 2)   # (1 - e^-x)/x = 3/4 at x = 0.606 years
+    7.27
+    >>> months_to_pay_back(1.0, 1.0, 1.0)              # saves no more than it costs: never
+    nan
+    """
+    if not (saved_dkk > extra_staff_dkk > 0 and stay_years > 0):
+        return float("nan")
+    ratio = 1.0 - extra_staff_dkk / saved_dkk
+    low, high = 1e-12, 1.0
+    while (1.0 - np.exp(-high)) / high > ratio:     # (1 - e^-x)/x falls from 1 towards 0
+        high *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (low + high)
+        if (1.0 - np.exp(-mid)) / mid > ratio:
+            low = mid
+        else:
+            high = mid
+    return float(12.0 * stay_years * 0.5 * (low + high))
+
+
+def payback_table(net: pd.DataFrame, inflow_per_year: float | None = None) -> pd.DataFrame:
     """Per exit effect and team size above the smallest: extra staff and benefits saved (DKK a year),
     ``return_per_dkk`` (benefits saved per DKK of extra staff) and ``payback_months``: the months of
     steady-state savings that repay one year of the extra staff (12 x extra staff / saved; NaN when
-    nothing is saved). Under 12 months the extra staff pays for itself."""
+    nothing is saved). Under 12 months the extra staff pays for itself. With ``inflow_per_year``
+    (citizens a year) also ``payback_months_from_start`` (:func:`months_to_pay_back`, with the new mean
+    stay from Little's law: citizens / inflow): the lag while the caseload falls counted, an
+    approximation, not measured."""
     g = net[net["extra_staff_dkk"] > 0].copy()
     # without effect the saving is 0 up to float rounding (a millionth of a DKK): counted as nothing saved
     saved = g["saved_dkk"].where(g["saved_dkk"].abs() > SAVED_TOLERANCE_DKK, 0.0)
     g["return_per_dkk"] = saved / g["extra_staff_dkk"]
     g["payback_months"] = 12.0 * g["extra_staff_dkk"] / saved.where(saved > 0)
-    return g[["exit_effect", "workers", "caseload", "extra_staff_dkk", "saved_dkk", "saved_dkk_ci_low",
-              "saved_dkk_ci_high", "return_per_dkk", "payback_months"]].reset_index(drop=True)
+    cols = ["exit_effect", "workers", "caseload", "extra_staff_dkk", "saved_dkk", "saved_dkk_ci_low",
+            "saved_dkk_ci_high", "return_per_dkk", "payback_months"]
+    if inflow_per_year:
+        g["stay_years"] = g["citizens"] / inflow_per_year
+        g["payback_months_from_start"] = [months_to_pay_back(a, b, t) for a, b, t in
+                                          zip(saved, g["extra_staff_dkk"], g["stay_years"])]
+        cols += ["stay_years", "payback_months_from_start"]
+    return g[cols].reset_index(drop=True)
 
 
 def case_comparison(net: pd.DataFrame, fte_cost_dkk: float, benefit_dkk: float,
@@ -302,13 +341,16 @@ def report_lines(net: pd.DataFrame, steps: pd.DataFrame, best: pd.DataFrame, pay
                      f"({r.best_caseload:.0f} cases), {r.best_saving_dkk / m:+.2f} [{r.best_saving_dkk_ci_low / m:+.2f},"
                      f"{r.best_saving_dkk_ci_high / m:+.2f}] million DKK a year below the smallest team; each step "
                      f"pays up to {r.pays_up_to_workers} caseworkers ({r.pays_up_to_caseload:.0f} cases)")
-    lines += ["", "Payback against the smallest team (steady state): benefits saved per DKK of extra staff, and "
-                  "months of savings that repay one year of the extra staff"]
+    lines += ["", "Payback against the smallest team: benefits saved per DKK of extra staff; months of steady-state "
+                  "savings that repay one year of the extra staff; months from the day the staff start until "
+                  "savings so far equal staff paid so far (caseload falling over one mean stay; approximation)"]
     for r in pay.itertuples():
-        months = "never" if np.isnan(r.payback_months) else f"{r.payback_months:6.1f} months"
+        months = "never" if np.isnan(r.payback_months) else f"{r.payback_months:5.1f} months"
+        start = getattr(r, "payback_months_from_start", np.nan)
+        start = "never" if np.isnan(start) else f"{start:5.1f} months"
         lines.append(f"  effect {r.exit_effect:4g}: {r.workers:3d} caseworkers ({r.caseload:5.1f} cases): "
                      f"staff +{r.extra_staff_dkk / m:5.2f}, saved {r.saved_dkk / m:+6.2f}, "
-                     f"{r.return_per_dkk:5.2f} DKK back per DKK, {months}")
+                     f"{r.return_per_dkk:5.2f} DKK back per DKK, {months}; from the start: {start}")
     lines += ["", "A check of scale: per extra caseworker (not a validation; see docs/experiments_does_it_pay.md)"]
     for r in cases.itertuples():
         lines.append(f"  {r.source}: {r.extra_caseworkers:.1f} extra caseworkers, {r.citizens_off:.0f} fewer "
