@@ -340,14 +340,17 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
 }
 #: Words of the does-it-pay study (jobsim.studies.payback), English and Danish side by side.
 PAYBACK_WORDS: dict[str, tuple[str, str]] = {
-    "pay_title": ("Net cost (staff + cash benefits) for {inflow} citizens entering a year: with the literature's "
+    "pay_title": ("Net cost (staff + cash benefits) for {inflow} citizens entering a year, {plan}: with the literature's "
                   "exit effect ({e}) it is lowest at {w} caseworkers ({c} cases each), {saved} million DKK a year "
                   "below the smallest team, and each step pays up to {w2} caseworkers; with no effect every "
                   "caseworker adds {fte} DKK",
-                  "Nettoudgift (løn + kontanthjælp) for {inflow} nye borgere om året: med litteraturens "
+                  "Nettoudgift (løn + kontanthjælp) for {inflow} nye borgere om året, {plan}: med litteraturens "
                   "afgangseffekt ({e}) er den lavest ved {w} sagsbehandlere ({c} sager hver), {saved} mio. kr. om "
                   "året under det mindste team, og hvert skridt betaler sig op til {w2} sagsbehandlere; uden effekt "
                   "koster hver sagsbehandler {fte} kr."),
+    "pay_plan_legal": ("conversations at the legal maximum interval", "samtaler med lovens længste interval"),
+    "pay_plan_full": ("freed diary time used for more frequent conversations",
+                      "frigjort kalendertid brugt på hyppigere samtaler"),
     "pay_no_effect": ("no effect (1)", "ingen effekt (1)"),
     "pay_literature": ("the literature's effect ({e})", "litteraturens effekt ({e})"),
     "pay_range": ("exit effect {e} (range)", "afgangseffekt {e} (interval)"),

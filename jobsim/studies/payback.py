@@ -61,6 +61,12 @@ AABENRAA = {"investment_dkk": 68e6, "years": (3.0, 4.0), "group_from": 1008.0, "
 HJORRING = {"investment_dkk": 125e6, "extra_caseworkers": 35.0, "caseload_from": 80.0, "caseload_to": 35.0,
             "citizens_off": 1000.0, "saved_dkk": 300e6}
 
+#: Contact plans: conversations planned at the legal maximum interval whatever the team size (``legal``), or
+#: more often as the caseload falls, so the diary stays as full as at Lærkevej's 220 cases (``diary_full``).
+PLANS = ("legal", "diary_full")
+#: The caseload at which both plans meet the legal interval (citizens per caseworker): Lærkevej's.
+FULL_DIARY_CASELOAD = 220.0
+
 MILLION = 1e6
 #: Benefits saved below this (DKK a year) count as none: float rounding of equal sums of citizen-days.
 SAVED_TOLERANCE_DKK = 1.0
@@ -71,6 +77,24 @@ def inflow_scenario(base: Scenario, inflow_per_year: float, workers: int, **chan
     share them; the caseload is derived by Little's law (``replace`` re-derives it for other teams)."""
     values = {k: v for k, v in base.to_dict().items() if k != "caseload"}
     return Scenario(**{**values, "inflow_per_year": float(inflow_per_year), "workers": int(workers), **changes})
+
+
+def contact_interval_days(plan: str, caseload: float, interval_days: int = 91) -> int:
+    """Planned days between conversations under a contact plan; 0 means the legal maximum (``interval_days``).
+
+    ``diary_full``: ``interval_days x caseload / 220``, rounded, at least 7 and at most ``interval_days``:
+    caseworkers with fewer citizens use the freed diary time to meet each more often, as many conversations
+    a week as a Lærkevej caseworker holds (an assumption: the Danish meeting-frequency trials met
+    citizens every two weeks; Maibom, Rosholm & Svarer 2017).
+
+    >>> contact_interval_days("legal", 45.0), contact_interval_days("diary_full", 45.0)
+    (0, 19)
+    """
+    if plan == "legal":
+        return 0
+    if plan != "diary_full":
+        raise ValueError(f"plan: {plan!r} is not one of {PLANS}")
+    return int(max(7, min(interval_days, round(interval_days * caseload / FULL_DIARY_CASELOAD))))
 
 
 def _interval(values) -> dict[str, float]:
@@ -260,19 +284,20 @@ def effect_label(effect: float, lang: str = "en") -> str:
 
 
 def finding_payback(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cost_dkk: float,
-                    lang: str = "en") -> str:
+                    lang: str = "en", plan: str = "legal") -> str:
     """Title: gross or net, the literature's break-even and the no-effect price of a caseworker."""
     lit = best[best["exit_effect"] == LITERATURE_EFFECT]
     effect = LITERATURE_EFFECT if len(lit) else float(best["exit_effect"].max())
     row = best[best["exit_effect"] == effect].iloc[0]
     return phrase("pay_title", lang, inflow=num(inflow, lang), e=num(effect, lang, None),
+                  plan=phrase("pay_plan_legal" if plan == "legal" else "pay_plan_full", lang),
                   w=int(row["best_workers"]), c=num(row["best_caseload"], lang),
                   saved=num(row["best_saving_dkk"] / MILLION, lang, 1), fte=num(fte_cost_dkk, lang),
                   w2=int(row["pays_up_to_workers"]))
 
 
 def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cost_dkk: float, lang: str = "en",
-                   width: float = 13.0):
+                   width: float = 13.0, plan: str = "legal"):
     """Two panels against team size (caseworkers), one line per exit effect with 95% CI bars: net cost
     (staff plus cash benefits, million DKK a year), and its change against the smallest team (paired by
     replication) with the extra staff cost alone drawn dashed; a top axis gives the caseload."""
@@ -312,7 +337,7 @@ def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cos
         for ax in axes:
             ax.set_xticks(sizes)
         figure_legend(fig, [axes[1]], None, lang)
-        fig.suptitle(wrap_title(finding_payback(net, best, k, fte_cost_dkk, lang), width))
+        fig.suptitle(wrap_title(finding_payback(net, best, k, fte_cost_dkk, lang, plan), width))
     return fig
 
 

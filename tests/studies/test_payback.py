@@ -30,22 +30,29 @@ def quick(tmp_path_factory):
 def test_quick_run_writes_its_tables_figure_and_manifest(quick):
     proc, out = quick
     assert proc.returncode == 0, proc.stderr
-    assert (out / "does_it_pay.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "<svg" in (out / "does_it_pay.svg").read_text(encoding="utf-8")
+    for stem in ("does_it_pay", "does_it_pay_diary_full"):
+        assert (out / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "<svg" in (out / f"{stem}.svg").read_text(encoding="utf-8")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["experiment"] == "does_it_pay" and manifest["arguments"]["quick"] is True
-    assert manifest["grid"] == {"exit_effect": [1.0, 1.15, 1.3, 1.5], "workers": [2, 3, 5]}
+    assert manifest["grid"] == {"contact_plan": ["legal", "diary_full"], "exit_effect": [1.0, 1.15, 1.3, 1.5],
+                                "workers": [2, 3, 5]}
     assert manifest["scenario"]["inflow_per_year"] == 400.0 and manifest["scenario"]["warmup_days"] == 182
-    assert manifest["runs"] == 4 * 3 * 3 and manifest["replications"] == 3
+    assert manifest["runs"] == 2 * 4 * 3 * 3 and manifest["replications"] == 3
     for f in manifest["files"]:
         assert (out / f).exists(), f
-    assert manifest["finding"].startswith("Net cost (staff + cash benefits) for 400 citizens entering a year")
+    assert manifest["finding"].startswith("Net cost (staff + cash benefits) for 400 citizens entering a year, "
+                                          "conversations at the legal maximum interval")
+    assert (out / "sweep_quick" / "manifest.json").exists()
+    assert (out / "sweep_quick_diary_full" / "workers_5" / "manifest.json").exists()
     assert (out / "report.txt").read_text(encoding="utf-8").strip() in proc.stdout
 
 
-def test_without_an_effect_every_caseworker_adds_exactly_their_cost(quick):
+@pytest.mark.parametrize("plan", ["legal", "diary_full"])
+def test_without_an_effect_every_caseworker_adds_exactly_their_cost(quick, plan):
     _, out = quick
     net = pd.read_csv(out / "net_cost.csv")
+    net = net[net["contact_plan"] == plan]
     none = net[net["exit_effect"] == 1.0].sort_values("workers")
     assert none["workers"].tolist() == [2, 3, 5]
     assert none["caseload"].tolist() == pytest.approx([200.0, 400 / 3, 80.0], rel=1e-12)
@@ -54,16 +61,20 @@ def test_without_an_effect_every_caseworker_adds_exactly_their_cost(quick):
     assert none["net_change_dkk"].tolist() == pytest.approx([0.0, FTE, 3 * FTE], abs=1e-3)
     assert none["staff_dkk"].tolist() == [2 * FTE, 3 * FTE, 5 * FTE]
     steps = pd.read_csv(out / "steps.csv")
+    steps = steps[steps["contact_plan"] == plan]
     assert not steps[steps["exit_effect"] == 1.0]["pays"].any()
     pay = pd.read_csv(out / "payback.csv")
-    assert pay[pay["exit_effect"] == 1.0]["payback_months"].isna().all()
-    assert (pay[pay["exit_effect"] == 1.0]["return_per_dkk"] == 0.0).all()
+    pay = pay[(pay["contact_plan"] == plan) & (pay["exit_effect"] == 1.0)]
+    assert len(pay) == 2 and pay["payback_months"].isna().all() and (pay["return_per_dkk"] == 0.0).all()
 
 
-def test_with_an_effect_benefits_fall_with_team_size_and_with_the_effect(quick):
+@pytest.mark.parametrize("plan", ["legal", "diary_full"])
+def test_with_an_effect_benefits_fall_with_team_size_and_with_the_effect(quick, plan):
     _, out = quick
     net = pd.read_csv(out / "net_cost.csv")
+    net = net[net["contact_plan"] == plan]
     steps = pd.read_csv(out / "steps.csv")
+    steps = steps[steps["contact_plan"] == plan]
     for effect in (1.15, 1.3, 1.5):
         # each added step saves benefits: the paired 95% interval lies above 0
         s = steps[steps["exit_effect"] == effect]
@@ -76,14 +87,28 @@ def test_with_an_effect_benefits_fall_with_team_size_and_with_the_effect(quick):
     assert smallest["citizens"].iloc[-1] < 0.97 * smallest["citizens"].iloc[0]
 
 
+def test_more_frequent_conversations_make_the_largest_team_pay_under_the_literatures_effect(quick):
+    _, out = quick
+    net = pd.read_csv(out / "net_cost.csv").set_index(["contact_plan", "exit_effect", "workers"])
+    for effect in (1.3, 1.5):
+        full = net.loc[("diary_full", effect, 5)]
+        legal = net.loc[("legal", effect, 5)]
+        assert full["net_change_dkk_ci_high"] < 0            # 5 caseworkers cost less net than 2
+        assert full["citizens"] < legal["citizens"]          # more conversations, shorter stays
+    assert payback.contact_interval_days("diary_full", 80.0) == 33
+    assert payback.contact_interval_days("diary_full", 220.0) == 91 and payback.contact_interval_days("legal", 9) == 0
+
+
 def test_the_figure_says_net_in_english_and_danish(quick):
     _, out = quick
     net = pd.read_csv(out / "net_cost.csv")
     best = pd.read_csv(out / "break_even.csv")
+    net, best = net[net["contact_plan"] == "legal"], best[best["contact_plan"] == "legal"]
     en = payback.payback_figure(net, best, 400.0, FTE, "en")
-    da = payback.payback_figure(net, best, 400.0, FTE, "da")
+    da = payback.payback_figure(net, best, 400.0, FTE, "da", plan="diary_full")
     assert en.get_suptitle().startswith("Net cost (staff + cash benefits)")
-    assert da.get_suptitle().startswith("Nettoudgift (løn + kontanthjælp)")
+    assert da.get_suptitle().replace("\n", " ").startswith(
+        "Nettoudgift (løn + kontanthjælp) for 400 nye borgere om året, frigjort kalendertid brugt på hyppigere")
     assert "600,000 DKK" in en.get_suptitle() and "600.000 kr." in da.get_suptitle()
     labels = [t.get_text() for t in en.legends[0].get_texts()]
     assert labels == ["extra staff cost alone (gross)", "no effect (1)", "exit effect 1.15 (range)",
