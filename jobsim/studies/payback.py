@@ -68,6 +68,8 @@ PLANS = ("legal", "diary_full")
 FULL_DIARY_CASELOAD = 220.0
 
 MILLION = 1e6
+#: Caseloads ticked on the figures' top axis (citizens per caseworker), those inside the swept range.
+CASELOAD_TICKS = (220.0, 160.0, 120.0, 100.0, 80.0, 60.0, 45.0)
 #: Benefits saved below this (DKK a year) count as none: float rounding of equal sums of citizen-days.
 SAVED_TOLERANCE_DKK = 1.0
 
@@ -328,6 +330,8 @@ def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cos
             stay = float(g["caseload"].iloc[0] * g["workers"].iloc[0])   # citizens at the derived caseload
             top = ax.secondary_xaxis("top", functions=(lambda v, s=stay: s / np.maximum(v, 1e-9),
                                                        lambda v, s=stay: s / np.maximum(v, 1e-9)))
+            low, high = float(g["caseload"].min()), float(g["caseload"].max())
+            top.set_xticks([c for c in CASELOAD_TICKS if low - 1e-9 <= c <= high + 1e-9])
             top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
             top.tick_params(labelsize=8.5, colors="#444444")
             top.set_xlabel(phrase("pay_caseload_axis", lang), fontsize=9, color="#444444")
