@@ -193,3 +193,11 @@ def test_docstring_examples_of_payback_run():
 
     result = doctest.testmod(payback)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan"])
+def test_a_bad_inflow_is_refused_with_one_line_and_exit_2(tmp_path, value):
+    proc = run("does_it_pay", "--quick", "--out", str(tmp_path / "o"), "--inflow", value, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: --inflow: ") and "positive number of citizens a year" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and not (tmp_path / "o").exists()
