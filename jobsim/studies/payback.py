@@ -19,6 +19,12 @@ same random numbers at every point (common random numbers) and reads:
 * :func:`case_comparison`: Aabenraa's and Hjørring's published figures beside
   the model's, as a check of scale only.
 
+What the extra caseworkers do with their time decides the answer, so the
+study has two contact plans (:data:`PLANS`, :func:`contact_interval_days`):
+conversations at the legal maximum interval whatever the team size, or the
+freed diary time used for more frequent conversations. Each plan's runs go
+through the functions above on their own.
+
 What holds exactly: with ``exit_effect = 1`` a citizen's stay does not depend
 on the team, and arrivals and stays come from their own random streams, so
 every team size sees the same citizens for the same days. Benefits are then
@@ -306,7 +312,6 @@ def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cos
     fig, axes = new_figure(1, 2, width=width, height=5.6)
     colours = [OKABE_ITO[k] for k in ("black", "sky_blue", "vermillion", "green", "orange", "purple")]
     effects = sorted(net["exit_effect"].unique())
-    k = inflow * 1.0
     with house_style():
         for i, effect in enumerate(effects):
             g = net[net["exit_effect"] == effect].sort_values("workers")
@@ -327,9 +332,10 @@ def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cos
             ax.set_xlabel(parameter_label("workers", lang))
             ax.yaxis.set_major_formatter(number_ticks(lang, decimals=None))
             ax.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
-            stay = float(g["caseload"].iloc[0] * g["workers"].iloc[0])   # citizens at the derived caseload
-            top = ax.secondary_xaxis("top", functions=(lambda v, s=stay: s / np.maximum(v, 1e-9),
-                                                       lambda v, s=stay: s / np.maximum(v, 1e-9)))
+            # caseload = citizens / caseworkers (its own inverse), the citizens at the derived caseload
+            citizens = float(g["caseload"].iloc[0] * g["workers"].iloc[0])
+            top = ax.secondary_xaxis("top", functions=(lambda v, n=citizens: n / np.maximum(v, 1e-9),
+                                                       lambda v, n=citizens: n / np.maximum(v, 1e-9)))
             low, high = float(g["caseload"].min()), float(g["caseload"].max())
             top.set_xticks([c for c in CASELOAD_TICKS if low - 1e-9 <= c <= high + 1e-9])
             top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
@@ -341,7 +347,7 @@ def payback_figure(net: pd.DataFrame, best: pd.DataFrame, inflow: float, fte_cos
         for ax in axes:
             ax.set_xticks(sizes)
         figure_legend(fig, [axes[1]], None, lang)
-        fig.suptitle(wrap_title(finding_payback(net, best, k, fte_cost_dkk, lang, plan), width))
+        fig.suptitle(wrap_title(finding_payback(net, best, inflow, fte_cost_dkk, lang, plan), width))
     return fig
 
 
