@@ -352,9 +352,34 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
     "unit_share": ("per cent", "procent"), "unit_ratio": ("odds ratio", "oddsratio"),
     "unit_citizens": ("citizens", "borgere"), "unit_cases": ("cases per caseworker", "sager pr. sagsbehandler"),
 }
+#: Words of the does-it-pay study (jobsim.studies.payback), English and Danish side by side.
+PAYBACK_WORDS: dict[str, tuple[str, str]] = {
+    "pay_title": ("Net cost (staff + cash benefits) for {inflow} citizens entering a year, {plan}: with the literature's "
+                  "exit effect ({e}) it is lowest at {w} caseworkers ({c} cases each), {saved} million DKK a year "
+                  "below the smallest team, and each step pays up to {w2} caseworkers; with no effect every "
+                  "caseworker adds {fte} DKK",
+                  "Nettoudgift (løn + kontanthjælp) for {inflow} nye borgere om året, {plan}: med litteraturens "
+                  "afgangseffekt ({e}) er den lavest ved {w} sagsbehandlere ({c} sager hver), {saved} mio. kr. om "
+                  "året under det mindste team, og hvert skridt betaler sig op til {w2} sagsbehandlere; uden effekt "
+                  "koster hver sagsbehandler {fte} kr."),
+    "pay_plan_legal": ("conversations at the legal maximum interval", "samtaler med lovens længste interval"),
+    "pay_plan_full": ("freed diary time used for more frequent conversations",
+                      "frigjort kalendertid brugt på hyppigere samtaler"),
+    "pay_no_effect": ("no effect (1)", "ingen effekt (1)"),
+    "pay_literature": ("the literature's effect ({e})", "litteraturens effekt ({e})"),
+    "pay_range": ("exit effect {e} (range)", "afgangseffekt {e} (interval)"),
+    "pay_staff_only": ("extra staff cost alone (gross)", "ekstra lønudgift alene (brutto)"),
+    "pay_net_axis": ("Staff + cash benefits, million DKK a year", "Løn + kontanthjælp, mio. kr. om året"),
+    "pay_change_axis": ("Change in net cost, million DKK a year", "Ændring i nettoudgift, mio. kr. om året"),
+    "pay_caseload_axis": ("Cases per caseworker (without effect)", "Sager pr. sagsbehandler (uden effekt)"),
+    "pay_net_panel": ("Net cost per year", "Nettoudgift pr. år"),
+    "pay_change_panel": ("Net cost against {w} caseworkers (same seeds); below 0 it pays",
+                         "Nettoudgift mod {w} sagsbehandlere (samme seeds); under 0 betaler det sig"),
+}
 for _i, _lang in enumerate(LANGS):
     PHRASES[_lang].update({key: pair[_i] for key, pair in COMMON_WORDS.items()})
     PHRASES[_lang].update({key: pair[_i] for key, pair in VALIDATION_WORDS.items()})
+    PHRASES[_lang].update({key: pair[_i] for key, pair in PAYBACK_WORDS.items()})
 
 
 def no_break_percent(text: str) -> str:
