@@ -60,6 +60,9 @@ _WORDS = {
         "own": "When caseworkers {own}, as the scenario has it, the preparation target is met at no caseload. ",
         "own_ok": "When caseworkers {own}, as the scenario has it, the targets are met up to {c} cases. ",
         "casework": "At that caseload {cov} of casework is done on time.",
+        "desk": (" This assumes caseworkers take desk work in the order the scenario gives ({rule}), an "
+                 "assumption: if casework due this week always came first, preparing ahead would keep almost no "
+                 "conversation prepared from about 80 cases up (docs/validation.md, desk rules)."),
         "more": "more", "less": "less",
         "prepare": {"ahead": "prepare ahead of each conversation",
                     "after_checkin": "prepare only after the citizen has checked in",
@@ -95,6 +98,10 @@ _WORDS = {
         "own": "Når sagsbehandlerne {own}, som i scenariet, nås forberedelsesmålet ved intet sagstal. ",
         "own_ok": "Når sagsbehandlerne {own}, som i scenariet, nås målene op til {c} sager. ",
         "casework": "Ved det sagstal nås {cov} af sagsarbejdet til tiden.",
+        "desk": (" Det forudsætter, at sagsbehandlerne tager skrivebordsarbejdet i den rækkefølge, scenariet "
+                 "angiver ({rule}), hvilket er en antagelse: kom sagsarbejdet med frist i denne uge altid først, ville "
+                 "forberedelse på forhånd næsten ingen samtaler nå at forberede fra omkring 80 sager "
+                 "(docs/validation.md, skrivebordsregler)."),
         "more": "mere", "less": "mindre",
         "prepare": {"ahead": "forbereder sig før hver samtale",
                     "after_checkin": "først forbereder sig, når borgeren er tjekket ind",
@@ -176,6 +183,8 @@ def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lan
                    & (frontier["kpi"] == "casework_coverage")]["mean"]
     if len(cov):
         out += _w("casework", lang).format(cov=pct(float(cov.iloc[0]), lang))
+    if policy in ("ahead", "confirmed_ahead") and base.desk_priority != "casework_first":
+        out += _w("desk", lang).format(rule=base.desk_priority)   # the answer is conditional on the desk rule
     return out.strip()
 
 
