@@ -215,7 +215,9 @@ class Caseworker:
 
     # ------------------------------------------------------------ bookings
     def take_booking(self, booking, earliest_day: int) -> None:
-        """Put a booking into the diary; if its day is already inside the preparation window, offer preparation."""
+        """Move a booking to a new slot from ``earliest_day`` (its old places are freed first, so a long booking
+        is never met again on its old day); if the new day is inside the preparation window, offer preparation."""
+        self.diary.release(booking, booking.day)
         self.diary.book(booking, earliest_day, int(self.env.now // MINUTES_PER_DAY), True, booking.length)
         self.offer_prep_if_open(booking)
 

@@ -115,7 +115,7 @@ def check_groups(scenario) -> None:
         if 0 < p < 1 and s > 0 and s >= limit:
             raise ValueError(f"groups.{g.name}.noshow_spread: {s:g} is too wide for noshow_probability {p:g}; "
                              f"allowed: 0 <= noshow_spread < {limit:.4f}")
-        if 0 < g.first_conversation_minutes and math.ceil(g.first_conversation_minutes / scenario.slot_minutes) \
+        if 0 < g.first_conversation_minutes and math.ceil(g.first_conversation_minutes / scenario.slot_minutes - 1e-9) \
                 > scenario.slots_per_day:
             raise ValueError(f"groups.{g.name}.first_conversation_minutes: {g.first_conversation_minutes:g} "
                              f"minutes need more slots than a day has ({scenario.slots_per_day} of "

@@ -255,7 +255,7 @@ class Scenario(BaseModel):
                              "double-booked citizens come, one waits and the conversation runs past the slot); "
                              "allowed: 0 with overrun = false")
         first = self.first_conversation_minutes
-        if first > 0 and math.ceil(first / self.slot_minutes) > self.slots_per_day:
+        if first > 0 and math.ceil(first / self.slot_minutes - 1e-9) > self.slots_per_day:
             raise ValueError(f"first_conversation_minutes: {first:g} minutes need more slots than a day has "
                              f"({self.slots_per_day} of {self.slot_minutes:g}); allowed: up to "
                              f"{self.slots_per_day * self.slot_minutes:g}")

@@ -98,6 +98,11 @@ def valid_scenarios(draw):
     values["min_conversation_minutes"] = min(values["min_conversation_minutes"], values["slot_minutes"])
     values["contact_interval_days"] = min(values["contact_interval_days"], values["interval_days"])
     values["reserved_slots_per_day"] = min(values["reserved_slots_per_day"], values["slots_per_day"] - 1)
+    # inflow-driven or not; when it is, the inflow that gives the drawn caseload (a caseload that contradicts
+    # the inflow is refused, and the inflow's own range would make runs far too large)
+    inflow_driven = draw(st.booleans())
+    values["inflow_per_year"] = (values["caseload"] * values["workers"] * 365.0 / values["stay_days"]
+                                 if inflow_driven else 0.0)
     if not values["overrun"]:
         values["overbook_per_day"] = 0
     longest = values["slots_per_day"] * values["slot_minutes"]
