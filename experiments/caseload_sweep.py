@@ -5,14 +5,19 @@ from 40 to 220 citizens per caseworker in steps of 20, under each of the four
 preparation policies (after_checkin, ahead, none, confirmed_ahead), 20
 replications per point with common random numbers. A caseworker's week by
 activity comes from one extra run per caseload under ``ahead`` (the
-worker-day tables).
+worker-day tables). Because how a caseworker orders desk work is an
+assumption, a second sweep runs ``ahead`` at the same caseloads under each
+desk rule (edf, prep_first, casework_first): the preparation answer is shown as
+the band the rules give, not as one rule's.
 
 Writes to ``outputs/caseload_sweep/`` (or ``--out``): ``summary.csv`` (mean,
 sd and 95% CI per point and KPI), ``time_use.csv`` (minutes per caseworker
 per week at work, by activity and caseload), the figures ``caseload_prep``,
-``caseload_followup``, ``caseload_casework`` and ``caseload_time_use`` (PNG
-and SVG) and ``manifest.json``; the runs themselves go to ``sweep/`` (or
-``sweep_quick/``), where an interrupted sweep resumes.
+``caseload_followup``, ``caseload_casework``, ``caseload_time_use`` and
+``caseload_desk_rules`` (PNG and SVG), ``desk_rules.csv`` and
+``manifest.json``; the runs themselves go to ``sweep/`` and ``desk_rules/``
+(or ``sweep_quick/`` and ``desk_rules_quick/``), where an interrupted sweep
+resumes.
 
     python experiments/caseload_sweep.py --jobs 2
     python experiments/caseload_sweep.py --quick
@@ -65,7 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     tu_text = phrase("caption_one", lang, scenario=base.name, seed=args.seed,
                      policy=policy_label(study.TIME_USE_POLICY, lang), version=jobsim.__version__)
     figures = study.caseload_figures(summary, time_use, lang, caption_text=text, time_use_caption=tu_text,
-                                     rule_days=float(base.interval_days))
+                                     rule_days=float(base.interval_days), desk_rule=base.desk_priority)
+    # the preparation answer under every desk rule (an assumption): the same caseloads, preparing ahead
+    desk_grid = {"caseload": list(caseloads), "desk_priority": list(study.DESK_RULES)}
+    desk_result = jobsim.sweep(base.replace(prep_policy=study.DESK_POLICY), desk_grid, replications=replications,
+                               seed=args.seed, **sweep_options(args), out=out / ("desk_rules_quick" if args.quick
+                                                                                 else "desk_rules"),
+                               progress=False if args.quiet else None)
+    desk_summary = desk_result.summary(confidence=0.95)
+    files.append(out / "desk_rules.csv")
+    desk_summary.to_csv(files[-1], index=False)
+    figures["caseload_desk_rules"] = study.desk_rule_figure(desk_summary, lang, caption_text=text)
     for stem, fig in figures.items():
         files += save_figure(fig, out, stem, quick=args.quick, lang=args.lang)
 

@@ -113,11 +113,11 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
     "en": {"caseload": "Caseload (citizens per caseworker)", "noshow_probability": "No-show probability",
            "slot_minutes": "Slot length (minutes)", "workers": "Caseworkers", "prep_policy": "Preparation policy",
            "sms_reminders": "SMS reminders", "interval_days": "Follow-up interval (days)",
-           "exit_effect": "Exit effect of follow-up (hazard ratio)"},
+           "exit_effect": "Exit effect of follow-up (hazard ratio)", "desk_priority": "Desk rule"},
     "da": {"caseload": "Sagstal (borgere pr. sagsbehandler)", "noshow_probability": "Sandsynlighed for udeblivelse",
            "slot_minutes": "Samtaletid (minutter)", "workers": "Sagsbehandlere", "prep_policy": "Forberedelsespolitik",
            "sms_reminders": "SMS-påmindelser", "interval_days": "Opfølgningsinterval (dage)",
-           "exit_effect": "Opfølgningens effekt på afgang (hazard ratio)"},
+           "exit_effect": "Opfølgningens effekt på afgang (hazard ratio)", "desk_priority": "Skrivebordsregel"},
 }
 
 _LOW, _HIGH = DS_BAND

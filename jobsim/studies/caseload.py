@@ -35,10 +35,15 @@ QUICK_REPLICATIONS = 3
 QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 #: Policy of the extra runs that give the time-use bars (preparation ahead shows wasted preparation).
 TIME_USE_POLICY = "ahead"
+#: The desk rules the preparation finding is checked under (an assumption nobody has measured), and the
+#: policy whose answer depends on them.
+DESK_RULES = ("edf", "prep_first", "casework_first")
+DESK_POLICY = "ahead"
 
 __all__ = ["CASELOADS", "POLICIES", "REPLICATIONS", "QUICK_CASELOADS", "QUICK_REPLICATIONS", "QUICK_CHANGES",
            "TIME_USE_POLICY", "time_use_runs", "finding_preparation", "finding_followup", "finding_casework",
-           "finding_time_use", "time_use_figure", "caseload_figures", "followup_by_reminders"]
+           "finding_time_use", "time_use_figure", "caseload_figures", "followup_by_reminders", "DESK_RULES",
+           "DESK_POLICY", "finding_desk_rules", "desk_rule_figure"]
 
 FOLLOWUP_KPIS = ("followup_gap_days_mean", "followup_gap_days_p90", "overdue_share")
 
@@ -142,7 +147,7 @@ def time_use_figure(table: pd.DataFrame, by: str = "caseload", lang: str = "en",
 
 def caseload_figures(summary: pd.DataFrame, time_use: pd.DataFrame | None, lang: str = "en", *,
                      caption_text: str = "", time_use_caption: str = "",
-                     rule_days: float | None = FOLLOWUP_RULE_DAYS) -> dict[str, Any]:
+                     rule_days: float | None = FOLLOWUP_RULE_DAYS, desk_rule: str | None = None) -> dict[str, Any]:
     """The headline figures of the caseload sweep, by file stem.
 
     * ``caseload_prep``: preparation minutes per conversation and prepared share;
@@ -151,12 +156,19 @@ def caseload_figures(summary: pd.DataFrame, time_use: pd.DataFrame | None, lang:
       (:func:`followup_by_reminders`);
     * ``caseload_casework``: casework coverage;
     * ``caseload_time_use``: a caseworker's week by activity (if ``time_use`` is given).
+
+    ``desk_rule`` (the scenario's ``desk_priority``) is named in the preparation title: its finding holds
+    under that rule only (see :func:`desk_rule_figure` for the others).
     """
     by = "prep_policy" if "prep_policy" in varied_parameters(summary) else None
     followup, followup_by, merged = followup_by_reminders(summary)
+    prep_title = finding_preparation(summary, lang=lang) if by else None
+    if prep_title and desk_rule:
+        prep_title += (f" (skrivebordsregel {desk_rule}; andre regler giver andet)" if lang == "da"
+                       else f" (desk rule {desk_rule}; other rules differ)")
     figs = {
         "caseload_prep": kpi_panels(summary, "caseload", ["prep_minutes_mean", "prepared_share"], by, lang,
-                                    title=finding_preparation(summary, lang=lang) if by else None, ncols=2),
+                                    title=prep_title, ncols=2),
         "caseload_followup": kpi_panels(followup, "caseload", list(FOLLOWUP_KPIS), followup_by, lang,
                                         title=finding_followup(summary, lang=lang), rule_days=rule_days,
                                         width=13.0),
@@ -175,3 +187,26 @@ def caseload_figures(summary: pd.DataFrame, time_use: pd.DataFrame | None, lang:
             caption(fig, time_use_caption)
         figs["caseload_time_use"] = fig
     return figs
+
+
+def finding_desk_rules(summary: pd.DataFrame, lang: str = "en") -> str:
+    """Title for preparing ahead under each desk rule: the prepared share at the largest caseload, per rule."""
+    table = kpi_table(summary, "caseload", "prepared_share", "desk_priority")
+    xmax, last = float(table.index.max()), table.iloc[-1]
+    if lang == "da":
+        parts = ", ".join(f"{pct(last[r], lang)} med {r}" for r in table.columns)
+        return (f"{policy_label(DESK_POLICY, lang)}: hvor mange samtaler der er fuldt forberedt ved "
+                f"{num(xmax, lang, None)} sager, afhænger af skrivebordsreglen: {parts}")
+    parts = ", ".join(f"{pct(last[r], lang)} under {r}" for r in table.columns)
+    return (f"{policy_label(DESK_POLICY, lang)}: how many conversations are fully prepared at {num(xmax, lang, None)} "
+            f"cases depends on the desk rule: {parts}")
+
+
+def desk_rule_figure(summary: pd.DataFrame, lang: str = "en", *, caption_text: str = ""):
+    """Prepared share and casework coverage against caseload under each desk rule (``desk_priority``), for the
+    policy :data:`DESK_POLICY`: the band of plausible answers, not one rule's."""
+    fig = kpi_panels(summary, "caseload", ["prepared_share", "casework_coverage"], "desk_priority", lang,
+                     title=finding_desk_rules(summary, lang), ncols=2)
+    if caption_text:
+        caption(fig, caption_text)
+    return fig

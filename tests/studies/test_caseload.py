@@ -34,3 +34,18 @@ def test_stacked_time_use_in_danish_and_its_title():
     assert caseload.finding_time_use(table) == ("Conversations take only 500–500 minutes of a caseworker's "
                                             "2,220-minute week; from 220 cases on, casework fills every free "
                                             "minute")
+
+
+def test_the_desk_rule_finding_names_each_rule_with_its_prepared_share_at_the_largest_caseload():
+    import pandas as pd
+
+    from jobsim.studies.caseload import finding_desk_rules
+
+    rows = [{"caseload": c, "desk_priority": r, "point": i, "kpi": "prepared_share", "unit": "share", "mean": m,
+             "sd": 0.0, "ci_low": m, "ci_high": m, "n": 3}
+            for i, (c, r, m) in enumerate([(45.0, "edf", 1.0), (220.0, "edf", 0.93), (45.0, "casework_first", 0.97),
+                                           (220.0, "casework_first", 0.0)])]
+    title = finding_desk_rules(pd.DataFrame(rows))
+    assert title.endswith("depends on the desk rule: 0% under casework_first, 93% under edf")
+    assert "220 cases" in title
+    assert "0\u00a0% med casework_first, 93\u00a0% med edf" in finding_desk_rules(pd.DataFrame(rows), "da")  # no-break space

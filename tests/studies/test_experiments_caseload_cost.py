@@ -16,9 +16,10 @@ from jobsim.studies import staffing
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("caseload_sweep", "staffing_cost")
-FIGURES = {"caseload_sweep": ("caseload_prep", "caseload_followup", "caseload_casework", "caseload_time_use"),
+FIGURES = {"caseload_sweep": ("caseload_prep", "caseload_followup", "caseload_casework", "caseload_time_use",
+                              "caseload_desk_rules"),
            "staffing_cost": ("staffing_frontier",)}
-CSVS = {"caseload_sweep": ("summary.csv", "time_use.csv"), "staffing_cost": ("frontier.csv",)}
+CSVS = {"caseload_sweep": ("summary.csv", "time_use.csv", "desk_rules.csv"), "staffing_cost": ("frontier.csv",)}
 
 
 
@@ -72,6 +73,10 @@ def test_caseload_sweep_covers_three_caseloads_and_all_four_policies(outputs):
     assert list(time_use.columns) == ["conversation", "prep", "wasted_prep", "documentation", "casework", "idle"]
     assert time_use.sum(axis=1).round(0).tolist() == [2220.0] * 3
     assert (time_use["wasted_prep"] > 0).all()  # preparation ahead for citizens who do not show
+    # the preparation answer under every desk rule: preparing ahead, the same caseloads, three rules
+    desk = pd.read_csv(out / "desk_rules.csv")
+    assert sorted(desk["desk_priority"].unique()) == ["casework_first", "edf", "prep_first"]
+    assert sorted(desk["caseload"].unique()) == [40.0, 130.0, 220.0] and set(desk["n"]) == {3}
 
 
 def test_caseload_sweep_rerun_refuses_finished_results_and_with_force_resumes_from_its_stored_runs(outputs):
