@@ -98,7 +98,7 @@ def lognormal_stream(make, name: str, mean: float, cv: float):
 
 def propensity_stream(make, name: str, p: float, spread: float, sms: float):
     """A stream of no-show propensities: Beta with mean ``p`` and sd ``spread``, times ``sms`` (the reminder's cut)."""
-    if 0 < p < 1 and spread * spread > 0:   # a spread whose square underflows is no spread
+    if 0 < p < 1 and spread > 1e-6:   # a spread below a millionth is no spread (the Beta would overflow)
         k = p * (1 - p) / (spread * spread) - 1
         a, b = p * k, (1 - p) * k
         # inverse-CDF sampling keeps propensities coupled across scenario points (common random numbers)

@@ -132,7 +132,10 @@ def test_staffing_answer_names_the_cheapest_caseload_meeting_both_targets():
         "prepare ahead of each conversation. That takes 77 caseworkers and costs 46.2 million DKK a year, 18.9 "
         "million DKK more than at the scenario's 220 cases. The whole 95% confidence interval meets both targets "
         "at 45 cases. When caseworkers prepare only after the citizen has checked in, as the scenario has it, the "
-        "preparation target is met at no caseload. At that caseload 97% of casework is done on time.")
+        "preparation target is met at no caseload. At that caseload 97% of casework is done on time. This "
+        "assumes caseworkers take desk work in the order the scenario gives (edf), an assumption: if casework due "
+        "this week always came first, preparing ahead would keep almost no conversation prepared from about 80 "
+        "cases up (docs/validation.md, desk rules).")
 
 
 def test_staffing_answer_says_when_no_caseload_meets_the_targets():
