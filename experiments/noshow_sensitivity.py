@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     text = noshow.noshow_caption(diffs, base.name, replications, args.seed, args.lang)
     files = ["noshow_runs.csv", "noshow_differences.csv"]
     for kpi, stem in (("casework_coverage", "noshow_casework"), ("prepared_share", "noshow_prepared")):
-        fig = noshow.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect)
+        fig = noshow.noshow_figure(diffs, kpi, args.lang, caption_text=text, sms_effect=base.sms_effect,
+                                  desk_rule=base.desk_priority)
         files += save_figure(fig, out, stem, quick=args.quick, lang=args.lang)
         if args.docs_img is not None:
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")

@@ -195,7 +195,8 @@ def _cell_text(value: float, decimals: int, significant: bool, lang: str = "en")
     return num(0, lang, decimals)
 
 
-def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: float = 0.5) -> str:
+def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: float = 0.5,
+                   desk_rule: str | None = None) -> str:
     """The title of a no-show heatmap, computed from the paired differences.
 
     Casework coverage: the smallest caseload at which the Lærkevej rule gets
@@ -204,7 +205,8 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     not matter to a reader), the largest gain (points)
     and where, whether the gain grows with the no-show probability and
     shrinks with SMS reminders. Prepared share: the range of the loss in
-    points over all cells.
+    points over all cells. ``desk_rule`` (the scenario's ``desk_priority``) is named after a casework
+    finding: the gain depends on it (under ``casework_first`` there is none).
     """
     d = diffs[diffs["kpi"] == kpi]
     if kpi == "prepared_share":
@@ -228,12 +230,17 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     if len(sms) and sms["mean"].clip(lower=0).sum() < plain["mean"].clip(lower=0).sum():
         trend += phrase("coverage_trend_sms", lang)
     where = phrase("where", lang, p=float(best["noshow_probability"]), c=float(best["caseload"]))
-    return phrase("coverage_title", lang, threshold=threshold, gain=100 * float(best["mean"]), where=where,
-                  trend=trend)
+    title = phrase("coverage_title", lang, threshold=threshold, gain=100 * float(best["mean"]), where=where,
+                   trend=trend)
+    if desk_rule and desk_rule != "casework_first":
+        title += (f" (skrivebordsregel {desk_rule}; med casework_first vindes intet)" if lang == "da"
+                  else f" (desk rule {desk_rule}; under casework_first there is no gain)")
+    return title
 
 
 def noshow_figure(diffs: pd.DataFrame, kpi: str, lang: str = "en", *, caption_text: str = "",
-                  title: str | None = None, sms_effect: float | None = None, width: float = 11.0):
+                  title: str | None = None, sms_effect: float | None = None, width: float = 11.0,
+                  desk_rule: str | None = None):
     """Two heatmaps side by side (SMS reminders off, on) of the paired difference in ``kpi``.
 
     ``diffs`` is :func:`noshow_differences`; the colour scale is shared by the
@@ -266,7 +273,8 @@ def noshow_figure(diffs: pd.DataFrame, kpi: str, lang: str = "en", *, caption_te
         bar = fig.colorbar(mesh, ax=list(axes), shrink=0.9, pad=0.02)
         bar.set_label(phrase("difference", lang, kpi=kpi_label(kpi, lang), a=policy_label(LAERKEVEJ_POLICY, lang),
                              b=lower_first(policy_label(AHEAD_POLICY, lang))), fontsize=9.5)
-        fig.suptitle(wrap_title(title if title is not None else finding_noshow(diffs, kpi, lang), width))
+        fig.suptitle(wrap_title(title if title is not None else finding_noshow(diffs, kpi, lang, desk_rule=desk_rule),
+                                 width))
         caption(fig, f"{phrase('ci_frame', lang)} {caption_text}".strip())
     return fig
 

@@ -141,3 +141,14 @@ def test_noshow_sweep_pairs_by_replication_and_groups_probabilities_by_spread():
     pivot = sel.pivot(index="replication", columns="prep_policy", values="prepared_share")
     assert row["mean"] == pytest.approx((pivot["after_checkin"] - pivot["ahead"]).mean())
     assert row["mean"] < -0.5                                 # preparing after check-in prepares far less
+
+
+def test_the_casework_finding_names_the_desk_rule_it_depends_on():
+    plain = noshow.finding_noshow(_diffs(), "casework_coverage")
+    with_rule = noshow.finding_noshow(_diffs(), "casework_coverage", desk_rule="edf")
+    assert with_rule == plain + " (desk rule edf; under casework_first there is no gain)"
+    assert noshow.finding_noshow(_diffs(), "casework_coverage", "da", desk_rule="edf").endswith(
+        "(skrivebordsregel edf; med casework_first vindes intet)")
+    # the preparation loss holds under every rule: no suffix
+    assert noshow.finding_noshow(_diffs(), "prepared_share", desk_rule="edf") == \
+        noshow.finding_noshow(_diffs(), "prepared_share")
