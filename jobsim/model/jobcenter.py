@@ -360,7 +360,9 @@ class Jobcenter:
                             else s.grace_minutes if offset > s.grace_minutes else offset)
         c.booking = b
         caseworker = self.caseworkers[c.caseworker]
-        caseworker.diary.book(b, earliest_day, int(self.env.now // MINUTES_PER_DAY), priority, length)
+        diary = caseworker.diary
+        # today matters only for reserved slots (ordinary bookings may take them the day before)
+        diary.book(b, earliest_day, int(self.env.now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
         caseworker.offer_prep_if_open(b)
