@@ -43,6 +43,7 @@ _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
+_HEAP_TEAM = 32      # teams larger than this find their least-loaded caseworker from a heap, not a scan
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -102,6 +103,7 @@ class Jobcenter:
         self.env = simpy.Environment()
         self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables, sms=self.traits.sends_sms)
         self.groups = effective_groups(s)
+        self._planned = s.planned_interval_days   # days between planned conversations (a property, kept)
         #: the hazard ratio of leaving after a held conversation, or None when stays do not respond
         self.exit_effect = s.exit_effect if s.exit_effect != 1.0 else None
         self._streams(seed, replication)
@@ -121,7 +123,8 @@ class Jobcenter:
         #: a heap of (citizens, caseworker index), one entry pushed per change; entries that no longer match
         #: are dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens,
         #: lowest index), without a scan of the whole team on every arrival.
-        self._loads = [(0, i) for i in range(s.workers)]
+        #: (for small teams a scan of the team is cheaper: None)
+        self._loads = [(0, i) for i in range(s.workers)] if s.workers > _HEAP_TEAM else None
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.scenario
@@ -240,7 +243,7 @@ class Jobcenter:
         gap = s.interval_days if rule == ACTIVITY_READY_2019 else \
             next_gap_days(rule, s, int(c.entry // MINUTES_PER_DAY), c.since_entry, today)
         c.due_day = today + gap
-        planned = s.planned_interval_days
+        planned = self._planned
         c.plan_day = today + (planned if planned < gap else gap)
 
     def arrivals(self):
@@ -260,9 +263,10 @@ class Jobcenter:
         legal rule says), or None for a pre-filled citizen. ``stay`` (minutes) overrides the random stay;
         ``math.inf`` means the citizen never leaves. ``group`` is drawn with the groups' shares if not given.
         """
-        caseworker = self._least_loaded()
+        caseworker = (min(self.caseworkers, key=attrgetter("citizens")) if self._loads is None
+                      else self._least_loaded())
         if group is None:
-            group = self._pick_group()
+            group = self.groups[0] if self.u_group is None else self._pick_group()
         if stay is None:
             stay = self.stay() * self.scenario.stay_days * MINUTES_PER_DAY
         propensity, prep_need, conversation_need = self.group_streams[group.index]
@@ -279,7 +283,8 @@ class Jobcenter:
                 first_due_day = first_due_days(group.rule, self.scenario)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens += 1
-        heappush(self._loads, (caseworker.citizens, caseworker.index))
+        if self._loads is not None:
+            heappush(self._loads, (caseworker.citizens, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(self.env.now, +1)
@@ -444,7 +449,8 @@ class Jobcenter:
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens -= 1
-        heappush(self._loads, (caseworker.citizens, caseworker.index))
+        if self._loads is not None:
+            heappush(self._loads, (caseworker.citizens, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
