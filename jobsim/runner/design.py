@@ -100,9 +100,7 @@ def run_design(base: Scenario, points: Sequence[Mapping[str, Any]], replications
                          "run_seconds_sum": round(sum(r["run_seconds"] for r in executed), 3)}]
             store.update_manifest(sessions=sessions, runs_done=len(records), complete=len(records) == total)
     except (WorkerDied, StoreWriteError) as err:
-        stored = sum(1 for r in records.values() if not r.get("error")) if store is not None else 0
-        raise SweepStopped("worker" if isinstance(err, WorkerDied) else "write", str(err), stored, total,
-                           Path(out) if out is not None else None) from None
+        raise SweepStopped.from_error(err, records, store is not None, total, out) from None
     finally:
         if store is not None:
             store.close()

@@ -90,6 +90,14 @@ class SweepStopped(JobsimError):
                  else "make room (or make the folder writable) and run the same sweep again to continue")
         super().__init__(f"{reason}; {where}; {again}")
 
+    @classmethod
+    def from_error(cls, err: Exception, records: Mapping[Any, dict[str, Any]], stored: bool, total: int,
+                   out: str | Path | None) -> SweepStopped:
+        """The stop a :class:`WorkerDied` or :class:`StoreWriteError` means, counting the runs ``records`` holds."""
+        kept = sum(1 for r in records.values() if not r.get("error")) if stored else 0
+        return cls("worker" if isinstance(err, WorkerDied) else "write", str(err), kept, total,
+                   Path(out) if out is not None else None)
+
 
 def _run_task(task: tuple[int, int, Scenario, int, PrepPolicy | None]) -> dict[str, Any]:
     """One run, in this process or a worker: only the KPIs travel back (memory: one run per process)."""
@@ -187,9 +195,7 @@ def sweep(scenario: Scenario | str | Path, grid: Mapping[str, Sequence[Any]], re
         if store is not None:
             _finish_store(store, result, executed, started, jobs, executor)
     except (WorkerDied, StoreWriteError) as err:
-        stored = sum(1 for r in records.values() if not r.get("error")) if store is not None else 0
-        raise SweepStopped("worker" if isinstance(err, WorkerDied) else "write", str(err), stored, total,
-                           Path(out) if out is not None else None) from None
+        raise SweepStopped.from_error(err, records, store is not None, total, out) from None
     finally:
         if store is not None:
             store.close()
