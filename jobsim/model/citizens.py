@@ -50,7 +50,7 @@ class Citizen:
         self.no_followup = False    # no follow-up is planned after the first conversation (Odense's exemption)
         self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
-        self.draws: list = []          # (attendance, confirmation, punctuality) draws for future bookings
+        self.draws: list | None = None  # attendance, confirmation, punctuality draws for future bookings, flat
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
         self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect

@@ -4,7 +4,7 @@ One :class:`Jobcenter` is one replication. Its processes are
 
 * ``arrivals``: citizens enter as a Poisson stream (rate from Little's law)
   and go to the caseworker with the fewest citizens; each leaves after an
-  exponential stay (a timeout with a callback, no process of its own);
+  exponential stay (a timeout with a callback, no process of its own, set the day before);
 * one ``working_days`` process per caseworker (:mod:`jobsim.model.caseworker`).
 
 The booking rule (:func:`earliest_booking_day`): the next conversation is due
@@ -125,6 +125,9 @@ class Jobcenter:
         #: lowest index), without a scan of the whole team on every arrival.
         #: (for small teams a scan of the team is cheaper: None)
         self._loads = [(0, i) for i in range(s.workers)] if s.workers > _HEAP_TEAM else None
+        #: exits on days after ``_exits_open_to``, by day: [(minute, citizen or (citizen, version))]
+        self._exit_days: dict[int, list] = {}
+        self._exits_open_to = -1
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.scenario
@@ -166,6 +169,7 @@ class Jobcenter:
         env = self.env
         if prefill:
             self.prefill()
+        self._open_exit_day()
         for caseworker in self.caseworkers:
             env.process(caseworker.working_days())
         if arrivals:
@@ -273,7 +277,12 @@ class Jobcenter:
         c = Citizen(self._next_citizen, caseworker.index, entry, self.env.now + stay, propensity(),
                     prep_need(), conversation_need(), group)
         k = _BOOKING_DRAWS
-        c.draws = list(zip(self.u_attend.take(k), self.u_confirm.take(k), self.z_punctual.take(k)))
+        # one flat list (attendance, confirmation, punctuality, attendance, ...), taken from the end: one object
+        # per citizen rather than a tuple per booking (fresh memory is what a large team pays for)
+        c.draws = draws = [0.0] * (3 * k)
+        draws[0::3] = self.u_attend.take(k)
+        draws[1::3] = self.u_confirm.take(k)
+        draws[2::3] = self.z_punctual.take(k)
         self._next_citizen += 1
         if self.u_followup is not None:
             c.no_followup = self.u_followup() < self.scenario.no_followup_share
@@ -291,7 +300,7 @@ class Jobcenter:
         self.population[c.id] = c
         if stay != math.inf:
             if self.exit_effect is None:
-                self.env.timeout(stay).callbacks.append(lambda _ev, c=c: self.leave(c))
+                self._schedule_leave(stay, c)
             else:
                 c.exit_clock = [stay, self.env.now, -math.inf, 0]
                 self._schedule_exit(c)
@@ -312,11 +321,47 @@ class Jobcenter:
         else:
             wait = window + (budget - effect * window)
         clock[3] = version = version + 1
-        self.env.timeout(wait).callbacks.append(lambda _ev, c=c, v=version: self._exit_due(c, v))
+        self._schedule_leave(wait, (c, version))
 
-    def _exit_due(self, c: Citizen, version: int) -> None:
+    def _exit_due(self, event) -> None:
+        c, version = event._value
         if c.exit_clock[3] == version and c.present and not c.leaving:
             self.leave(c)
+
+    def _leave_due(self, event) -> None:
+        self.leave(event._value)
+
+    # ------------------------------------------------------------ the exits of the coming days
+    def _schedule_leave(self, wait: float, value) -> None:
+        """A citizen's exit ``wait`` minutes from now (``value``: the citizen, or (citizen, exit-clock version)).
+
+        Exits more than a day ahead wait in a bucket per day and become SimPy events the day before
+        (:meth:`_open_exit_day`): SimPy's event queue then holds a day or two of exits, not one per citizen on
+        the caseload, so its cost does not grow with the team. The event time is the same either way: a day
+        start is a whole number of minutes, so ``start + (at - start)`` is exactly ``at``.
+        """
+        env = self.env
+        at = env.now + wait
+        day = int(at // MINUTES_PER_DAY)
+        if day <= self._exits_open_to:
+            env.timeout(wait, value).callbacks.append(self._exit_due if self.exit_effect else self._leave_due)
+        else:
+            bucket = self._exit_days.get(day)
+            if bucket is None:
+                bucket = self._exit_days[day] = []
+            bucket.append((at, value))
+
+    def _open_exit_day(self, _event=None) -> None:
+        """At the start of a day, the exits of the next day become SimPy events (in the order they were set)."""
+        env = self.env
+        now = env.now
+        day = self._exits_open_to = self._exits_open_to + 1
+        entries = self._exit_days.pop(day, None)
+        if entries:
+            callback = self._exit_due if self.exit_effect else self._leave_due
+            for at, value in entries:
+                env.timeout(at - now, value).callbacks.append(callback)
+        env.timeout(day * MINUTES_PER_DAY - now).callbacks.append(self._open_exit_day)
 
     def _followed_up(self, c: Citizen) -> None:
         """A conversation was held: the hazard of leaving is ``exit_effect`` times the base for the next
@@ -355,9 +400,12 @@ class Jobcenter:
                 length = max(1, math.ceil(g.first_conversation_minutes / s.slot_minutes - 1e-9))
             if g.first_prep_minutes > 0:
                 b.prep_need = c.prep_need * g.first_prep_need_factor
-        if not c.draws:
-            c.draws = self._more_draws(c)
-        u_attend, u_confirm, z_punctual = c.draws.pop()
+        draws = c.draws
+        if not draws:
+            draws = c.draws = self._more_draws(c)
+        z_punctual = draws.pop()
+        u_confirm = draws.pop()
+        u_attend = draws.pop()
         b.attends = attends = u_attend >= c.propensity
         b.confirmed = u_confirm < (s.confirm_share if attends else s.false_confirm_share)
         offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
@@ -373,11 +421,15 @@ class Jobcenter:
         caseworker.offer_prep_if_open(b)
         return b
 
-    def _more_draws(self, c: Citizen) -> list[tuple[float, float, float]]:
-        """A citizen with many bookings: further draws from a stream of their own."""
+    def _more_draws(self, c: Citizen) -> list[float]:
+        """A citizen with many bookings: further draws from a stream of their own (flat, as in :meth:`admit`)."""
         rng = st.generator(self.seed, self.replication, f"bookings/{c.id}/{c.held + c.noshows}")
         k = _BOOKING_DRAWS
-        return list(zip(rng.random(k).tolist(), rng.random(k).tolist(), rng.standard_normal(k).tolist()))
+        draws = [0.0] * (3 * k)
+        draws[0::3] = rng.random(k).tolist()
+        draws[1::3] = rng.random(k).tolist()
+        draws[2::3] = rng.standard_normal(k).tolist()
+        return draws
 
     def move_for_absence(self, b: Booking, day: int) -> None:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""
