@@ -24,7 +24,7 @@ from .ledger import CaseworkerDay
 
 
 class Caseworker:
-    """One caseworker: a diary, a desk, and the working-day process.
+    """One caseworker: a diary, a desk, and one SimPy event per working day that works the day out.
 
     ``absent`` is a list of booleans, one per day of the run (True: away the
     whole day). ``jobcenter`` must offer ``held(booking)``,
@@ -57,83 +57,114 @@ class Caseworker:
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
     # ------------------------------------------------------------ the day
-    def working_days(self):
-        """SimPy process: each working day, conversations in the diary and desk work around them."""
-        env = self.env
-        absent = self.absent
-        slot_minutes = self.scenario.slot_minutes
-        for day in range(self.scenario.run_days):
-            weekday = day % 7
-            if weekday >= 5:
-                continue
-            yield env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now)
-            if weekday == 0:
-                self.new_casework(day)
-            if absent[day]:
-                self.absent_day(day)
-                continue
-            self.start_day(day)
-            slots = self.diary.day_slots(day)
-            if slots and self.diary.overbook:
-                yield from self.overbooked_day(slots)
-            elif slots:
-                for k in range(len(slots)):
-                    booking = slots[k]
-                    if booking is None or booking.place != k:   # free, or the rest of a longer booking
-                        continue
-                    start = booking.start
-                    self.work_at_desk(start)
-                    # Times reached by different sums (the last conversation's end, this slot's start) can
-                    # differ by floating-point dust: a slot that "starts 1e-13 minutes ago" starts now.
-                    wait = start - env.now
-                    yield env.timeout(wait if wait > 0.0 else 0.0)
-                    if slots[k] is booking:  # not withdrawn while we waited
-                        yield from self.conversation(booking, start + slot_minutes * booking.length)
-            yield from self.end_day(day)
+    def start(self) -> None:
+        """Schedule the first working day: from then on, one SimPy event per working day (:meth:`work_day`)."""
+        self._schedule_day(0)
 
-    def overbooked_day(self, slots):
+    def _schedule_day(self, day: int) -> None:
+        run_days = self.scenario.run_days
+        while day < run_days and day % 7 >= 5:
+            day += 1
+        if day < run_days:
+            env = self.env
+            env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now, day).callbacks.append(self._day_event)
+
+    def _day_event(self, event) -> None:
+        day = event._value
+        self.work_day(day)
+        self._schedule_day(day + 1)
+
+    def work_day(self, day: int) -> None:
+        """8:00: the whole working day, in order of time: conversations in the diary, desk work around them,
+        and what follows each conversation (its record, the next booking).
+
+        The day is worked out in one step, on a clock of its own (``clock``, minutes), because nothing that
+        happens during the day can change it: bookings are always for tomorrow or later, and a citizen's exit
+        time is known in advance (:attr:`Citizen.exit_at`): a citizen who leaves before their slot is not
+        seen (their exit withdraws the booking), and one whose stay ends during the slot leaves when it is
+        over. Citizens who enter during the day book from tomorrow, after the day's follow-up bookings.
+        """
+        if day % 7 == 0:
+            self.new_casework(day)
+        if self.absent[day]:
+            self.absent_day(day)
+            return
+        clock = self.env.now
+        self.start_day(day)
+        slots = self.diary.day_slots(day)
+        run_end = self.ledger.run_end
+        if slots and self.diary.overbook:
+            clock = self.overbooked_day(slots, clock)
+        elif slots:
+            slot_minutes = self.scenario.slot_minutes
+            for k in range(len(slots)):
+                booking = slots[k]
+                if booking is None or booking.place != k:   # free, or the rest of a longer booking
+                    continue
+                start = booking.start
+                self.work_at_desk(start)
+                # Times reached by different sums (the last conversation's end, this slot's start) can
+                # differ by floating-point dust: a slot that "starts 1e-13 minutes ago" starts now.
+                wait = start - clock
+                clock = clock + (wait if wait > 0.0 else 0.0)
+                if booking.citizen.exit_at < start:   # left before the slot: their exit withdraws the booking
+                    continue
+                clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
+                if clock >= run_end:   # the run ended during the conversation
+                    return
+        self.end_day(day, clock)
+
+    def overbooked_day(self, slots, clock: float) -> float:
         """A day with double bookings: at each slot, the citizens booked there, those who came first in order of
         arrival, then those who did not come (their no-show is recorded when the grace period is over)."""
-        env = self.env
         n = self.diary.slots_per_day
         slot_minutes = self.scenario.slot_minutes
+        run_end = self.ledger.run_end
         for k in range(n):
             group = [b for i, b in enumerate(slots) if b is not None and b.place == i and b.slot == k]
             if not group:
                 continue
             start = group[0].start
             self.work_at_desk(start)
-            wait = start - env.now
-            yield env.timeout(wait if wait > 0.0 else 0.0)
+            wait = start - clock
+            clock = clock + (wait if wait > 0.0 else 0.0)
             group.sort(key=lambda b: (not b.attends, b.arrival_offset if b.attends else 0.0, b.place))
             for booking in group:
-                if slots[booking.place] is booking:  # not withdrawn while we waited
-                    yield from self.conversation(booking, start + slot_minutes * booking.length)
+                if booking.citizen.exit_at < start:
+                    continue
+                clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
+                if clock >= run_end:
+                    return clock
+        return clock
 
-    def conversation(self, booking, slot_end: float):
-        """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk."""
-        env, s = self.env, self.scenario
+    def conversation(self, booking, slot_end: float, clock: float) -> float:
+        """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk. ``clock`` is
+        the minute the caseworker turns to it; returns the minute it is over."""
+        s = self.scenario
         if booking.prep_task is not None:
             self.close_prep_task(booking)
         if not booking.attends:
-            if env.now <= booking.start:
-                yield env.timeout(s.grace_minutes)      # waits out the grace period at the desk
+            if clock <= booking.start:
+                clock = clock + s.grace_minutes         # waits out the grace period at the desk
             else:                                       # an overrun ate into the slot: the grace period is shorter
-                wait = booking.start + s.grace_minutes - env.now
-                yield env.timeout(wait if wait > 0.0 else 0.0)
-            self.jobcenter.no_show(booking)
-            return
+                wait = booking.start + s.grace_minutes - clock
+                clock = clock + (wait if wait > 0.0 else 0.0)
+            if clock < self.ledger.run_end:
+                self._stay_ends_during(booking, clock)
+                self.jobcenter.no_show(booking, clock)
+            return clock
         arrival = booking.start + booking.arrival_offset
-        if arrival > env.now:                       # a late citizen: desk work until check-in
+        if arrival > clock:                         # a late citizen: desk work until check-in
             self.work_at_desk(arrival)
-            yield env.timeout(arrival - env.now)
+            clock = clock + (arrival - clock)
         booking.checkin = arrival
-        begin = env.now
+        begin = clock
         if begin >= self.day_end:
             # conversations overran into the evening: a citizen still waiting at 15:24 is sent home and
             # rebooked like a conversation moved for absence (so a day ends by 15:24 + the longest need)
+            self._stay_ends_during(booking, clock)
             self.jobcenter.move_for_absence(booking, booking.day)
-            return
+            return clock
         self.work_at_desk(begin)
         skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
@@ -159,10 +190,21 @@ class Caseworker:
             if skim > 0:
                 self.trace.append((self.index, begin, begin + skim, "skim", booking.id))
             self.trace.append((self.index, begin + skim, begin + skim + length, "conversation", booking.id))
-        yield env.timeout(skim + length)
-        self.jobcenter.held(booking)
+        clock = clock + (skim + length)
+        if clock >= self.ledger.run_end:   # the run ends before the conversation does
+            return clock
+        self._stay_ends_during(booking, clock)
+        self.jobcenter.held(booking, clock)
         if s.documentation_minutes > 0:
             self.desk.add(DOC, s.documentation_minutes, self.day_end, None)
+        return clock
+
+    @staticmethod
+    def _stay_ends_during(booking, clock: float) -> None:
+        """A citizen whose stay ends between the slot start and ``clock`` (the outcome) leaves when it is over."""
+        c = booking.citizen
+        if c.exit_at <= clock:
+            c.leaving = True
 
     def start_day(self, day: int) -> None:
         """8:00: a new caseworker-day; preparation opens for slots within the window."""
@@ -173,10 +215,10 @@ class Caseworker:
         if self.traits.prepares_ahead:
             self.open_prep_window(add_workdays(day, self.traits.window_days))
 
-    def end_day(self, day: int):
-        """15:24: desk work to the end of the day, overtime if allowed and work is left."""
+    def end_day(self, day: int, now: float) -> None:
+        """15:24: desk work to the end of the day, overtime if allowed and work is left (``now``: the minute
+        the last conversation ended, if later)."""
         end = self.day_end
-        now = self.env.now
         if now > end:   # a conversation overran the end of the day (its overtime is already counted)
             end = now
         self.work_at_desk(end)
@@ -186,9 +228,6 @@ class Caseworker:
             if extra > 0:
                 self.today.overtime_minutes += extra
                 self.work_at_desk(end + extra, idle=False)
-                end += extra
-        if end > self.env.now:
-            yield self.env.timeout(end - self.env.now)
         self.diary.forget(day)
 
     def absent_day(self, day: int) -> None:

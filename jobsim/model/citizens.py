@@ -27,7 +27,7 @@ class Citizen:
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
                  "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "group", "since_entry",
-                 "exit_clock")
+                 "exit_clock", "exit_at")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
         self.id = id
@@ -54,6 +54,7 @@ class Citizen:
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
         self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect
+        self.exit_at = float("inf")    # minute the stay is set to end (changes with exit_effect), inf if never
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""

@@ -5,7 +5,8 @@ One :class:`Jobcenter` is one replication. Its processes are
 * ``arrivals``: citizens enter as a Poisson stream (rate from Little's law)
   and go to the caseworker with the fewest citizens; each leaves after an
   exponential stay (a timeout with a callback, no process of its own, set the day before);
-* one ``working_days`` process per caseworker (:mod:`jobsim.model.caseworker`).
+* one event per caseworker per working day, at 8:00, which works out the whole day
+  (:meth:`jobsim.model.caseworker.Caseworker.work_day`).
 
 The booking rule (:func:`earliest_booking_day`): the next conversation is due
 ``interval_days`` after the last held one (``first_meeting_days`` after
@@ -171,7 +172,7 @@ class Jobcenter:
             self.prefill()
         self._open_exit_day()
         for caseworker in self.caseworkers:
-            env.process(caseworker.working_days())
+            caseworker.start()
         if arrivals:
             env.process(self.arrivals())
         env.run(until=self.ledger.run_end)
@@ -300,20 +301,22 @@ class Jobcenter:
         self.population[c.id] = c
         if stay != math.inf:
             if self.exit_effect is None:
-                self._schedule_leave(stay, c)
+                self._schedule_leave(stay, c, self.env.now)
             else:
                 c.exit_clock = [stay, self.env.now, -math.inf, 0]
-                self._schedule_exit(c)
+                self._schedule_exit(c, self.env.now)
+        else:
+            c.exit_at = math.inf
         return c
 
     # ------------------------------------------------------------ stays that respond to follow-up
-    def _schedule_exit(self, c: Citizen) -> None:
-        """Schedule the citizen's exit from their exit clock (see :meth:`_followed_up`); an earlier scheduled
-        exit is void (its version is old)."""
+    def _schedule_exit(self, c: Citizen, now: float) -> None:
+        """Schedule the citizen's exit from their exit clock at minute ``now`` (see :meth:`_followed_up`); an
+        earlier scheduled exit is void (its version is old)."""
         clock = c.exit_clock
         budget, _at, boost_until, version = clock
         effect = self.exit_effect
-        window = boost_until - self.env.now
+        window = boost_until - now
         if window <= 0.0:
             wait = budget
         elif budget <= effect * window:
@@ -321,7 +324,7 @@ class Jobcenter:
         else:
             wait = window + (budget - effect * window)
         clock[3] = version = version + 1
-        self._schedule_leave(wait, (c, version))
+        self._schedule_leave(wait, (c, version), now)
 
     def _exit_due(self, event) -> None:
         c, version = event._value
@@ -331,9 +334,13 @@ class Jobcenter:
     def _leave_due(self, event) -> None:
         self.leave(event._value)
 
+    def _depart_due(self, event) -> None:
+        self._depart(event._value)
+
     # ------------------------------------------------------------ the exits of the coming days
-    def _schedule_leave(self, wait: float, value) -> None:
-        """A citizen's exit ``wait`` minutes from now (``value``: the citizen, or (citizen, exit-clock version)).
+    def _schedule_leave(self, wait: float, value, now: float) -> None:
+        """A citizen's exit ``wait`` minutes from minute ``now`` (``value``: the citizen, or (citizen, exit-clock
+        version)); the exit minute is kept in the citizen's :attr:`~Citizen.exit_at`.
 
         Exits more than a day ahead wait in a bucket per day and become SimPy events the day before
         (:meth:`_open_exit_day`): SimPy's event queue then holds a day or two of exits, not one per citizen on
@@ -341,10 +348,12 @@ class Jobcenter:
         start is a whole number of minutes, so ``start + (at - start)`` is exactly ``at``.
         """
         env = self.env
-        at = env.now + wait
+        at = now + wait
+        (value[0] if self.exit_effect else value).exit_at = at
         day = int(at // MINUTES_PER_DAY)
         if day <= self._exits_open_to:
-            env.timeout(wait, value).callbacks.append(self._exit_due if self.exit_effect else self._leave_due)
+            delay = wait if now == env.now else at - env.now
+            env.timeout(delay, value).callbacks.append(self._exit_due if self.exit_effect else self._leave_due)
         else:
             bucket = self._exit_days.get(day)
             if bucket is None:
@@ -363,7 +372,7 @@ class Jobcenter:
                 env.timeout(at - now, value).callbacks.append(callback)
         env.timeout(day * MINUTES_PER_DAY - now).callbacks.append(self._open_exit_day)
 
-    def _followed_up(self, c: Citizen) -> None:
+    def _followed_up(self, c: Citizen, now: float) -> None:
         """A conversation was held: the hazard of leaving is ``exit_effect`` times the base for the next
         ``exit_effect_days``. The exit clock holds the base-rate minutes of stay left (a citizen leaves when
         the cumulative hazard reaches their exponential draw), when it was last updated, when the raised
@@ -371,25 +380,27 @@ class Jobcenter:
         clock = c.exit_clock
         if clock is None:
             return
-        now = self.env.now
         budget, at, boost_until, _version = clock
         boosted = min(now, boost_until) - at
         boosted = boosted if boosted > 0.0 else 0.0
         clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
         clock[1] = now
         clock[2] = now + self.scenario.exit_effect_days * MINUTES_PER_DAY
-        self._schedule_exit(c)
+        self._schedule_exit(c, now)
 
     # ------------------------------------------------------------ booking
-    def book(self, c: Citizen, earliest_day: int, priority: bool = True) -> Booking:
-        """Book the citizen's next conversation in their caseworker's diary, from ``earliest_day``.
+    def book(self, c: Citizen, earliest_day: int, priority: bool = True, now: float | None = None) -> Booking:
+        """Book the citizen's next conversation in their caseworker's diary, from ``earliest_day``, at minute
+        ``now`` (default: the simulation's clock).
 
         ``priority`` bookings (first conversations, rebookings) may take reserved slots. A first conversation
         needs ``first_conversation_minutes`` (the citizen's need, scaled) and takes several slots if longer
         than one.
         """
         s = self.scenario
-        b = Booking(self._next_booking, c, c.caseworker, self.env.now, c.due_day)
+        if now is None:
+            now = self.env.now
+        b = Booking(self._next_booking, c, c.caseworker, now, c.due_day)
         self._next_booking += 1
         length = 1
         if c.new and c.held == 0:
@@ -415,7 +426,7 @@ class Jobcenter:
         caseworker = self.caseworkers[c.caseworker]
         diary = caseworker.diary
         # today matters only for reserved slots (ordinary bookings may take them the day before)
-        diary.book(b, earliest_day, int(self.env.now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
+        diary.book(b, earliest_day, int(now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
         caseworker.offer_prep_if_open(b)
@@ -438,8 +449,9 @@ class Jobcenter:
             b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.scenario))
 
     # ------------------------------------------------------------ outcomes
-    def held(self, b: Booking) -> None:
-        """A conversation took place: record it; the next one is due ``interval_days`` later."""
+    def held(self, b: Booking, now: float) -> None:
+        """A conversation took place, ending at minute ``now``: record it; the next one is due ``interval_days``
+        later."""
         c = b.citizen
         t = b.conversation_start
         b.outcome = HELD
@@ -456,29 +468,31 @@ class Jobcenter:
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         self._set_due(c, today)
         if self.exit_effect is not None and not c.leaving:
-            self._followed_up(c)
+            self._followed_up(c, now)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
         self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), priority=False)
+                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), False, now)
 
-    def no_show(self, b: Booking) -> None:
-        """The citizen did not come within the grace period: rebook no earlier than ``rebook_days`` later."""
+    def no_show(self, b: Booking, now: float) -> None:
+        """The citizen did not come within the grace period (over at minute ``now``): rebook no earlier than
+        ``rebook_days`` later."""
         c = b.citizen
         b.outcome = NO_SHOW
         c.noshows += 1
         c.remember(False)
         self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
-        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.scenario))
+        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.scenario), True, now)
 
-    def _next_after_slot(self, c: Citizen, earliest_day: int | None, priority: bool = True) -> None:
-        """After a slot: the next booking from ``earliest_day`` (None: no follow-up is planned), or, if the
-        citizen's stay ended during the slot, they leave now."""
+    def _next_after_slot(self, c: Citizen, earliest_day: int | None, priority: bool, now: float) -> None:
+        """After a slot, over at minute ``now``: the next booking from ``earliest_day`` (None: no follow-up is
+        planned), or, if the citizen's stay ended during the slot, they leave at ``now``."""
         if c.leaving:
             c.booking = None
-            self._depart(c)
+            env = self.env
+            env.timeout(now - env.now, c).callbacks.append(self._depart_due)
         elif c.present and earliest_day is not None:
-            self.book(c, earliest_day, priority)
+            self.book(c, earliest_day, priority, now)
         else:
             c.booking = None
 
@@ -488,6 +502,8 @@ class Jobcenter:
         A citizen whose stay ends during their slot (checked in, waited for, or in the
         conversation) leaves when the slot is over.
         """
+        if c.leaving:   # their slot's outcome is known: they leave when it is over
+            return
         b = c.booking
         if b is not None and b.outcome == PENDING and b.start <= self.env.now:
             c.leaving = True

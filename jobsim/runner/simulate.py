@@ -91,13 +91,19 @@ def collect(model: Jobcenter, wall_seconds: float = 0.0) -> SimulationResult:
     kpis = compute_kpis(ledger.totals, scenario)
     meetings = citizens = worker_days = None
     if model.tables:
-        meetings = pd.DataFrame(ledger.bookings, columns=list(MEETING_COLUMNS))
+        # a caseworker's day is worked out in one step, so records come caseworker by caseworker: put them in
+        # order of time (slot start, then caseworker and meeting)
+        meetings = pd.DataFrame(ledger.bookings, columns=list(MEETING_COLUMNS)).sort_values(
+            ["slot_start", "worker", "meeting"], kind="stable", ignore_index=True)
         citizens = pd.DataFrame(ledger.citizens, columns=list(CITIZEN_COLUMNS)).sort_values(
             "citizen", ignore_index=True)
         worker_days = pd.DataFrame(ledger.day_rows(), columns=list(WORKER_DAY_COLUMNS)).sort_values(
             ["day", "worker"], ignore_index=True)
         worker_days["absent"] = worker_days["present_minutes"] == 0
-    trace = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)) if model.trace is not None else None
+    trace = None
+    if model.trace is not None:
+        trace = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)).sort_values(
+            ["start", "worker"], kind="stable", ignore_index=True)
     events = next(model.env._eid)  # SimPy numbers every scheduled event
     return SimulationResult(scenario, model.seed, model.replication, kpis, meetings, citizens, worker_days,
                             trace=trace, events=events, wall_seconds=wall_seconds)
