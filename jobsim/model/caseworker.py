@@ -24,7 +24,7 @@ from .ledger import CaseworkerDay
 
 
 class Caseworker:
-    """One caseworker: a diary, a desk, and one SimPy event per working day that works the day out.
+    """One caseworker: a diary, a desk, and the working day (worked out at 8:00 by :meth:`work_day`).
 
     ``absent`` is a list of booleans, one per day of the run (True: away the
     whole day). ``jobcenter`` must offer ``held(booking)``,
@@ -57,23 +57,6 @@ class Caseworker:
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
     # ------------------------------------------------------------ the day
-    def start(self) -> None:
-        """Schedule the first working day: from then on, one SimPy event per working day (:meth:`work_day`)."""
-        self._schedule_day(0)
-
-    def _schedule_day(self, day: int) -> None:
-        run_days = self.scenario.run_days
-        while day < run_days and day % 7 >= 5:
-            day += 1
-        if day < run_days:
-            env = self.env
-            env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now, day).callbacks.append(self._day_event)
-
-    def _day_event(self, event) -> None:
-        day = event._value
-        self.work_day(day)
-        self._schedule_day(day + 1)
-
     def work_day(self, day: int) -> None:
         """8:00: the whole working day, in order of time: conversations in the diary, desk work around them,
         and what follows each conversation (its record, the next booking).

@@ -5,7 +5,7 @@ One :class:`Jobcenter` is one replication. Its processes are
 * ``arrivals``: citizens enter as a Poisson stream (rate from Little's law)
   and go to the caseworker with the fewest citizens; each leaves after an
   exponential stay (a timeout with a callback, no process of its own, set the day before);
-* one event per caseworker per working day, at 8:00, which works out the whole day
+* one event per working day, at 8:00, which works out each caseworker's whole day
   (:meth:`jobsim.model.caseworker.Caseworker.work_day`).
 
 The booking rule (:func:`earliest_booking_day`): the next conversation is due
@@ -26,9 +26,10 @@ import numpy as np
 import simpy
 
 from . import streams as st
-from .calendar import MINUTES_PER_DAY
+from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
 from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .collector import young_generation_only
 from .groups import effective_groups
 from .ledger import Ledger
 from .policies import PrepPolicy, get_policy, policy_traits
@@ -134,7 +135,7 @@ class Jobcenter:
         s = self.scenario
 
         def make(name, draw):
-            return st.Stream(st.generator(seed, replication, name), draw)
+            return st.Stream(st.generator(seed, replication, name), draw).next
 
         sms = (1.0 - s.sms_effect) if self.traits.sends_sms else 1.0
         # each group draws its citizens' propensities and needs from streams of its own; without groups the
@@ -153,31 +154,47 @@ class Jobcenter:
         self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
         self.stay = make("stays", st.exponential)
         self.interarrival = make("arrivals", st.exponential)
-        self.u_attend = make("attendance", st.uniform)
-        self.u_confirm = make("confirmation", st.uniform)
-        self.z_punctual = make("punctuality", st.normal)
+        self.u_attend = st.Stream(st.generator(seed, replication, "attendance"), st.uniform)
+        self.u_confirm = st.Stream(st.generator(seed, replication, "confirmation"), st.uniform)
+        self.z_punctual = st.Stream(st.generator(seed, replication, "punctuality"), st.normal)
         self.u_prefill = make("prefill", st.uniform)
         # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
         self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
 
     # ------------------------------------------------------------ running
-    def run(self, prefill: bool = True, arrivals: bool = True) -> "Jobcenter":
+    def run(self, prefill: bool = True, arrivals: bool = True) -> Jobcenter:
         """Pre-fill the caseloads at steady state, then simulate warm-up and horizon.
 
         ``prefill=False, arrivals=False`` runs only the citizens admitted by hand
         with :meth:`admit` and :meth:`book` (used by the hand-traced tests).
         """
         env = self.env
-        if prefill:
-            self.prefill()
-        self._open_exit_day()
-        for caseworker in self.caseworkers:
-            caseworker.start()
-        if arrivals:
-            env.process(self.arrivals())
-        env.run(until=self.ledger.run_end)
-        self.finish()
+        with young_generation_only():
+            if prefill:
+                self.prefill()
+            self._open_exit_day()
+            self._schedule_day(0)
+            if arrivals:
+                env.process(self.arrivals())
+            env.run(until=self.ledger.run_end)
+            self.finish()
         return self
+
+    def _schedule_day(self, day: int) -> None:
+        """The next working day from ``day`` on: one SimPy event at 8:00 for the whole team."""
+        run_days = self.scenario.run_days
+        while day < run_days and day % 7 >= 5:
+            day += 1
+        if day < run_days:
+            env = self.env
+            env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now, day).callbacks.append(self._working_day)
+
+    def _working_day(self, event) -> None:
+        """8:00: each caseworker's day is worked out, in index order (:meth:`Caseworker.work_day`)."""
+        day = event._value
+        for caseworker in self.caseworkers:
+            caseworker.work_day(day)
+        self._schedule_day(day + 1)
 
     def prefill(self) -> None:
         """Each caseworker starts with ``caseload`` citizens whose last conversations spread over the last interval."""
@@ -249,7 +266,7 @@ class Jobcenter:
             next_gap_days(rule, s, int(c.entry // MINUTES_PER_DAY), c.since_entry, today)
         c.due_day = today + gap
         planned = self._planned
-        c.plan_day = today + (planned if planned < gap else gap)
+        c.plan_day = today + (min(gap, planned))
 
     def arrivals(self):
         """SimPy process: citizens enter the team's caseload as a Poisson stream."""
@@ -382,7 +399,7 @@ class Jobcenter:
             return
         budget, at, boost_until, _version = clock
         boosted = min(now, boost_until) - at
-        boosted = boosted if boosted > 0.0 else 0.0
+        boosted = max(0.0, boosted)
         clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
         clock[1] = now
         clock[2] = now + self.scenario.exit_effect_days * MINUTES_PER_DAY
@@ -421,7 +438,7 @@ class Jobcenter:
         b.confirmed = u_confirm < (s.confirm_share if attends else s.false_confirm_share)
         offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
         b.arrival_offset = (_EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
-                            else s.grace_minutes if offset > s.grace_minutes else offset)
+                            else min(offset, s.grace_minutes))
         c.booking = b
         caseworker = self.caseworkers[c.caseworker]
         diary = caseworker.diary
@@ -461,8 +478,7 @@ class Jobcenter:
         c.held += 1
         c.since_entry += 1
         c.remember(True)
-        if gap > c.max_gap_days:
-            c.max_gap_days = gap
+        c.max_gap_days = max(c.max_gap_days, gap)
         self.ledger.conversation_held(b, gap, first=c.held == 1 and c.new)
         today = b.day
         self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from itertools import chain, islice
 
 import numpy as np
 from scipy import stats
@@ -46,33 +47,30 @@ def generator(seed: int, replication: int, name: str) -> np.random.Generator:
 class Stream:
     """Hands out draws of one distribution from one named generator, a block at a time.
 
-    ``draw`` is a function ``(generator, size) -> ndarray``.
+    ``draw`` is a function ``(generator, size) -> ndarray``. ``stream()`` or
+    ``stream.next()`` is the next draw (``next`` is the iterator's own
+    ``__next__``, a call into C: the model's hot paths use it); ``take(n)``
+    the next ``n`` as a list.
     """
 
-    __slots__ = ("_rng", "_draw", "_buf", "_i")
+    __slots__ = ("_it", "next")
 
     def __init__(self, rng: np.random.Generator, draw):
-        self._rng = rng
-        self._draw = draw
-        self._buf: list[float] = []
-        self._i = 0
+        self._it = chain.from_iterable(_blocks(rng, draw))
+        self.next = self._it.__next__
 
     def take(self, n: int) -> list[float]:
         """The next ``n`` draws, as a list."""
-        i = self._i
-        if i + n > len(self._buf):
-            self._buf = self._buf[i:] + self._draw(self._rng, max(_BLOCK, n)).tolist()
-            i = 0
-        self._i = i + n
-        return self._buf[i:i + n]
+        return list(islice(self._it, n))
 
     def __call__(self) -> float:
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = self._draw(self._rng, _BLOCK).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
+        return self.next()
+
+
+def _blocks(rng: np.random.Generator, draw):
+    """Blocks of ``_BLOCK`` draws, as lists, for as long as they are asked for."""
+    while True:
+        yield draw(rng, _BLOCK).tolist()
 
 
 def uniform(rng, size):
