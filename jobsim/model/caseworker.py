@@ -133,7 +133,8 @@ class Caseworker:
                 wait = booking.start + s.grace_minutes - clock
                 clock = clock + (wait if wait > 0.0 else 0.0)
             if clock < self.ledger.run_end:
-                self._stay_ends_during(booking, clock)
+                if booking.citizen.exit_at <= clock:   # the stay ended during the slot: they leave after it
+                    booking.citizen.leaving = True
                 self.jobcenter.no_show(booking, clock)
             return clock
         arrival = booking.start + booking.arrival_offset
@@ -176,7 +177,8 @@ class Caseworker:
         clock = clock + (skim + length)
         if clock >= self.ledger.run_end:   # the run ends before the conversation does
             return clock
-        self._stay_ends_during(booking, clock)
+        if booking.citizen.exit_at <= clock:   # the stay ended during the conversation: they leave after it
+            booking.citizen.leaving = True
         self.jobcenter.held(booking, clock)
         if s.documentation_minutes > 0:
             self.desk.add(DOC, s.documentation_minutes, self.day_end, None)

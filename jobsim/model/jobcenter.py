@@ -28,7 +28,7 @@ import simpy
 from . import streams as st
 from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
-from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .citizens import HELD, HISTORY_LENGTH, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
 from .collector import young_generation_only
 from .groups import effective_groups
 from .ledger import Ledger
@@ -266,7 +266,7 @@ class Jobcenter:
             next_gap_days(rule, s, int(c.entry // MINUTES_PER_DAY), c.since_entry, today)
         c.due_day = today + gap
         planned = self._planned
-        c.plan_day = today + (min(gap, planned))
+        c.plan_day = today + (planned if planned < gap else gap)
 
     def arrivals(self):
         """SimPy process: citizens enter the team's caseload as a Poisson stream."""
@@ -399,7 +399,7 @@ class Jobcenter:
             return
         budget, at, boost_until, _version = clock
         boosted = min(now, boost_until) - at
-        boosted = max(0.0, boosted)
+        boosted = boosted if boosted > 0.0 else 0.0
         clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
         clock[1] = now
         clock[2] = now + self.scenario.exit_effect_days * MINUTES_PER_DAY
@@ -438,7 +438,7 @@ class Jobcenter:
         b.confirmed = u_confirm < (s.confirm_share if attends else s.false_confirm_share)
         offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
         b.arrival_offset = (_EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
-                            else min(offset, s.grace_minutes))
+                            else s.grace_minutes if offset > s.grace_minutes else offset)
         c.booking = b
         caseworker = self.caseworkers[c.caseworker]
         diary = caseworker.diary
@@ -446,7 +446,8 @@ class Jobcenter:
         diary.book(b, earliest_day, int(now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
-        caseworker.offer_prep_if_open(b)
+        if b.day <= caseworker.opened_until and self.traits.prepares_ahead:   # inside the preparation window
+            caseworker.offer_prep(b)
         return b
 
     def _more_draws(self, c: Citizen) -> list[float]:
@@ -468,26 +469,35 @@ class Jobcenter:
     # ------------------------------------------------------------ outcomes
     def held(self, b: Booking, now: float) -> None:
         """A conversation took place, ending at minute ``now``: record it; the next one is due ``interval_days``
-        later."""
+        later. (The hot path: the citizen's history and the booking rule of :func:`earliest_booking_day` for
+        ``AFTER_HELD`` are written out here.)"""
         c = b.citizen
         t = b.conversation_start
         b.outcome = HELD
         gap = (t - c.last_held) / MINUTES_PER_DAY
         b.gap_days = gap
         c.last_held = t
-        c.held += 1
+        held = c.held = c.held + 1
         c.since_entry += 1
-        c.remember(True)
-        c.max_gap_days = max(c.max_gap_days, gap)
-        self.ledger.conversation_held(b, gap, first=c.held == 1 and c.new)
+        history = c.history
+        history.append(True)
+        if len(history) > HISTORY_LENGTH:
+            del history[0]
+        if gap > c.max_gap_days:
+            c.max_gap_days = gap
+        ledger = self.ledger
+        ledger.conversation_held(b, gap, held == 1 and c.new)
         today = b.day
-        self.ledger.requirement(c.due_day, today)   # the requirement this conversation meets
+        ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         self._set_due(c, today)
         if self.exit_effect is not None and not c.leaving:
             self._followed_up(c, now)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
-        self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), False, now)
+        if c.leaving or c.no_followup or not c.present:
+            self._next_after_slot(c, None, False, now)
+        else:
+            lead = c.plan_day - self.scenario.booking_lead_days
+            self.book(c, lead if lead > today + 1 else today + 1, False, now)
 
     def no_show(self, b: Booking, now: float) -> None:
         """The citizen did not come within the grace period (over at minute ``now``): rebook no earlier than

@@ -194,7 +194,7 @@ class Ledger:
             c = booking.citizen
             t.held += 1
             t.prep_sum += booking.prep_done
-            if is_prepared(booking):
+            if booking.prep_done >= booking.prep_need - 1e-9:   # is_prepared(booking), written out
                 t.prepared += 1
             t.conversation_sum += booking.conversation_minutes
             t.wait_sum += booking.conversation_start - booking.checkin
@@ -206,7 +206,8 @@ class Ledger:
             if gap > _NO_CONTACT_DAYS and not c.no_contact_counted:
                 c.no_contact_counted = True
                 t.no_contact += 1
-            self.record_booking(booking, first)
+            if self.tables:
+                self.record_booking(booking, first)
 
     def no_show(self, booking) -> None:
         if booking.start >= self.horizon_start:
