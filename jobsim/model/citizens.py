@@ -26,7 +26,7 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "group", "since_entry",
+                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "draws_used", "group", "since_entry",
                  "exit_clock", "exit_at")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
@@ -50,7 +50,8 @@ class Citizen:
         self.no_followup = False    # no follow-up is planned after the first conversation (Odense's exemption)
         self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
-        self.draws: list | None = None  # attendance, confirmation, punctuality draws for future bookings, flat
+        self.draws = None              # array: attendance, confirmation, punctuality draws for future bookings
+        self.draws_used = 0            # bookings that have used their draws from ``draws``
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
         self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect

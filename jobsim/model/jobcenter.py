@@ -18,6 +18,7 @@ after a no-show, no earlier than ``rebook_days`` later.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_right
 from heapq import heapify, heappop, heappush
 from operator import attrgetter
@@ -154,9 +155,9 @@ class Jobcenter:
         self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
         self.stay = make("stays", st.exponential)
         self.interarrival = make("arrivals", st.exponential)
-        self.u_attend = st.Stream(st.generator(seed, replication, "attendance"), st.uniform)
-        self.u_confirm = st.Stream(st.generator(seed, replication, "confirmation"), st.uniform)
-        self.z_punctual = st.Stream(st.generator(seed, replication, "punctuality"), st.normal)
+        self.u_attend = st.ArrayStream(st.generator(seed, replication, "attendance"), st.uniform)
+        self.u_confirm = st.ArrayStream(st.generator(seed, replication, "confirmation"), st.uniform)
+        self.z_punctual = st.ArrayStream(st.generator(seed, replication, "punctuality"), st.normal)
         self.u_prefill = make("prefill", st.uniform)
         # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
         self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
@@ -295,12 +296,11 @@ class Jobcenter:
         c = Citizen(self._next_citizen, caseworker.index, entry, self.env.now + stay, propensity(),
                     prep_need(), conversation_need(), group)
         k = _BOOKING_DRAWS
-        # one flat list (attendance, confirmation, punctuality, attendance, ...), taken from the end: one object
-        # per citizen rather than a tuple per booking (fresh memory is what a large team pays for)
-        c.draws = draws = [0.0] * (3 * k)
-        draws[0::3] = self.u_attend.take(k)
-        draws[1::3] = self.u_confirm.take(k)
-        draws[2::3] = self.z_punctual.take(k)
+        # one array of doubles per citizen (k attendance, k confirmation, k punctuality draws), used from the
+        # end: no Python object per draw (fresh memory is what a large team pays for)
+        c.draws = draws = self.u_attend.take(k)
+        draws.extend(self.u_confirm.take(k))
+        draws.extend(self.z_punctual.take(k))
         self._next_citizen += 1
         if self.u_followup is not None:
             c.no_followup = self.u_followup() < self.scenario.no_followup_share
@@ -429,11 +429,15 @@ class Jobcenter:
             if g.first_prep_minutes > 0:
                 b.prep_need = c.prep_need * g.first_prep_need_factor
         draws = c.draws
-        if not draws:
+        n = c.draws_used
+        if draws is None or n >= _BOOKING_DRAWS:
             draws = c.draws = self._more_draws(c)
-        z_punctual = draws.pop()
-        u_confirm = draws.pop()
-        u_attend = draws.pop()
+            n = 0
+        c.draws_used = n + 1
+        i = _BOOKING_DRAWS - 1 - n
+        u_attend = draws[i]
+        u_confirm = draws[i + _BOOKING_DRAWS]
+        z_punctual = draws[i + 2 * _BOOKING_DRAWS]
         b.attends = attends = u_attend >= c.propensity
         b.confirmed = u_confirm < (s.confirm_share if attends else s.false_confirm_share)
         offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
@@ -450,15 +454,11 @@ class Jobcenter:
             caseworker.offer_prep(b)
         return b
 
-    def _more_draws(self, c: Citizen) -> list[float]:
-        """A citizen with many bookings: further draws from a stream of their own (flat, as in :meth:`admit`)."""
+    def _more_draws(self, c: Citizen) -> array:
+        """A citizen with many bookings: further draws from a stream of their own (laid out as in :meth:`admit`)."""
         rng = st.generator(self.seed, self.replication, f"bookings/{c.id}/{c.held + c.noshows}")
         k = _BOOKING_DRAWS
-        draws = [0.0] * (3 * k)
-        draws[0::3] = rng.random(k).tolist()
-        draws[1::3] = rng.random(k).tolist()
-        draws[2::3] = rng.standard_normal(k).tolist()
-        return draws
+        return array("d", np.concatenate([rng.random(k), rng.random(k), rng.standard_normal(k)]).tobytes())
 
     def move_for_absence(self, b: Booking, day: int) -> None:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from array import array
 from itertools import chain, islice
 
 import numpy as np
@@ -65,6 +66,30 @@ class Stream:
 
     def __call__(self) -> float:
         return self.next()
+
+
+class ArrayStream:
+    """Like :class:`Stream`, but ``take(n)`` gives an ``array('d')``: the draws stay plain doubles, with no
+    Python object per draw (the model keeps a few dozen per citizen)."""
+
+    __slots__ = ("_rng", "_draw", "_buf", "_i")
+
+    def __init__(self, rng: np.random.Generator, draw):
+        self._rng = rng
+        self._draw = draw
+        self._buf = array("d")
+        self._i = 0
+
+    def take(self, n: int) -> array:
+        """The next ``n`` draws."""
+        i = self._i
+        buf = self._buf
+        if i + n > len(buf):
+            block = np.ascontiguousarray(self._draw(self._rng, max(_BLOCK, n)), dtype=np.float64)
+            buf = self._buf = buf[i:] + array("d", block.tobytes())
+            i = 0
+        self._i = i + n
+        return buf[i:i + n]
 
 
 def _blocks(rng: np.random.Generator, draw):

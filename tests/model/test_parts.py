@@ -119,6 +119,15 @@ def test_the_ith_draw_of_a_stream_is_the_same_whatever_the_block_size(block, mon
     assert np.array_equal(np.array(got), reference)
 
 
+@pytest.mark.parametrize("block", [1, 7, 1024])
+def test_an_array_stream_hands_out_the_same_draws_as_the_generator(block, monkeypatch):
+    reference = st.generator(3, 1, "punctuality").standard_normal(2500)
+    monkeypatch.setattr(st, "_BLOCK", block)
+    stream = st.ArrayStream(st.generator(3, 1, "punctuality"), st.normal)
+    got = [x for n in (12, 12, 1100, 5, 1371) for x in stream.take(n)]
+    assert np.array_equal(np.array(got), reference)
+
+
 def test_streams_are_chosen_by_name_and_replication():
     a = st.generator(0, 0, "arrivals").random(3)
     assert np.array_equal(a, st.generator(0, 0, "arrivals").random(3))
