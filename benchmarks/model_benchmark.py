@@ -4,9 +4,9 @@ Prints, for the ``laerkevej`` scenario (or ``--scenario``):
 
 * SimPy events processed per second by the model, and by a bare SimPy loop
   of timeouts (10 processes yielding ``env.timeout(1)``), and their ratio
-  (target: the model's rate at least 50% of bare SimPy's);
+  (no longer a target: a caseworker's day is one event, so events are few);
 * wall time per booked conversation, in bare-SimPy event times (target: at
-  most 20);
+  most 8; it was 20 for the second edition);
 * peak traced memory (tracemalloc) of runs of 1 and 10 simulated years
   without tables (the model's state) and with tables (the outputs), to show
   what grows with the simulated years.
@@ -85,10 +85,13 @@ def main(argv=None) -> int:
     print(f"bare SimPy:              {1 / bare:>12,.0f} events/s ({bare * 1e6:.2f} us/event)")
     print(f"model:                   {events / wall:>12,.0f} events/s ({model_event * 1e6:.2f} us/event), "
           f"{events:,} events, {wall:.3f} s (best of {args.repeat})")
-    print(f"event rate ratio:        {bare / model_event:>12.1%}   (target >= 50%)")
+    # (the first edition's target was a model event rate of at least half of bare SimPy's; since a caseworker's
+    # day is one event, events are few and heavy, and the cost per booking below is the figure that counts)
+    print(f"event rate ratio:        {bare / model_event:>12.1%}   (no longer a target: a day is one event)")
     print(f"booked conversations:    {booked:>12,}   ({events / booked:.2f} events each)")
     per = wall / booked
-    print(f"wall per conversation:   {per * 1e6:>12.1f} us = {per / bare:.1f} bare-SimPy event times (target <= 20)")
+    print(f"wall per conversation:   {per * 1e6:>12.1f} us = {per / bare:.1f} bare-SimPy event times "
+          f"(target <= 8; the second edition's was <= 20)")
     if not args.no_memory:
         ten = scenario.replace(horizon_days=3640)
         for label, s in (("1 year", scenario), ("10 years", ten)):
