@@ -202,12 +202,19 @@ class Jobcenter:
         s = self.scenario
         n = int(round(s.citizens))
         citizens = []
+        planned = self._planned
+        steady: dict[str, int] = {}     # the steady legal gap of each rule
+        u_prefill = self.u_prefill
+        only_group = self.groups[0] if self.u_group is None else None
         for _ in range(n):
-            g = self._pick_group()
-            since, gap, age = 1, self._steady_gap(g.rule), None
+            g = only_group if only_group is not None else self._pick_group()
+            gap = steady.get(g.rule)
+            if gap is None:
+                gap = steady[g.rule] = self._steady_gap(g.rule)
+            since, age = 1, None
             if self.u_age is not None and g.rule == LAB_2020:
                 age, since, gap = self._lab_age()
-            last = -self.u_prefill() * (min(s.planned_interval_days, gap) * MINUTES_PER_DAY)
+            last = -u_prefill() * ((gap if gap < planned else planned) * MINUTES_PER_DAY)
             if age is not None:
                 last = max(last, -age * MINUTES_PER_DAY)
                 c = self.admit(-age * MINUTES_PER_DAY, first_due_day=None, group=g)
@@ -216,7 +223,8 @@ class Jobcenter:
                 c = self.admit(last, first_due_day=None, group=g)
             c.since_entry = since
             # a plausible attendance record of the last year, so history-based policies work from day one
-            c.history = [self.u_prefill() >= c.propensity for _ in range(_PREFILL_HISTORY)]
+            p = c.propensity
+            c.history = [u_prefill() >= p for _ in range(_PREFILL_HISTORY)]
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
             last_day = int(math.floor(c.last_held / MINUTES_PER_DAY))
