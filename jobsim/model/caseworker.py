@@ -90,7 +90,10 @@ class Caseworker:
                 # differ by floating-point dust: a slot that "starts 1e-13 minutes ago" starts now.
                 wait = start - clock
                 clock = clock + (wait if wait > 0.0 else 0.0)
-                if booking.citizen.exit_at < start:   # left before the slot: their exit withdraws the booking
+                c = booking.citizen
+                # left before the slot: their exit withdraws the booking (unless their stay already ended while
+                # they waited on an earlier day and were sent home: they keep the conversation, then leave)
+                if c.exit_at < start and not c.leaving:
                     continue
                 clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
                 if clock >= run_end:   # the run ended during the conversation
@@ -113,7 +116,7 @@ class Caseworker:
             clock = clock + (wait if wait > 0.0 else 0.0)
             group.sort(key=lambda b: (not b.attends, b.arrival_offset if b.attends else 0.0, b.place))
             for booking in group:
-                if booking.citizen.exit_at < start:
+                if booking.citizen.exit_at < start and not booking.citizen.leaving:
                     continue
                 clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
                 if clock >= run_end:

@@ -151,6 +151,28 @@ def test_an_overrun_past_the_end_of_the_day_is_overtime_and_who_still_waits_at_1
     assert spent == row["present_minutes"] + row["overtime_minutes"]
 
 
+def test_a_citizen_whose_stay_ends_while_waiting_to_be_sent_home_keeps_the_rebooked_conversation_then_leaves():
+    # as above; the 15th citizen (slot 14:50 on Tuesday, 2330) leaves at 2340, while still waiting: sent home at
+    # 16:00 they are rebooked, sent home again on Wednesday, seen on Thursday (day 3) at 9:00 (4860) for 60
+    # minutes, and leave when that conversation ends (4920), not before and not never
+    scenario = Scenario(**{**ONE, "slots_per_day": 15, "caseload": 15.0, "conversation_minutes": 60.0,
+                           "horizon_days": 7, "overrun": True})
+    model = Jobcenter(scenario, seed=0)
+    citizens = []
+    for i in range(15):
+        c = model.admit(0.0, first_due_day=1, stay=2340.0 if i == 14 else math.inf)
+        model.book(c, 1)
+        citizens.append(c)
+    model.run(prefill=False, arrivals=False)
+    meetings = collect(model).meetings
+    last = citizens[14]
+    mine = meetings[meetings.citizen == last.id]
+    assert mine[["day", "slot_start", "outcome", "conversation_start", "rebooked"]].values.tolist() == \
+        [[3, 4860.0, "held", 4860.0, 2]]
+    assert (last.present, last.held, last.exit) == (False, 1, 4920.0)
+    assert last.id not in model.population
+
+
 def test_an_overrun_on_the_last_day_of_the_run_is_overtime_too():
     # the run ends at midnight after the last day: the day's end never comes, the overtime still counts
     scenario = Scenario(**{**ONE, "conversation_minutes": 240.0, "horizon_days": 8, "overrun": True})

@@ -133,3 +133,7 @@ def test_valid_scenarios_run_and_give_finite_or_na_kpis_and_minutes_that_add_up(
     for share in ("noshow_rate", "prepared_share", "overdue_share", "casework_coverage", "utilization"):
         v = result.kpis[share]
         assert math.isnan(v) or -1e-12 <= v <= 1 + 1e-12, share
+    # every slot before the last day of the run was dealt with (held, missed, withdrawn or moved): only the
+    # last day's conversations can still be pending when the run ends at midnight
+    pending = result.meetings[result.meetings.outcome == "pending"]
+    assert (pending.day >= scenario.run_days - 1).all(), pending.day.min()
