@@ -78,6 +78,8 @@ class Caseworker:
         run_end = self.ledger.run_end
         if slots and self.diary.overbook:
             clock = self.overbooked_day(slots, clock)
+            if clock >= run_end:   # the run ended during a conversation
+                return
         elif slots:
             slot_minutes = self.scenario.slot_minutes
             for k in range(len(slots)):

@@ -173,6 +173,24 @@ def test_a_citizen_whose_stay_ends_while_waiting_to_be_sent_home_keeps_the_reboo
     assert last.id not in model.population
 
 
+@pytest.mark.parametrize("overbook", [0, 1])
+def test_a_conversation_cut_by_the_end_of_the_run_stays_pending_and_nothing_is_counted_after_midnight(overbook):
+    # the last day (day 7, a Monday) has one conversation from 9:00 that needs 2,000 minutes: cut at midnight,
+    # it stays pending; 516 minutes of it are overtime (540 + 900 - 924); the day's casework is what fits
+    # before 9:00 (60 minutes), with or without double bookings (which take another path through the day)
+    scenario = Scenario(**{**ONE, "overrun": True, "overbook_per_day": overbook, "warmup_days": 1,
+                           "horizon_days": 7, "overtime_minutes": 60.0, "casework_minutes": 600.0})
+    model = Jobcenter(scenario, seed=0)
+    c = model.admit(0.0, first_due_day=7, stay=math.inf)
+    model.book(c, 7)
+    c.booking.conversation_need = 2000.0
+    model.run(prefill=False, arrivals=False)
+    result = collect(model)
+    assert result.meetings[["day", "outcome"]].values.tolist() == [[7, "pending"]]
+    day = result.worker_days.set_index("day").loc[7]
+    assert (day["overtime_minutes"], day["casework_minutes"], day["conversation_minutes"]) == (516.0, 60.0, 900.0)
+
+
 def test_an_overrun_on_the_last_day_of_the_run_is_overtime_too():
     # the run ends at midnight after the last day: the day's end never comes, the overtime still counts
     scenario = Scenario(**{**ONE, "conversation_minutes": 240.0, "horizon_days": 8, "overrun": True})
