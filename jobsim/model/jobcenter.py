@@ -432,10 +432,11 @@ class Jobcenter:
             b.first = True
             g = c.group
             if g.first_conversation_minutes > 0:
-                b.conversation_need = c.conversation_need * g.first_conversation_need_factor
+                b.conversation_need = _scaled(c.conversation_need, g.first_conversation_need_factor,
+                                              g.first_conversation_minutes, g.conversation_minutes)
                 length = max(1, math.ceil(g.first_conversation_minutes / s.slot_minutes - 1e-9))
             if g.first_prep_minutes > 0:
-                b.prep_need = c.prep_need * g.first_prep_need_factor
+                b.prep_need = _scaled(c.prep_need, g.first_prep_need_factor, g.first_prep_minutes, g.prep_minutes)
         draws = c.draws
         n = c.draws_used
         if draws is None or n >= _BOOKING_DRAWS:
@@ -590,6 +591,13 @@ class Jobcenter:
                 ledger.requirement(c.due_day, ledger.run_days)
             ledger.record_citizen(c, end)
         ledger.close()
+
+
+def _scaled(need: float, factor: float, first: float, mean: float) -> float:
+    """A citizen's ``need`` (minutes) scaled by ``factor`` = ``first`` / ``mean`` for a first conversation; as
+    ``first`` x (``need`` / ``mean``) when the factor overflows (a mean need of a denormal number of minutes, where
+    the citizen's need is 0 and 0 x inf would be NaN)."""
+    return need * factor if factor != math.inf else first * (need / mean)
 
 
 def _lead_propensity(p: float, extra_days: int, odds_ratio: float) -> float:

@@ -191,6 +191,20 @@ def test_a_conversation_cut_by_the_end_of_the_run_stays_pending_and_nothing_is_c
     assert (day["overtime_minutes"], day["casework_minutes"], day["conversation_minutes"]) == (516.0, 60.0, 900.0)
 
 
+def test_a_first_conversation_scaled_from_a_denormal_mean_need_is_a_number_not_nan():
+    # found by the property test: a mean need of 5e-324 minutes makes the first-conversation factor overflow
+    # (1 / 5e-324 = inf) and the citizen's need underflow (0), and 0 x inf was NaN, which stopped the run
+    scenario = Scenario(**{**ONE, "conversation_minutes": 5e-324, "conversation_cv": 5.0, "exit_effect": 0.2,
+                           "first_conversation_minutes": 1.0, "horizon_days": 7})
+    model = Jobcenter(scenario, seed=0)
+    c = model.admit(0.0, first_due_day=1, stay=3000.0)
+    b = model.book(c, 1)
+    assert c.conversation_need == 0.0 and b.conversation_need == 0.0
+    model.run(prefill=False, arrivals=False)
+    held = collect(model).meetings
+    assert held.outcome.tolist()[0] == "held" and held.conversation_minutes.tolist()[0] == 0.0
+
+
 def test_an_overrun_on_the_last_day_of_the_run_is_overtime_too():
     # the run ends at midnight after the last day: the day's end never comes, the overtime still counts
     scenario = Scenario(**{**ONE, "conversation_minutes": 240.0, "horizon_days": 8, "overrun": True})
