@@ -113,7 +113,10 @@ def value_in(value: float, unit: str, lang: str) -> str:
 def with_interval(mean: float, low: float, high: float, unit: str, lang: str) -> str:
     """``"41.0% [38.2–43.9%]"``-style text: the mean and, where there is one, its interval."""
     text_mean = value_in(mean, unit, lang)
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+    missing = [v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)]
+    if missing == [False, True]:   # an interval with no upper bound
+        return f"{text_mean} [≥ {value_in(low, unit, lang)}]"
+    if any(missing):
         return text_mean
     return f"{text_mean} [{value_in(low, unit, lang)}–{value_in(high, unit, lang)}]"
 

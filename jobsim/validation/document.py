@@ -43,6 +43,8 @@ from .targets import load_targets
 def _ci(row) -> str:
     if pd.isna(row.model_ci_low):
         return value_text(row.model_mean, row.unit)
+    if pd.isna(row.model_ci_high):
+        return f"{value_text(row.model_mean, row.unit)} (95% interval from {value_text(row.model_ci_low, row.unit)}, no upper bound)"
     return (f"{value_text(row.model_mean, row.unit)} (95% interval {value_text(row.model_ci_low, row.unit)} to "
             f"{value_text(row.model_ci_high, row.unit)})")
 
@@ -165,8 +167,10 @@ PARAGRAPHS = {
         "for all of Copenhagen's employment casework (a city of about 600,000 inhabitants) it would be small. "
         "We found no published size of the group DS meant, so the target has no band."),
     "odense_25m_group": (
-        "In the model the restored law (`odense_2017`, 140 cases) leaves about 15% of conversations overdue; "
-        "bringing that under 10% needs the caseload cut to where the overdue share crosses 10%, a small step. "
+        "In the model the restored law (`odense_2017`, 140 cases) leaves a little more than 10% of conversations "
+        "overdue; bringing that under 10% needs the caseload cut to where the overdue share crosses 10%, a small "
+        "step whose size is uncertain: each replication measures that caseload, and its 95% interval is carried "
+        "over to the group (with no upper bound if it reaches 140, where no caseworker needs adding). "
         "At that price Odense's 25 million DKK a year would pay for the law for {ci} citizens. For a city of "
         "about 200,000 inhabitants that is implausible: either the 25 million DKK bought more than conversations "
         "(other staff, offers, administration), or the model's cost of a conversation (25-minute slot, 15 "
@@ -225,6 +229,7 @@ def render(table: pd.DataFrame, diag: dict[str, float], closed: pd.DataFrame, ef
     ]
     for row in table.itertuples(index=False):
         ci = (value_text(row.model_mean, row.unit) + ("" if pd.isna(row.model_ci_low) else
+              f" (from {value_text(row.model_ci_low, row.unit)}, no upper bound)" if pd.isna(row.model_ci_high) else
               f" ({value_text(row.model_ci_low, row.unit)} to {value_text(row.model_ci_high, row.unit)})"))
         lines.append(f"| {titles[row.target].title} (`{row.target}`) | {_band(row)}: {row.reference_text} | {ci} | "
                      f"{row.verdict} | {row.source} |")

@@ -57,8 +57,9 @@ def validation_figure(table: pd.DataFrame, lang: str = "en", *, replications: in
                 ax.axvspan(row.reference_low, row.reference_high, color=BAND_COLOUR, alpha=0.55, lw=0, zorder=1)
             if not pd.isna(row.model_mean):
                 err = None
-                if not pd.isna(row.model_ci_low):
-                    err = [[row.model_mean - row.model_ci_low], [row.model_ci_high - row.model_mean]]
+                if not pd.isna(row.model_ci_low):   # an interval with no upper bound runs to the axis' edge
+                    high = row.model_ci_high if not pd.isna(row.model_ci_high) else _limits(row)[1]
+                    err = [[row.model_mean - row.model_ci_low], [high - row.model_mean]]
                 ax.errorbar([row.model_mean], [0], xerr=err, fmt="o", color=colour, capsize=4, markersize=7, zorder=3)
             ax.set_xlim(*_limits(row))
             ax.set_ylim(-1, 1)

@@ -151,6 +151,33 @@ def implied_group_compliance(results: Results, options: Mapping[str, Any]) -> fl
     return _group(workers, c0, c_star)
 
 
+def caseload_to_comply(results: Results, options: Mapping[str, Any]) -> float:
+    """The caseload at which ``kpi`` falls to ``target`` (:func:`compliance_caseload`), or the grid's highest
+    caseload if the KPI is already at or under the target there (no step is needed). NaN if it never gets there.
+
+    A well-behaved quantity (a caseload on the grid) whose replications can be averaged; the group it implies
+    (:func:`group_for_caseload`) is not: near the highest caseload it grows without bound.
+    """
+    c0 = max(float(c) for c in options["caseloads"])
+    if not results[_arm(c0)].kpis[options["kpi"]] > float(options["target"]):
+        return c0
+    return compliance_caseload(results, options)
+
+
+def group_for_caseload(caseload: float, options: Mapping[str, Any]) -> float:
+    """Citizens for whom ``budget_dkk`` a year pays the caseworkers (at ``fte_cost_dkk`` each) that take them from
+    the grid's highest caseload c0 to ``caseload``: N = budget / fte_cost / (1/caseload - 1/c0); ``inf`` at c0 or
+    above (no step, no cost: any group), NaN for NaN. Increasing in ``caseload``, so it carries an interval's
+    ends to the interval of the group.
+    """
+    if math.isnan(caseload):
+        return math.nan
+    c0 = max(float(c) for c in options["caseloads"])
+    if caseload >= c0:
+        return math.inf
+    return _group(float(options["budget_dkk"]) / float(options["fte_cost_dkk"]), c0, caseload)
+
+
 def _arm(caseload: float) -> str:
     return f"caseload={float(caseload):g}"
 
@@ -171,6 +198,8 @@ MEASURES: dict[str, Measure] = {
     "lead_noshow_odds_ratio": Measure(lead_noshow_odds_ratio, tables=True),
     "implied_group_cost": Measure(implied_group_cost, options=("budget_dkk", "from_arm", "to_arm")),
     "implied_group_staff": Measure(implied_group_staff, options=("extra_workers", "from_arm", "to_arm")),
+    "caseload_to_comply": Measure(caseload_to_comply, expand=expand_caseloads,
+                                  options=("kpi", "target", "caseloads", "budget_dkk", "fte_cost_dkk")),
     "implied_group_compliance": Measure(implied_group_compliance, expand=expand_caseloads,
                                         options=("budget_dkk", "kpi", "target", "caseloads")),
 }

@@ -31,7 +31,7 @@ from ..runner.manifest import utc_now, versions
 from ..runner.pool import map_tasks
 from ..runner.simulate import simulate
 from ..runner.stats import t_interval
-from .measures import MEASURES
+from .measures import MEASURES, group_for_caseload
 from .targets import Target, load_targets
 
 #: Columns of validation.csv, in order (another tool reads this format: do not rename).
@@ -96,6 +96,11 @@ def validation_table(targets: Sequence[Target], values: pd.DataFrame, confidence
         low, high = t_interval(mean, sd, n, confidence)
         if t.interval == "share" and not math.isnan(low):
             low, high = max(0.0, low), min(1.0, high)
+        elif t.interval == "group":
+            # the replications measure a caseload (caseload_to_comply); the group it implies, and the ends of its
+            # interval, follow through the increasing group_for_caseload; an end at no bound is left empty (NaN)
+            mean, low, high = (group_for_caseload(v, t.options) for v in (mean, low, high))
+            mean, low, high = (math.nan if math.isinf(v) else v for v in (mean, low, high))
         rows.append({"target": t.id, "description": t.description, "reference_low": t.low,
                      "reference_high": t.high, "reference_text": t.reference, "model_mean": mean,
                      "model_ci_low": low, "model_ci_high": high, "unit": t.unit, "verdict": t.verdict(mean),

@@ -19,7 +19,7 @@ from ..model.scenario import Scenario, builtin_names, load_scenario
 from .measures import MEASURES
 
 UNITS = ("share", "ratio", "citizens", "cases")
-INTERVALS = ("t", "share")
+INTERVALS = ("t", "share", "group")
 _REQUIRED = ("id", "title", "title_da", "description", "unit", "reference", "source", "measure", "arms")
 _KNOWN = {*_REQUIRED, "cite", "low", "high", "band_note", "interval", "options"}
 

@@ -6,6 +6,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from jobsim import load_scenario, simulate
 from jobsim.errors import JobsimError
@@ -151,6 +152,37 @@ def test_compliance_caseload_interpolates_the_first_crossing():
     assert measures.implied_group_compliance(results, options) == pytest.approx(workers / (1 / 115 - 1 / 140))
     results["caseload=140"] = _Fake(s, overdue_share=0.05)  # already compliant: no cost, no group
     assert math.isnan(measures.implied_group_compliance(results, options))
+
+
+def test_caseload_to_comply_is_the_crossing_or_the_current_caseload_and_the_group_follows_from_it():
+    s = load_scenario("odense_2017")
+    overdue = {140: 0.20, 130: 0.16, 120: 0.12, 110: 0.08, 100: 0.11}
+    results = {f"caseload={c:g}": _Fake(s, overdue_share=v) for c, v in overdue.items()}
+    options = {"kpi": "overdue_share", "target": 0.10, "caseloads": list(overdue), "budget_dkk": 25e6,
+               "fte_cost_dkk": 600000.0}
+    assert measures.caseload_to_comply(results, options) == pytest.approx(115.0)
+    assert measures.group_for_caseload(115.0, options) == pytest.approx(25e6 / 600000.0 / (1 / 115 - 1 / 140))
+    results["caseload=140"] = _Fake(s, overdue_share=0.05)  # already compliant: no step, any group
+    assert measures.caseload_to_comply(results, options) == 140.0
+    assert measures.group_for_caseload(140.0, options) == math.inf
+
+
+@pytest.mark.parametrize("caseloads, bounded", [([130.0, 132.0, 134.0, 128.0], True),
+                                                ([134.0, 140.0, 140.0, 140.0, 128.0], False)])
+def test_the_group_interval_is_the_caseload_interval_carried_over(caseloads, bounded):
+    target = next(t for t in load_targets() if t.id == "odense_25m_group")
+    values = pd.DataFrame([(target.id, r, c) for r, c in enumerate(caseloads)],
+                          columns=["target", "replication", "value"])
+    row = validation_table([target], values).iloc[0]
+    x = np.array(caseloads)
+    half = stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    group = lambda c: 25e6 / 600000.0 / (1 / c - 1 / 140)  # noqa: E731
+    assert row.model_mean == pytest.approx(group(x.mean()))
+    assert row.model_ci_low == pytest.approx(group(x.mean() - half))
+    if bounded:
+        assert x.mean() + half < 140 and row.model_ci_high == pytest.approx(group(x.mean() + half))
+    else:
+        assert x.mean() + half >= 140 and math.isnan(row.model_ci_high)   # no upper bound
 
 
 def test_validation_table_has_exactly_the_agreed_columns_and_verdicts():
