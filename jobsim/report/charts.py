@@ -171,7 +171,7 @@ def line_with_bands(ax, summary: pd.DataFrame, x: str, kpi: str, by: str | None 
     ax.set_ylabel(kpi_label(kpi, lang))
     format_axis_for(ax, kpi, lang=lang)
     if legend and by is not None:
-        ax.legend(title=parameter_label(by, lang))
+        ax.legend(title=legend_title(by, lang))
     return lines
 
 
@@ -344,6 +344,12 @@ def unit_label(kpi: str, lang: str) -> str:
     return phrase(unit, lang) if unit in ("days", "minutes", "DKK") else unit
 
 
+def legend_title(by: str | None, lang: str) -> str | None:
+    """The title of a legend of groups by ``by``: the policy parameter's name over the policies' names; none for
+    other parameters, whose labels already say "parameter: value" (:func:`jobsim.report.style.group_style`)."""
+    return parameter_label(by, lang) if by == "prep_policy" else None
+
+
 def figure_legend(fig, axes, by: str | None, lang: str) -> None:
     """One legend below all panels, each label once."""
     seen: dict[str, Any] = {}
@@ -357,7 +363,7 @@ def figure_legend(fig, axes, by: str | None, lang: str) -> None:
     if seen:
         # hangs below the figure (the axes keep their size); saved with bbox_inches="tight"
         fig.legend(list(seen.values()), list(seen.keys()), loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                   ncols=min(len(seen), 3), title=parameter_label(by, lang) if by else None)
+                   ncols=min(len(seen), 3), title=legend_title(by, lang))
 
 
 
