@@ -17,7 +17,7 @@ move because the caseworker is away).
 
 from __future__ import annotations
 
-from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
+from .calendar import DAY_END, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
 from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
 from .diary import Diary
 from .ledger import CaseworkerDay
@@ -138,8 +138,7 @@ class Caseworker:
                 wait = booking.start + s.grace_minutes - clock
                 clock = clock + (wait if wait > 0.0 else 0.0)
             if clock < self.ledger.run_end:
-                if booking.citizen.exit_at <= clock:   # the stay ended during the slot: they leave after it
-                    booking.citizen.leaving = True
+                self._stay_ends_during(booking, clock)
                 self.jobcenter.no_show(booking, clock)
             return clock
         arrival = booking.start + booking.arrival_offset
@@ -182,8 +181,7 @@ class Caseworker:
         clock = clock + (skim + length)
         if clock >= self.ledger.run_end:   # the run ends before the conversation does
             return clock
-        if booking.citizen.exit_at <= clock:   # the stay ended during the conversation: they leave after it
-            booking.citizen.leaving = True
+        self._stay_ends_during(booking, clock)
         self.jobcenter.held(booking, clock)
         if s.documentation_minutes > 0:
             self.desk.add(DOC, s.documentation_minutes, self.day_end, None)

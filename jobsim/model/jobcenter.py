@@ -29,7 +29,7 @@ import simpy
 from . import streams as st
 from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
-from .citizens import HELD, HISTORY_LENGTH, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
 from .collector import young_generation_only
 from .groups import effective_groups
 from .ledger import Ledger
@@ -459,8 +459,7 @@ class Jobcenter:
         diary.book(b, earliest_day, int(now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
-        if b.day <= caseworker.opened_until and self.traits.prepares_ahead:   # inside the preparation window
-            caseworker.offer_prep(b)
+        caseworker.offer_prep_if_open(b)
         return b
 
     def _more_draws(self, c: Citizen) -> array:
@@ -478,8 +477,7 @@ class Jobcenter:
     # ------------------------------------------------------------ outcomes
     def held(self, b: Booking, now: float) -> None:
         """A conversation took place, ending at minute ``now``: record it; the next one is due ``interval_days``
-        later. (The hot path: the citizen's history and the booking rule of :func:`earliest_booking_day` for
-        ``AFTER_HELD`` are written out here.)"""
+        later."""
         c = b.citizen
         t = b.conversation_start
         b.outcome = HELD
@@ -488,10 +486,7 @@ class Jobcenter:
         c.last_held = t
         held = c.held = c.held + 1
         c.since_entry += 1
-        history = c.history
-        history.append(True)
-        if len(history) > HISTORY_LENGTH:
-            del history[0]
+        c.remember(True)
         if gap > c.max_gap_days:
             c.max_gap_days = gap
         ledger = self.ledger
@@ -502,11 +497,8 @@ class Jobcenter:
         if self.exit_effect is not None and not c.leaving:
             self._followed_up(c, now)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
-        if c.leaving or c.no_followup or not c.present:
-            self._next_after_slot(c, None, False, now)
-        else:
-            lead = c.plan_day - self.scenario.booking_lead_days
-            self.book(c, lead if lead > today + 1 else today + 1, False, now)
+        self._next_after_slot(c, None if c.no_followup else
+                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), False, now)
 
     def no_show(self, b: Booking, now: float) -> None:
         """The citizen did not come within the grace period (over at minute ``now``): rebook no earlier than

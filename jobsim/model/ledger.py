@@ -194,7 +194,7 @@ class Ledger:
             c = booking.citizen
             t.held += 1
             t.prep_sum += booking.prep_done
-            if booking.prep_done >= booking.prep_need - 1e-9:   # is_prepared(booking), written out
+            if is_prepared(booking):
                 t.prepared += 1
             t.conversation_sum += booking.conversation_minutes
             t.wait_sum += booking.conversation_start - booking.checkin

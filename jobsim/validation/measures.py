@@ -143,12 +143,9 @@ def implied_group_compliance(results: Results, options: Mapping[str, Any]) -> fl
     complies; the extra caseworkers per citizen, 1/c* - 1/c0, at the arm's ``fte_cost_dkk``, give
     N = budget / fte_cost / (1/c* - 1/c0).
     """
-    c_star = compliance_caseload(results, options)
-    if math.isnan(c_star):
-        return math.nan
     c0 = max(float(c) for c in options["caseloads"])
-    workers = float(options["budget_dkk"]) / results[_arm(c0)].scenario.fte_cost_dkk
-    return _group(workers, c0, c_star)
+    fte_cost = results[_arm(c0)].scenario.fte_cost_dkk
+    return group_for_caseload(compliance_caseload(results, options), {**options, "fte_cost_dkk": fte_cost})
 
 
 def caseload_to_comply(results: Results, options: Mapping[str, Any]) -> float:
