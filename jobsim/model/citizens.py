@@ -81,7 +81,7 @@ class Booking:
                  "checkin", "conversation_start", "conversation_minutes", "rebooked", "gap_days",
                  "prep_need", "conversation_need", "first", "place", "length")
 
-    def __init__(self, id, citizen, caseworker, booked, due_day):
+    def __init__(self, id, citizen, caseworker, booked, due_day, attends=True, confirmed=False, arrival_offset=0.0):
         self.id = id
         self.citizen = citizen
         self.caseworker = caseworker
@@ -90,9 +90,9 @@ class Booking:
         self.day = -1
         self.slot = -1
         self.start = 0.0              # slot start, minutes
-        self.attends = True
-        self.confirmed = False
-        self.arrival_offset = 0.0     # minutes after the slot start the citizen arrives (if attending)
+        self.attends = attends        # the citizen will come (drawn when the booking is made)
+        self.confirmed = confirmed    # the citizen confirms an SMS reminder (answer drawn when booked)
+        self.arrival_offset = arrival_offset  # minutes after the slot start the citizen arrives (if attending)
         self.prep_done = 0.0          # minutes of preparation done (ahead and after check-in)
         self.prep_log = None          # [(caseworker-day record, minutes)] of preparation done ahead
         self.prep_task = None         # the open desk task preparing this booking, if any

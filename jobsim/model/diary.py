@@ -55,10 +55,13 @@ class Diary:
         if length == 1 and (priority or not self.reserved):   # the common case, kept inline
             free = self.free_days
             i = bisect_left(free, earliest_day)
-            while i == len(free):
-                self._extend(max(self.frontier, earliest_day) + _EXTEND)
-                i = bisect_left(free, earliest_day)
-            day = free[i]
+            try:
+                day = free[i]
+            except IndexError:   # past the frontier: it grows
+                while i == len(free):
+                    self._extend(max(self.frontier, earliest_day) + _EXTEND)
+                    i = bisect_left(free, earliest_day)
+                day = free[i]
             slots = self.days.get(day)
             if slots is None:
                 slots = self.days[day] = [None] * self.places

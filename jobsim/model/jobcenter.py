@@ -46,7 +46,6 @@ _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
-_HEAP_TEAM = 32      # teams larger than this find their least-loaded caseworker from a heap, not a scan
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -126,8 +125,7 @@ class Jobcenter:
         #: a heap of (citizens, caseworker index), one entry pushed per change; entries that no longer match
         #: are dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens,
         #: lowest index), without a scan of the whole team on every arrival.
-        #: (for small teams a scan of the team is cheaper: None)
-        self._loads = [(0, i) for i in range(s.workers)] if s.workers > _HEAP_TEAM else None
+        self._loads = [(0, i) for i in range(s.workers)]
         #: exits on days after ``_exits_open_to``, by day: [(minute, citizen or (citizen, version))]
         self._exit_days: dict[int, list] = {}
         self._exits_open_to = -1
@@ -155,9 +153,11 @@ class Jobcenter:
         self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
         self.stay = make("stays", st.exponential)
         self.interarrival = make("arrivals", st.exponential)
-        self.u_attend = st.ArrayStream(st.generator(seed, replication, "attendance"), st.uniform)
-        self.u_confirm = st.ArrayStream(st.generator(seed, replication, "confirmation"), st.uniform)
-        self.z_punctual = st.ArrayStream(st.generator(seed, replication, "punctuality"), st.normal)
+        # each citizen's booking draws: _BOOKING_DRAWS attendance, confirmation and punctuality draws
+        self.booking_draws = st.DrawRows([(st.generator(seed, replication, "attendance"), st.uniform),
+                                          (st.generator(seed, replication, "confirmation"), st.uniform),
+                                          (st.generator(seed, replication, "punctuality"), st.normal)],
+                                         _BOOKING_DRAWS).take
         self.u_prefill = make("prefill", st.uniform)
         # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
         self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
@@ -294,42 +294,39 @@ class Jobcenter:
         legal rule says), or None for a pre-filled citizen. ``stay`` (minutes) overrides the random stay;
         ``math.inf`` means the citizen never leaves. ``group`` is drawn with the groups' shares if not given.
         """
-        caseworker = (min(self.caseworkers, key=attrgetter("citizens")) if self._loads is None
-                      else self._least_loaded())
+        now = self.env.now
+        caseworker = self._least_loaded()
+        s = self.scenario
         if group is None:
             group = self.groups[0] if self.u_group is None else self._pick_group()
         if stay is None:
-            stay = self.stay() * self.scenario.stay_days * MINUTES_PER_DAY
+            stay = self.stay() * s.stay_days * MINUTES_PER_DAY
         propensity, prep_need, conversation_need = self.group_streams[group.index]
-        c = Citizen(self._next_citizen, caseworker.index, entry, self.env.now + stay, propensity(),
+        c = Citizen(self._next_citizen, caseworker.index, entry, now + stay, propensity(),
                     prep_need(), conversation_need(), group)
-        k = _BOOKING_DRAWS
-        # one array of doubles per citizen (k attendance, k confirmation, k punctuality draws), used from the
-        # end: no Python object per draw (fresh memory is what a large team pays for)
-        c.draws = draws = self.u_attend.take(k)
-        draws.extend(self.u_confirm.take(k))
-        draws.extend(self.z_punctual.take(k))
+        # one array of doubles per citizen (_BOOKING_DRAWS attendance, confirmation and punctuality draws), used
+        # from the end: no Python object per draw (fresh memory is what a large team pays for)
+        c.draws = self.booking_draws()
         self._next_citizen += 1
         if self.u_followup is not None:
-            c.no_followup = self.u_followup() < self.scenario.no_followup_share
+            c.no_followup = self.u_followup() < s.no_followup_share
         if first_due_day is not None:
             c.new = True
             if first_due_day == BY_RULE:
-                first_due_day = first_due_days(group.rule, self.scenario)
+                first_due_day = first_due_days(group.rule, s)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
-        caseworker.citizens += 1
-        if self._loads is not None:
-            heappush(self._loads, (caseworker.citizens, caseworker.index))
+        caseworker.citizens = n = caseworker.citizens + 1
+        heappush(self._loads, (n, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
-        self.ledger.caseload_change(self.env.now, +1)
+        self.ledger.caseload_change(now, +1)
         self.population[c.id] = c
         if stay != math.inf:
             if self.exit_effect is None:
-                self._schedule_leave(stay, c, self.env.now)
+                self._schedule_leave(stay, c, now)
             else:
-                c.exit_clock = [stay, self.env.now, -math.inf, 0]
-                self._schedule_exit(c, self.env.now)
+                c.exit_clock = [stay, now, -math.inf, 0]
+                self._schedule_exit(c, now)
         else:
             c.exit_at = math.inf
         return c
@@ -425,7 +422,20 @@ class Jobcenter:
         s = self.scenario
         if now is None:
             now = self.env.now
-        b = Booking(self._next_booking, c, c.caseworker, now, c.due_day)
+        draws = c.draws
+        n = c.draws_used
+        if draws is None or n >= _BOOKING_DRAWS:
+            draws = c.draws = self._more_draws(c)
+            n = 0
+        c.draws_used = n + 1
+        i = _BOOKING_DRAWS - 1 - n
+        u_attend = draws[i]
+        attends = u_attend >= c.propensity
+        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * draws[i + 2 * _BOOKING_DRAWS]
+        b = Booking(self._next_booking, c, c.caseworker, now, c.due_day, attends,
+                    draws[i + _BOOKING_DRAWS] < (s.confirm_share if attends else s.false_confirm_share),
+                    _EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
+                    else s.grace_minutes if offset > s.grace_minutes else offset)
         self._next_booking += 1
         length = 1
         if c.new and c.held == 0:
@@ -437,21 +447,6 @@ class Jobcenter:
                 length = max(1, math.ceil(g.first_conversation_minutes / s.slot_minutes - 1e-9))
             if g.first_prep_minutes > 0:
                 b.prep_need = _scaled(c.prep_need, g.first_prep_need_factor, g.first_prep_minutes, g.prep_minutes)
-        draws = c.draws
-        n = c.draws_used
-        if draws is None or n >= _BOOKING_DRAWS:
-            draws = c.draws = self._more_draws(c)
-            n = 0
-        c.draws_used = n + 1
-        i = _BOOKING_DRAWS - 1 - n
-        u_attend = draws[i]
-        u_confirm = draws[i + _BOOKING_DRAWS]
-        z_punctual = draws[i + 2 * _BOOKING_DRAWS]
-        b.attends = attends = u_attend >= c.propensity
-        b.confirmed = u_confirm < (s.confirm_share if attends else s.false_confirm_share)
-        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctual
-        b.arrival_offset = (_EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
-                            else s.grace_minutes if offset > s.grace_minutes else offset)
         c.booking = b
         caseworker = self.caseworkers[c.caseworker]
         diary = caseworker.diary
@@ -459,7 +454,8 @@ class Jobcenter:
         diary.book(b, earliest_day, int(now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
-        caseworker.offer_prep_if_open(b)
+        if b.day <= caseworker.opened_until:   # inside the preparation window (opened only by policies that prepare)
+            caseworker.offer_prep(b)
         return b
 
     def _more_draws(self, c: Citizen) -> array:
@@ -543,9 +539,8 @@ class Jobcenter:
         c.present = False
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
-        caseworker.citizens -= 1
-        if self._loads is not None:
-            heappush(self._loads, (caseworker.citizens, caseworker.index))
+        caseworker.citizens = n = caseworker.citizens - 1
+        heappush(self._loads, (n, caseworker.index))
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)

@@ -68,28 +68,37 @@ class Stream:
         return self.next()
 
 
-class ArrayStream:
-    """Like :class:`Stream`, but ``take(n)`` gives an ``array('d')``: the draws stay plain doubles, with no
-    Python object per draw (the model keeps a few dozen per citizen)."""
+class DrawRows:
+    """Rows of draws from several streams at once: row ``i`` is the ``i``-th ``width`` draws of each stream, one
+    stream after the other, as one ``array('d')``. ``streams`` is a list of ``(generator, draw)``.
 
-    __slots__ = ("_rng", "_draw", "_buf", "_i")
+    The model gives each citizen one row when they are admitted (their attendance, confirmation and
+    punctuality draws): one slice, plain doubles, no Python object per draw. The draws are those the streams
+    would hand out one at a time (:class:`Stream`), whatever the block size.
+    """
 
-    def __init__(self, rng: np.random.Generator, draw):
-        self._rng = rng
-        self._draw = draw
+    __slots__ = ("_streams", "_width", "_row", "_buf", "_i")
+
+    def __init__(self, streams, width: int):
+        self._streams = streams
+        self._width = width
+        self._row = width * len(streams)
         self._buf = array("d")
         self._i = 0
 
-    def take(self, n: int) -> array:
-        """The next ``n`` draws."""
+    def take(self) -> array:
+        """The next row (``width`` draws of each stream, in the order of the streams)."""
         i = self._i
-        buf = self._buf
-        if i + n > len(buf):
-            block = np.ascontiguousarray(self._draw(self._rng, max(_BLOCK, n)), dtype=np.float64)
-            buf = self._buf = buf[i:] + array("d", block.tobytes())
+        row = self._row
+        if i + row > len(self._buf):
+            rows = max(1, _BLOCK // self._width)
+            width = self._width
+            block = np.hstack([np.asarray(draw(rng, rows * width), dtype=np.float64).reshape(rows, width)
+                               for rng, draw in self._streams])
+            self._buf = array("d", np.ascontiguousarray(block).tobytes())
             i = 0
-        self._i = i + n
-        return buf[i:i + n]
+        self._i = i + row
+        return self._buf[i:i + row]
 
 
 def _blocks(rng: np.random.Generator, draw):

@@ -120,12 +120,16 @@ def test_the_ith_draw_of_a_stream_is_the_same_whatever_the_block_size(block, mon
 
 
 @pytest.mark.parametrize("block", [1, 7, 1024])
-def test_an_array_stream_hands_out_the_same_draws_as_the_generator(block, monkeypatch):
-    reference = st.generator(3, 1, "punctuality").standard_normal(2500)
+def test_draw_rows_hand_out_each_streams_draws_in_order_whatever_the_block_size(block, monkeypatch):
+    """Row i of a citizen's booking draws is the i-th 12 draws of each stream, as the generators give them."""
+    names = (("attendance", st.uniform), ("confirmation", st.uniform), ("punctuality", st.normal))
+    reference = [draw(st.generator(3, 1, name), 12 * 300) for name, draw in names]
     monkeypatch.setattr(st, "_BLOCK", block)
-    stream = st.ArrayStream(st.generator(3, 1, "punctuality"), st.normal)
-    got = [x for n in (12, 12, 1100, 5, 1371) for x in stream.take(n)]
-    assert np.array_equal(np.array(got), reference)
+    rows = st.DrawRows([(st.generator(3, 1, name), draw) for name, draw in names], 12)
+    got = np.array([rows.take() for _ in range(300)])
+    assert got.shape == (300, 36)
+    for j, ref in enumerate(reference):
+        assert np.array_equal(got[:, 12 * j:12 * (j + 1)].ravel(), ref)
 
 
 def test_streams_are_chosen_by_name_and_replication():
