@@ -157,14 +157,24 @@ class Caseworker:
         skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
             need = booking.prep_need - booking.prep_done
-            skim = min(skim, need, self.max_skim, slot_end - begin - s.min_conversation_minutes)
+            # skim = max(0, min(skim, need, max_skim, slot_end - begin - min_conversation_minutes)), written
+            # out: a call of min() costs more than the comparisons (the same result, NaN included)
+            if need < skim:
+                skim = need
+            if self.max_skim < skim:
+                skim = self.max_skim
+            cap = slot_end - begin - s.min_conversation_minutes
+            if cap < skim:
+                skim = cap
             if skim < 0:
                 skim = 0.0
             booking.prep_done += skim
         talk = booking.conversation_need
         # with overrun a conversation runs to its need, but never past midnight (a need of many hours)
         end = begin - begin % MINUTES_PER_DAY + MINUTES_PER_DAY if s.overrun else slot_end
-        length = min(talk, end - begin - skim)
+        length = end - begin - skim    # min(talk, the time left), written out
+        if not length < talk:
+            length = talk
         booking.conversation_start = begin + skim
         booking.conversation_minutes = length
         today = self.today

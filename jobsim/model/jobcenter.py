@@ -80,11 +80,9 @@ def earliest_booking_day(moment: str, day: int, plan_day: int, scenario) -> int:
     if moment == ENTRY:
         return day + 1
     lead = plan_day - scenario.booking_lead_days
-    if moment == AFTER_NO_SHOW:
-        return max(day + scenario.rebook_days, lead)
-    if moment == PREFILL:
-        return max(1, lead)
-    return max(day + 1, lead)
+    # max(first, lead), written out (this is called for every booking)
+    first = day + scenario.rebook_days if moment == AFTER_NO_SHOW else 1 if moment == PREFILL else day + 1
+    return lead if lead > first else first
 
 
 class Jobcenter:
@@ -304,8 +302,9 @@ class Jobcenter:
         propensity, prep_need, conversation_need = self.group_streams[group.index]
         c = Citizen(self._next_citizen, caseworker.index, entry, now + stay, propensity(),
                     prep_need(), conversation_need(), group)
-        # one array of doubles per citizen (_BOOKING_DRAWS attendance, confirmation and punctuality draws), used
-        # from the end: no Python object per draw (fresh memory is what a large team pays for)
+        # one array of doubles per citizen (_BOOKING_DRAWS attendance, confirmation and punctuality draws,
+        # interleaved: a booking's three draws share a cache line), used from the end: no Python object per draw
+        # (fresh memory is what a large team pays for)
         c.draws = self.booking_draws()
         self._next_citizen += 1
         if self.u_followup is not None:
@@ -428,12 +427,12 @@ class Jobcenter:
             draws = c.draws = self._more_draws(c)
             n = 0
         c.draws_used = n + 1
-        i = _BOOKING_DRAWS - 1 - n
+        i = 3 * (_BOOKING_DRAWS - 1 - n)    # the draws are used from the end, three per booking (see admit)
         u_attend = draws[i]
         attends = u_attend >= c.propensity
-        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * draws[i + 2 * _BOOKING_DRAWS]
+        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * draws[i + 2]
         b = Booking(self._next_booking, c, c.caseworker, now, c.due_day, attends,
-                    draws[i + _BOOKING_DRAWS] < (s.confirm_share if attends else s.false_confirm_share),
+                    draws[i + 1] < (s.confirm_share if attends else s.false_confirm_share),
                     _EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
                     else s.grace_minutes if offset > s.grace_minutes else offset)
         self._next_booking += 1
@@ -462,7 +461,7 @@ class Jobcenter:
         """A citizen with many bookings: further draws from a stream of their own (laid out as in :meth:`admit`)."""
         rng = st.generator(self.seed, self.replication, f"bookings/{c.id}/{c.held + c.noshows}")
         k = _BOOKING_DRAWS
-        return array("d", np.concatenate([rng.random(k), rng.random(k), rng.standard_normal(k)]).tobytes())
+        return array("d", np.stack([rng.random(k), rng.random(k), rng.standard_normal(k)], axis=-1).tobytes())
 
     def move_for_absence(self, b: Booking, day: int) -> None:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""

@@ -177,8 +177,10 @@ class Ledger:
     # ------------------------------------------------------------ caseload
     def caseload_change(self, now: float, delta: int) -> None:
         """The team's caseload changes by ``delta`` at minute ``now`` (time-weighted for the mean)."""
-        if now > self.horizon_start:
-            self.totals.caseload_area += self.n_citizens * (now - max(self._t_count, self.horizon_start))
+        start = self.horizon_start
+        if now > start:
+            since = self._t_count
+            self.totals.caseload_area += self.n_citizens * (now - (start if start > since else since))
         self._t_count = now
         self.n_citizens += delta
 

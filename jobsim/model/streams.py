@@ -69,12 +69,15 @@ class Stream:
 
 
 class DrawRows:
-    """Rows of draws from several streams at once: row ``i`` is the ``i``-th ``width`` draws of each stream, one
-    stream after the other, as one ``array('d')``. ``streams`` is a list of ``(generator, draw)``.
+    """Rows of draws from several streams at once: row ``i`` holds the ``i``-th ``width`` draws of each of the
+    ``m`` streams, interleaved (the ``j``-th draw of every stream, then the ``j + 1``-th: element
+    ``m * j + s`` is stream ``s``'s ``j``-th), as one ``array('d')``. ``streams`` is a list of
+    ``(generator, draw)``.
 
     The model gives each citizen one row when they are admitted (their attendance, confirmation and
-    punctuality draws): one slice, plain doubles, no Python object per draw. The draws are those the streams
-    would hand out one at a time (:class:`Stream`), whatever the block size.
+    punctuality draws): one slice, plain doubles, no Python object per draw, and the draws one booking uses
+    side by side in memory. The draws are those the streams would hand out one at a time (:class:`Stream`),
+    whatever the block size.
     """
 
     __slots__ = ("_streams", "_width", "_row", "_buf", "_i")
@@ -87,14 +90,14 @@ class DrawRows:
         self._i = 0
 
     def take(self) -> array:
-        """The next row (``width`` draws of each stream, in the order of the streams)."""
+        """The next row (``width`` draws of each stream, interleaved)."""
         i = self._i
         row = self._row
         if i + row > len(self._buf):
             rows = max(1, _BLOCK // self._width)
             width = self._width
-            block = np.hstack([np.asarray(draw(rng, rows * width), dtype=np.float64).reshape(rows, width)
-                               for rng, draw in self._streams])
+            block = np.stack([np.asarray(draw(rng, rows * width), dtype=np.float64).reshape(rows, width)
+                              for rng, draw in self._streams], axis=-1)   # rows x width x streams
             self._buf = array("d", np.ascontiguousarray(block).tobytes())
             i = 0
         self._i = i + row
