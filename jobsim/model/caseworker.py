@@ -82,8 +82,8 @@ class Caseworker:
                 return
         elif slots:
             slot_minutes = self.scenario.slot_minutes
-            for k in range(len(slots)):
-                booking = slots[k]
+            # (today's places change during the day only where a booking already worked out is moved)
+            for k, booking in enumerate(slots):
                 if booking is None or booking.place != k:   # free, or the rest of a longer booking
                     continue
                 start = booking.start
@@ -147,13 +147,15 @@ class Caseworker:
             clock = clock + (arrival - clock)
         booking.checkin = arrival
         begin = clock
+        desk = self.desk
         if begin >= self.day_end:
             # conversations overran into the evening: a citizen still waiting at 15:24 is sent home and
             # rebooked like a conversation moved for absence (so a day ends by 15:24 + the longest need)
             self._stay_ends_during(booking, clock)
             self.jobcenter.move_for_absence(booking, booking.day)
             return clock
-        self.work_at_desk(begin)
+        if begin > desk.until:   # (usually the desk is already there: the slot start, or the check-in)
+            self.work_at_desk(begin)
         skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
         if skim > 0:
             need = booking.prep_need - booking.prep_done
@@ -183,7 +185,7 @@ class Caseworker:
         late = begin + skim + length - self.day_end
         if late > 0.0:   # an overrun past 15:24 is overtime (counted now: the run may end during it)
             today.overtime_minutes += late if late < length else length
-        self.desk.until = begin + skim + length
+        desk.until = begin + skim + length
         if self.trace is not None:
             if skim > 0:
                 self.trace.append((self.index, begin, begin + skim, "skim", booking.id))
@@ -194,7 +196,7 @@ class Caseworker:
         self._stay_ends_during(booking, clock)
         self.jobcenter.held(booking, clock)
         if s.documentation_minutes > 0:
-            self.desk.add(DOC, s.documentation_minutes, self.day_end, None)
+            desk.add(DOC, s.documentation_minutes, self.day_end, None)
         return clock
 
     @staticmethod

@@ -7,6 +7,8 @@ data only; what happens to them is told in :mod:`jobsim.model.jobcenter`
 
 from __future__ import annotations
 
+from math import inf, nan
+
 #: Outcomes of a booking: the conversation was held, the citizen did not show, the citizen left
 #: before the slot (the booking was withdrawn), or the slot is still ahead at the end of the run.
 HELD, NO_SHOW, WITHDRAWN, PENDING = "held", "no_show", "withdrawn", "pending"
@@ -55,7 +57,7 @@ class Citizen:
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
         self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect
-        self.exit_at = float("inf")    # minute the stay is set to end (changes with exit_effect), inf if never
+        self.exit_at = inf    # minute the stay is set to end (changes with exit_effect), inf if never
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""
@@ -97,11 +99,11 @@ class Booking:
         self.prep_log = None          # [(caseworker-day record, minutes)] of preparation done ahead
         self.prep_task = None         # the open desk task preparing this booking, if any
         self.outcome = PENDING
-        self.checkin = float("nan")
-        self.conversation_start = float("nan")
+        self.checkin = nan            # minute of check-in (nan: none)
+        self.conversation_start = nan
         self.conversation_minutes = 0.0
         self.rebooked = 0             # times moved because the caseworker was absent
-        self.gap_days = float("nan")
+        self.gap_days = nan
         self.prep_need = citizen.prep_need                  # minutes to read the case properly
         self.conversation_need = citizen.conversation_need  # minutes the conversation needs
         self.first = False            # the citizen's first conversation after entry
