@@ -46,6 +46,7 @@ _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
+_TEAM_LIMIT = 1 << 20   # caseworker indices are below this (the largest team the scenario allows is far smaller)
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -120,10 +121,11 @@ class Jobcenter:
         if self.casework_by_group:
             for caseworker in self.caseworkers:
                 caseworker.casework_load = 0.0
-        #: a heap of (citizens, caseworker index), one entry pushed per change; entries that no longer match
-        #: are dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens,
-        #: lowest index), without a scan of the whole team on every arrival.
-        self._loads = [(0, i) for i in range(s.workers)]
+        #: a heap of citizens x _TEAM_LIMIT + caseworker index (one int: ordered as the pair (citizens, index),
+        #: cheaper to compare than a tuple), one entry pushed per change; entries that no longer match are
+        #: dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens, lowest
+        #: index), without a scan of the whole team on every arrival.
+        self._loads = list(range(s.workers))
         #: exits on days after ``_exits_open_to``, by day: [(minute, citizen or (citizen, version))]
         self._exit_days: dict[int, list] = {}
         self._exits_open_to = -1
@@ -233,11 +235,11 @@ class Jobcenter:
     def _least_loaded(self) -> Caseworker:
         """The caseworker with the fewest citizens (the lowest-numbered on a tie)."""
         loads, caseworkers = self._loads, self.caseworkers
-        if len(loads) > 8 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
-            loads[:] = [(c.citizens, c.index) for c in caseworkers]
+        if len(loads) > 2 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
+            loads[:] = [c.citizens * _TEAM_LIMIT + c.index for c in caseworkers]
             heapify(loads)
         while True:
-            n, i = loads[0]
+            n, i = divmod(loads[0], _TEAM_LIMIT)
             if caseworkers[i].citizens == n:
                 return caseworkers[i]
             heappop(loads)
@@ -315,7 +317,7 @@ class Jobcenter:
                 first_due_day = first_due_days(group.rule, s)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens = n = caseworker.citizens + 1
-        heappush(self._loads, (n, caseworker.index))
+        heappush(self._loads, n * _TEAM_LIMIT + caseworker.index)
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(now, +1)
@@ -539,7 +541,7 @@ class Jobcenter:
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens = n = caseworker.citizens - 1
-        heappush(self._loads, (n, caseworker.index))
+        heappush(self._loads, n * _TEAM_LIMIT + caseworker.index)
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
