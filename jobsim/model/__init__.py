@@ -18,7 +18,7 @@ those public names stay as they are.)
 
 Reading order of one conversation, from booking to KPI:
 
-1. :mod:`~jobsim.model.jobcenter` ``Jobcenter.arrivals``/``admit``: a citizen enters and gets a caseworker;
+1. :mod:`~jobsim.model.jobcenter` ``Jobcenter._arrival``/``admit``: a citizen enters and gets a caseworker;
    ``Jobcenter.book`` with :func:`~jobsim.model.jobcenter.earliest_booking_day` books the next conversation;
 2. :mod:`~jobsim.model.diary` ``Diary.book``: the earliest free slot from that day;
 3. :mod:`~jobsim.model.caseworker` ``Caseworker.start_day``/``open_prep_window``: the policy

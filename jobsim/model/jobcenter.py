@@ -2,7 +2,7 @@
 
 One :class:`Jobcenter` is one replication. Its processes are
 
-* ``arrivals``: citizens enter as a Poisson stream (rate from Little's law)
+* arrivals (:meth:`Jobcenter._next_arrival`): citizens enter as a Poisson stream (rate from Little's law)
   and go to the caseworker with the fewest citizens; each leaves after an
   exponential stay (a timeout with a callback, no process of its own, set the day before);
 * one event per working day, at 8:00, which works out each caseworker's whole day
@@ -46,7 +46,7 @@ _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
-_TEAM_LIMIT = 1 << 20   # caseworker indices are below this (the largest team the scenario allows is far smaller)
+_TEAM_BITS = 20   # caseworker indices are below 2**20 (the largest team a scenario allows is far smaller)
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -121,7 +121,7 @@ class Jobcenter:
         if self.casework_by_group:
             for caseworker in self.caseworkers:
                 caseworker.casework_load = 0.0
-        #: a heap of citizens x _TEAM_LIMIT + caseworker index (one int: ordered as the pair (citizens, index),
+        #: a heap of citizens x 2**_TEAM_BITS + caseworker index (one int: ordered as the pair (citizens, index),
         #: cheaper to compare than a tuple), one entry pushed per change; entries that no longer match are
         #: dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens, lowest
         #: index), without a scan of the whole team on every arrival.
@@ -176,7 +176,7 @@ class Jobcenter:
             self._open_exit_day()
             self._schedule_day(0)
             if arrivals:
-                env.process(self.arrivals())
+                self._next_arrival()
             env.run(until=self.ledger.run_end)
             self.finish()
         return self
@@ -224,7 +224,9 @@ class Jobcenter:
             c.since_entry = since
             # a plausible attendance record of the last year, so history-based policies work from day one
             p = c.propensity
-            c.history = [u_prefill() >= p for _ in range(_PREFILL_HISTORY)]
+            c.history = history = []
+            for _ in range(_PREFILL_HISTORY):
+                history.append(u_prefill() >= p)
             citizens.append(c)
         for c in sorted(citizens, key=attrgetter("last_held")):
             last_day = int(math.floor(c.last_held / MINUTES_PER_DAY))
@@ -236,12 +238,14 @@ class Jobcenter:
         """The caseworker with the fewest citizens (the lowest-numbered on a tie)."""
         loads, caseworkers = self._loads, self.caseworkers
         if len(loads) > 2 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
-            loads[:] = [c.citizens * _TEAM_LIMIT + c.index for c in caseworkers]
+            loads[:] = [c.citizens << _TEAM_BITS | c.index for c in caseworkers]
             heapify(loads)
+        mask = (1 << _TEAM_BITS) - 1
         while True:
-            n, i = divmod(loads[0], _TEAM_LIMIT)
-            if caseworkers[i].citizens == n:
-                return caseworkers[i]
+            top = loads[0]
+            caseworker = caseworkers[top & mask]
+            if caseworker.citizens == top >> _TEAM_BITS:
+                return caseworker
             heappop(loads)
 
     def _pick_group(self):
@@ -277,15 +281,17 @@ class Jobcenter:
         planned = self._planned
         c.plan_day = today + (planned if planned < gap else gap)
 
-    def arrivals(self):
-        """SimPy process: citizens enter the team's caseload as a Poisson stream."""
-        env = self.env
-        mean_gap = MINUTES_PER_DAY / self.scenario.arrival_rate_per_day
-        while True:
-            yield env.timeout(self.interarrival() * mean_gap)
-            c = self.admit(env.now, first_due_day=BY_RULE)
-            today = int(env.now // MINUTES_PER_DAY)
-            self.book(c, earliest_booking_day(ENTRY, today, c.plan_day, self.scenario))
+    def _next_arrival(self) -> None:
+        """Citizens enter the team's caseload as a Poisson stream: the next arrival is a timeout whose callback
+        (:meth:`_arrival`) admits and books the citizen and sets the one after (no SimPy process to resume)."""
+        self.env.timeout(self.interarrival() * (MINUTES_PER_DAY / self.scenario.arrival_rate_per_day)) \
+            .callbacks.append(self._arrival)
+
+    def _arrival(self, _event) -> None:
+        now = self.env.now
+        c = self.admit(now, first_due_day=BY_RULE)
+        self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.scenario), now=now)
+        self._next_arrival()
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
@@ -317,7 +323,7 @@ class Jobcenter:
                 first_due_day = first_due_days(group.rule, s)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
         caseworker.citizens = n = caseworker.citizens + 1
-        heappush(self._loads, n * _TEAM_LIMIT + caseworker.index)
+        heappush(self._loads, n << _TEAM_BITS | caseworker.index)
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(now, +1)
@@ -541,7 +547,7 @@ class Jobcenter:
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
         caseworker.citizens = n = caseworker.citizens - 1
-        heappush(self._loads, n * _TEAM_LIMIT + caseworker.index)
+        heappush(self._loads, n << _TEAM_BITS | caseworker.index)
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
