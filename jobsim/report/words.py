@@ -169,6 +169,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_title_none": "The Lærkevej rule buys no casework time anywhere in this grid",
         "coverage_trend_p": ", more the more citizens miss",
         "coverage_trend_sms": "; SMS reminders shrink the gain",
+        "coverage_desk_rule": " (desk rule {rule}; under casework_first there is no gain)",
+        "prepared_desk_rule": (" (desk rule {rule}; under casework_first preparing ahead itself prepares almost "
+                               "none from about 80 cases up, so there is little to lose)"),
         "prepared_title": ("The Lærkevej rule costs {loss} points of fully prepared conversations in every "
                            "cell: {after} are fully prepared, against {ahead} when preparing ahead"),
         "where": "{p:.0%} no-shows, {c:g} cases",
@@ -266,6 +269,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_title_none": "Lærkevej-reglen giver ingen ekstra tid til sagsarbejde i dette gitter",
         "coverage_trend_p": ", mere jo flere der udebliver",
         "coverage_trend_sms": "; SMS-påmindelser mindsker gevinsten",
+        "coverage_desk_rule": " (skrivebordsregel {rule}; med casework_first vindes intet)",
+        "prepared_desk_rule": (" (skrivebordsregel {rule}; med casework_first forbereder man selv på forhånd "
+                               "næsten intet fra omkring 80 sager, så der er lidt at tabe)"),
         "prepared_title": ("Lærkevej-reglen koster {loss} point fuldt forberedte samtaler i alle celler: "
                            "{after} er fuldt forberedt mod {ahead} ved forberedelse på forhånd"),
         "where": "{p:.0%} udeblivelser, {c:g} sager",

@@ -205,15 +205,20 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     not matter to a reader), the largest gain (points)
     and where, whether the gain grows with the no-show probability and
     shrinks with SMS reminders. Prepared share: the range of the loss in
-    points over all cells. ``desk_rule`` (the scenario's ``desk_priority``) is named after a casework
-    finding: the gain depends on it (under ``casework_first`` there is none).
+    points over all cells. ``desk_rule`` (the scenario's ``desk_priority``) is named after either finding
+    (other than ``casework_first``): both depend on it. Under ``casework_first`` the Lærkevej rule gains no
+    casework, and preparing ahead prepares almost nothing from about 80 cases up (casework due this week always
+    comes first), so the rule loses little preparation there (see docs/validation.md, "Headline findings
+    under every desk rule").
     """
     d = diffs[diffs["kpi"] == kpi]
+    note = phrase(f"{'prepared' if kpi == 'prepared_share' else 'coverage'}_desk_rule", lang, rule=desk_rule) \
+        if desk_rule and desk_rule != "casework_first" else ""
     if kpi == "prepared_share":
         loss = -100 * d["mean"]
         return phrase("prepared_title", lang, loss=span(num(loss.min(), lang), num(loss.max(), lang)),
                       after=span(pct(d["mean_a"].min(), lang), pct(d["mean_a"].max(), lang)),
-                      ahead=span(pct(d["mean_b"].min(), lang), pct(d["mean_b"].max(), lang)))
+                      ahead=span(pct(d["mean_b"].min(), lang), pct(d["mean_b"].max(), lang))) + note
     plain = d[~d["sms_reminders"].astype(bool)]
     gains = plain[plain["excludes_zero"] & (plain["mean"] >= min_gain / 100)]
     if gains.empty:
@@ -230,12 +235,8 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     if len(sms) and sms["mean"].clip(lower=0).sum() < plain["mean"].clip(lower=0).sum():
         trend += phrase("coverage_trend_sms", lang)
     where = phrase("where", lang, p=float(best["noshow_probability"]), c=float(best["caseload"]))
-    title = phrase("coverage_title", lang, threshold=threshold, gain=100 * float(best["mean"]), where=where,
-                   trend=trend)
-    if desk_rule and desk_rule != "casework_first":
-        title += (f" (skrivebordsregel {desk_rule}; med casework_first vindes intet)" if lang == "da"
-                  else f" (desk rule {desk_rule}; under casework_first there is no gain)")
-    return title
+    return phrase("coverage_title", lang, threshold=threshold, gain=100 * float(best["mean"]), where=where,
+                  trend=trend) + note
 
 
 def noshow_figure(diffs: pd.DataFrame, kpi: str, lang: str = "en", *, caption_text: str = "",
