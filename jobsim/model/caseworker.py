@@ -21,6 +21,7 @@ from .calendar import DAY_END, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTE
 from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
 from .diary import Diary
 from .ledger import CaseworkerDay
+from .scenario import ScenarioValues
 
 
 class Caseworker:
@@ -32,11 +33,13 @@ class Caseworker:
     """
 
     def __init__(self, index: int, env, scenario, policy, traits, ledger, jobcenter, absent: list,
-                 trace: list | None = None):
+                 trace: list | None = None, values: ScenarioValues | None = None):
         s = scenario
         self.index = index
         self.env = env
-        self.scenario = s
+        self.scenario = s           # shown to the policy
+        #: the scenario's values as plain attributes, read on the hot paths (see ScenarioValues)
+        self.values = values if values is not None else ScenarioValues(scenario)
         self.policy = policy
         self.traits = traits
         self.ledger = ledger
@@ -81,7 +84,7 @@ class Caseworker:
             if clock >= run_end:   # the run ended during a conversation
                 return
         elif slots:
-            slot_minutes = self.scenario.slot_minutes
+            slot_minutes = self.values.slot_minutes
             # (today's places change during the day only where a booking already worked out is moved)
             for k, booking in enumerate(slots):
                 if booking is None or booking.place != k:   # free, or the rest of a longer booking
@@ -106,7 +109,7 @@ class Caseworker:
         """A day with double bookings: at each slot, the citizens booked there, those who came first in order of
         arrival, then those who did not come (their no-show is recorded when the grace period is over)."""
         n = self.diary.slots_per_day
-        slot_minutes = self.scenario.slot_minutes
+        slot_minutes = self.values.slot_minutes
         run_end = self.ledger.run_end
         for k in range(n):
             group = [b for i, b in enumerate(slots) if b is not None and b.place == i and b.slot == k]
@@ -128,7 +131,7 @@ class Caseworker:
     def conversation(self, booking, slot_end: float, clock: float) -> float:
         """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk. ``clock`` is
         the minute the caseworker turns to it; returns the minute it is over."""
-        s = self.scenario
+        s = self.values
         if booking.prep_task is not None:
             self.close_prep_task(booking)
         if not booking.attends:
@@ -156,7 +159,7 @@ class Caseworker:
             return clock
         if begin > desk.until:   # (usually the desk is already there: the slot start, or the check-in)
             self.work_at_desk(begin)
-        skim = self.policy.skim_after_checkin(booking, s) if self.traits.skims else 0.0
+        skim = self.policy.skim_after_checkin(booking, self.scenario) if self.traits.skims else 0.0
         if skim > 0:
             need = booking.prep_need - booking.prep_done
             # skim = max(0, min(skim, need, max_skim, slot_end - begin - min_conversation_minutes)), written
@@ -222,7 +225,7 @@ class Caseworker:
         if now > end:   # a conversation overran the end of the day (its overtime is already counted)
             end = now
         self.work_at_desk(end)
-        overtime = self.scenario.overtime_minutes
+        overtime = self.values.overtime_minutes
         if overtime > 0:
             extra = min(overtime, self.desk.minutes_left(end))
             if extra > 0:
@@ -243,7 +246,7 @@ class Caseworker:
 
     def new_casework(self, day: int) -> None:
         """Monday 8:00: this week's casework for the current caseload, due at the end of next week."""
-        s = self.scenario
+        s = self.values
         minutes = s.casework_minutes * self.citizens if self.casework_load is None else self.casework_load
         if minutes <= 0:
             return

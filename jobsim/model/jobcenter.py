@@ -41,6 +41,7 @@ from .rules import (
     first_due_days,
     next_gap_days,
 )
+from .scenario import ScenarioValues
 
 _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
@@ -94,16 +95,18 @@ class Jobcenter:
 
     def __init__(self, scenario, seed: int = 0, replication: int = 0, policy: PrepPolicy | None = None,
                  tables: bool = True, trace: bool = False):
-        s = self.scenario = scenario
+        self.scenario = scenario
+        #: the scenario's values as plain attributes (the model's hot paths read these; see ScenarioValues)
+        s = self.values = ScenarioValues(scenario)
         self.seed = seed
         self.replication = replication
         self.policy = policy if policy is not None else get_policy(s.prep_policy)
-        self.traits = policy_traits(self.policy, s)
+        self.traits = policy_traits(self.policy, scenario)
         self.tables = tables
         self.trace: list | None = [] if trace else None
         self.env = simpy.Environment()
         self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables, sms=self.traits.sends_sms)
-        self.groups = effective_groups(s)
+        self.groups = effective_groups(scenario)
         self._planned = s.planned_interval_days   # days between planned conversations (a property, kept)
         #: the hazard ratio of leaving after a held conversation, or None when stays do not respond
         self.exit_effect = s.exit_effect if s.exit_effect != 1.0 else None
@@ -112,11 +115,11 @@ class Jobcenter:
         self._next_citizen = 0
         self._next_booking = 0
         self.caseworkers = [
-            Caseworker(i, self.env, s, self.policy, self.traits, self.ledger, self,
+            Caseworker(i, self.env, scenario, self.policy, self.traits, self.ledger, self,
                        # one stream per caseworker, so absence days do not move when the team or run length changes
                        (st.generator(seed, replication, f"absence/{i}").random(s.run_days + 1)
                         < s.absence_share).tolist(),
-                       self.trace)
+                       self.trace, values=s)
             for i in range(s.workers)]
         if self.casework_by_group:
             for caseworker in self.caseworkers:
@@ -131,7 +134,7 @@ class Jobcenter:
         self._exits_open_to = -1
 
     def _streams(self, seed: int, replication: int) -> None:
-        s = self.scenario
+        s = self.values
 
         def make(name, draw):
             return st.Stream(st.generator(seed, replication, name), draw).next
@@ -183,7 +186,7 @@ class Jobcenter:
 
     def _schedule_day(self, day: int) -> None:
         """The next working day from ``day`` on: one SimPy event at 8:00 for the whole team."""
-        run_days = self.scenario.run_days
+        run_days = self.values.run_days
         while day < run_days and day % 7 >= 5:
             day += 1
         if day < run_days:
@@ -199,7 +202,7 @@ class Jobcenter:
 
     def prefill(self) -> None:
         """Each caseworker starts with ``caseload`` citizens whose last conversations spread over the last interval."""
-        s = self.scenario
+        s = self.values
         n = int(round(s.citizens))
         citizens = []
         planned = self._planned
@@ -257,12 +260,12 @@ class Jobcenter:
 
     def _steady_gap(self, rule: str) -> int:
         """The legal gap between conversations after any period counted from entry (days)."""
-        return next_gap_days(rule, self.scenario, entry_day=-LAB_INTENSIVE_DAYS, held=99, today=0)
+        return next_gap_days(rule, self.values, entry_day=-LAB_INTENSIVE_DAYS, held=99, today=0)
 
     def _lab_age(self) -> tuple[float, int, int]:
         """A pre-filled citizen under the 2020 law: days on the caseload so far (the stock's age is exponential
         like the stays), conversations held since entry (on an even plan, at least the first), legal gap."""
-        s = self.scenario
+        s = self.values
         age = self.u_age() * s.stay_days
         first = first_due_days(LAB_2020, s)
         if age >= LAB_INTENSIVE_DAYS:
@@ -273,7 +276,7 @@ class Jobcenter:
     def _set_due(self, c: Citizen, today: int) -> None:
         """After a conversation on ``today``: the day the law requires the next (its due day) and the day the
         contact plan aims for (never later than the due day)."""
-        s = self.scenario
+        s = self.values
         rule = c.group.rule
         gap = s.interval_days if rule == ACTIVITY_READY_2019 else \
             next_gap_days(rule, s, int(c.entry // MINUTES_PER_DAY), c.since_entry, today)
@@ -284,13 +287,13 @@ class Jobcenter:
     def _next_arrival(self) -> None:
         """Citizens enter the team's caseload as a Poisson stream: the next arrival is a timeout whose callback
         (:meth:`_arrival`) admits and books the citizen and sets the one after (no SimPy process to resume)."""
-        self.env.timeout(self.interarrival() * (MINUTES_PER_DAY / self.scenario.arrival_rate_per_day)) \
+        self.env.timeout(self.interarrival() * (MINUTES_PER_DAY / self.values.arrival_rate_per_day)) \
             .callbacks.append(self._arrival)
 
     def _arrival(self, _event) -> None:
         now = self.env.now
         c = self.admit(now, first_due_day=BY_RULE)
-        self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.scenario), now=now)
+        self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.values), now=now)
         self._next_arrival()
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
@@ -302,7 +305,7 @@ class Jobcenter:
         """
         now = self.env.now
         caseworker = self._least_loaded()
-        s = self.scenario
+        s = self.values
         if group is None:
             group = self.groups[0] if self.u_group is None else self._pick_group()
         if stay is None:
@@ -414,7 +417,7 @@ class Jobcenter:
         boosted = boosted if boosted > 0.0 else 0.0
         clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
         clock[1] = now
-        clock[2] = now + self.scenario.exit_effect_days * MINUTES_PER_DAY
+        clock[2] = now + self.values.exit_effect_days * MINUTES_PER_DAY
         self._schedule_exit(c, now)
 
     # ------------------------------------------------------------ booking
@@ -426,7 +429,7 @@ class Jobcenter:
         needs ``first_conversation_minutes`` (the citizen's need, scaled) and takes several slots if longer
         than one.
         """
-        s = self.scenario
+        s = self.values
         if now is None:
             now = self.env.now
         draws = c.draws
@@ -475,7 +478,7 @@ class Jobcenter:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""
         b.rebooked += 1
         self.caseworkers[b.caseworker].take_booking(
-            b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.scenario))
+            b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.values))
 
     # ------------------------------------------------------------ outcomes
     def held(self, b: Booking, now: float) -> None:
@@ -501,7 +504,7 @@ class Jobcenter:
             self._followed_up(c, now)
         # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
         self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.scenario), False, now)
+                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.values), False, now)
 
     def no_show(self, b: Booking, now: float) -> None:
         """The citizen did not come within the grace period (over at minute ``now``): rebook no earlier than
@@ -512,7 +515,7 @@ class Jobcenter:
         c.remember(False)
         self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
-        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.scenario), True, now)
+        self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.values), True, now)
 
     def _next_after_slot(self, c: Citizen, earliest_day: int | None, priority: bool, now: float) -> None:
         """After a slot, over at minute ``now``: the next booking from ``earliest_day`` (None: no follow-up is

@@ -332,6 +332,26 @@ class Scenario(BaseModel):
         return f"Scenario({', '.join([repr(self.name)] + [f'{k}={v!r}' for k, v in changed.items()])})"
 
 
+
+class ScenarioValues:
+    """A read-only-by-convention plain copy of a scenario's values, for the model's hot paths.
+
+    Every field of :class:`Scenario`, and its derived values (:data:`DERIVED`), as plain attributes.
+    A pydantic model defines ``__getattr__``, which keeps CPython from specialising attribute reads on it
+    (about 30 ns a read, against 8 on a plain object); the model reads a few dozen values per booked
+    conversation. Policies are still shown the :class:`Scenario` itself.
+    """
+
+    #: The derived values (properties of :class:`Scenario`) copied too.
+    DERIVED = ("citizens", "arrival_rate_per_day", "planned_interval_days", "run_days")
+
+    def __init__(self, scenario: Scenario):
+        values = self.__dict__
+        for name in type(scenario).model_fields:
+            values[name] = getattr(scenario, name)
+        for name in self.DERIVED:
+            values[name] = getattr(scenario, name)
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -9,9 +9,11 @@ from jobsim.model.calendar import FIRST_SLOT, MINUTES_PER_DAY, add_workdays
 from jobsim.model.citizens import Booking, Citizen
 from jobsim.model.desk import CASEWORK, DOC, PREP, CaseworkBucket, Desk
 from jobsim.model.diary import Diary
-from jobsim.model.jobcenter import (AFTER_HELD, AFTER_NO_SHOW, ENTRY, MOVED_FOR_ABSENCE, PREFILL,
+from jobsim.model.jobcenter import (AFTER_HELD, AFTER_NO_SHOW, ENTRY, MOVED_FOR_ABSENCE, PREFILL, Jobcenter,
                                     earliest_booking_day)
 from jobsim.model.ledger import CaseworkerDay
+from jobsim.model.policies import PrepPolicy
+from jobsim.model.scenario import ScenarioValues
 
 
 def booking(i=0, prep_need=15.0):
@@ -155,3 +157,33 @@ def test_earliest_booking_day_follows_the_booking_table():
 
 def test_add_workdays_skips_weekends():
     assert [add_workdays(4, n) for n in (0, 1, 2, 5)] == [4, 7, 8, 11]
+
+
+# ------------------------------------------------------------------ the scenario's values on the hot paths
+
+def test_scenario_values_copy_every_field_and_derived_value():
+    s = Scenario(workers=3, caseload=50.0, contact_interval_days=30, horizon_days=100)
+    v = ScenarioValues(s)
+    for name in type(s).model_fields:
+        assert getattr(v, name) == getattr(s, name), name
+    assert (v.citizens, v.planned_interval_days, v.run_days) == (150.0, 30, s.warmup_days + 100)
+    assert v.arrival_rate_per_day == s.arrival_rate_per_day
+
+
+def test_policies_are_shown_the_scenario_itself_not_the_plain_values():
+    seen = set()
+
+    class Spy(PrepPolicy):
+        name = "spy"
+
+        def prepare_ahead(self, booking, scenario):
+            seen.add(type(scenario))
+            return True
+
+        def skim_after_checkin(self, booking, scenario):
+            seen.add(type(scenario))
+            return 1.0
+
+    s = Scenario(workers=1, caseload=30.0, horizon_days=30, warmup_days=7)
+    Jobcenter(s, seed=0, policy=Spy(), tables=False).run()
+    assert seen == {Scenario}
