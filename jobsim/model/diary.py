@@ -32,7 +32,7 @@ class Diary:
     """
 
     __slots__ = ("slots_per_day", "slot_minutes", "overbook", "reserved", "places", "days", "free_days",
-                 "free_ordinary", "frontier")
+                 "free_ordinary", "frontier", "offsets")
 
     def __init__(self, slots_per_day: int, slot_minutes: float, overbook: int = 0, reserved: int = 0):
         self.slots_per_day = slots_per_day
@@ -45,6 +45,8 @@ class Diary:
         #: days with a place an ordinary booking may take (not reserved); the same list when none are reserved
         self.free_ordinary: list[int] = [] if reserved else self.free_days
         self.frontier = 0
+        #: minutes from the day's first slot to each slot's start (``slot * slot_minutes``, computed once)
+        self.offsets = [slot * slot_minutes for slot in range(slots_per_day)]
 
     def book(self, booking, earliest_day: int, today: int = -1, priority: bool = True, length: int = 1) -> None:
         """Put ``booking`` into the earliest free place on or after ``earliest_day``.
@@ -83,7 +85,7 @@ class Diary:
         booking.length = length
         n = self.slots_per_day
         booking.slot = slot = k if k < n else (k - n) % n
-        booking.start = day * MINUTES_PER_DAY + FIRST_SLOT + slot * self.slot_minutes
+        booking.start = day * MINUTES_PER_DAY + FIRST_SLOT + self.offsets[slot]
 
     def _first_free(self, free: list[int], earliest_day: int) -> tuple[int, list]:
         """The first day in ``free`` on or after ``earliest_day`` (the frontier grows as needed), and its places."""
