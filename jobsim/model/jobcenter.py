@@ -1,6 +1,6 @@
 """The jobcenter team: citizens arriving and leaving, booking, and what follows each conversation.
 
-One :class:`Jobcenter` is one replication. Its processes are
+One :class:`Jobcenter` is one replication. What moves its clock (SimPy events, none of them a process):
 
 * arrivals (:meth:`Jobcenter._next_arrival`): citizens enter as a Poisson stream (rate from Little's law)
   and go to the caseworker with the fewest citizens; each leaves after an
@@ -314,8 +314,8 @@ class Jobcenter:
         c = Citizen(self._next_citizen, caseworker.index, entry, now + stay, propensity(),
                     prep_need(), conversation_need(), group)
         # one array of doubles per citizen (_BOOKING_DRAWS attendance, confirmation and punctuality draws,
-        # interleaved: a booking's three draws share a cache line), used from the end: no Python object per draw
-        # (fresh memory is what a large team pays for)
+        # interleaved: a booking's three draws lie side by side in memory), used from the end: no Python object
+        # per draw (fresh memory is what a large team pays for)
         c.draws = self.booking_draws()
         self._next_citizen += 1
         if self.u_followup is not None:

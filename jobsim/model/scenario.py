@@ -332,7 +332,6 @@ class Scenario(BaseModel):
         return f"Scenario({', '.join([repr(self.name)] + [f'{k}={v!r}' for k, v in changed.items()])})"
 
 
-
 class ScenarioValues:
     """A read-only-by-convention plain copy of a scenario's values, for the model's hot paths.
 
@@ -351,6 +350,7 @@ class ScenarioValues:
             values[name] = getattr(scenario, name)
         for name in self.DERIVED:
             values[name] = getattr(scenario, name)
+
 
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):

@@ -170,8 +170,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_trend_p": ", more the more citizens miss",
         "coverage_trend_sms": "; SMS reminders shrink the gain",
         "coverage_desk_rule": " (desk rule {rule}; under casework_first there is no gain)",
-        "prepared_desk_rule": (" (desk rule {rule}; under casework_first preparing ahead itself prepares almost "
-                               "none from about 80 cases up, so there is little to lose)"),
+        "prepared_desk_rule": (" (desk rule {rule}; under casework_first, preparing ahead also leaves almost every "
+                               "conversation unprepared from about 80 cases up, so there is little to lose)"),
+        "prepared_title_mixed": ("The Lærkevej rule changes fully prepared conversations by {low} to {high} points "
+                                 "across the cells: {after} are fully prepared, against {ahead} when preparing ahead"),
         "prepared_title": ("The Lærkevej rule costs {loss} points of fully prepared conversations in every "
                            "cell: {after} are fully prepared, against {ahead} when preparing ahead"),
         "where": "{p:.0%} no-shows, {c:g} cases",
@@ -270,8 +272,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "coverage_trend_p": ", mere jo flere der udebliver",
         "coverage_trend_sms": "; SMS-påmindelser mindsker gevinsten",
         "coverage_desk_rule": " (skrivebordsregel {rule}; med casework_first vindes intet)",
-        "prepared_desk_rule": (" (skrivebordsregel {rule}; med casework_first forbereder man selv på forhånd "
-                               "næsten intet fra omkring 80 sager, så der er lidt at tabe)"),
+        "prepared_desk_rule": (" (skrivebordsregel {rule}; med casework_first bliver næsten ingen samtaler "
+                               "forberedt fra omkring 80 sager og op, heller ikke ved forberedelse på forhånd, så der "
+                               "er næsten intet at tabe)"),
+        "prepared_title_mixed": ("Lærkevej-reglen ændrer andelen af fuldt forberedte samtaler med {low} til {high} "
+                                 "point på tværs af cellerne: {after} er fuldt forberedt mod {ahead} ved forberedelse "
+                                 "på forhånd"),
         "prepared_title": ("Lærkevej-reglen koster {loss} point fuldt forberedte samtaler i alle celler: "
                            "{after} er fuldt forberedt mod {ahead} ved forberedelse på forhånd"),
         "where": "{p:.0%} udeblivelser, {c:g} sager",

@@ -205,7 +205,7 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     not matter to a reader), the largest gain (points)
     and where, whether the gain grows with the no-show probability and
     shrinks with SMS reminders. Prepared share: the range of the loss in
-    points over all cells. ``desk_rule`` (the scenario's ``desk_priority``) is named after either finding
+    points over all cells (or of the change, if some cell does not lose). ``desk_rule`` (the scenario's ``desk_priority``) is named after either finding
     (other than ``casework_first``): both depend on it. Under ``casework_first`` the Lærkevej rule gains no
     casework, and preparing ahead prepares almost nothing from about 80 cases up (casework due this week always
     comes first), so the rule loses little preparation there (see docs/validation.md, "Headline findings
@@ -215,10 +215,15 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     note = phrase(f"{'prepared' if kpi == 'prepared_share' else 'coverage'}_desk_rule", lang, rule=desk_rule) \
         if desk_rule and desk_rule != "casework_first" else ""
     if kpi == "prepared_share":
-        loss = -100 * d["mean"]
+        change = 100 * d["mean"]
+        shares = dict(after=span(pct(d["mean_a"].min(), lang), pct(d["mean_a"].max(), lang)),
+                      ahead=span(pct(d["mean_b"].min(), lang), pct(d["mean_b"].max(), lang)))
+        if change.max() >= 0:   # not a loss in every cell (e.g. under casework_first): say what it is
+            return phrase("prepared_title_mixed", lang, low=num(change.min(), lang, sign=True),
+                          high=num(change.max(), lang, sign=True), **shares) + note
+        loss = -change
         return phrase("prepared_title", lang, loss=span(num(loss.min(), lang), num(loss.max(), lang)),
-                      after=span(pct(d["mean_a"].min(), lang), pct(d["mean_a"].max(), lang)),
-                      ahead=span(pct(d["mean_b"].min(), lang), pct(d["mean_b"].max(), lang))) + note
+                      **shares) + note
     plain = d[~d["sms_reminders"].astype(bool)]
     gains = plain[plain["excludes_zero"] & (plain["mean"] >= min_gain / 100)]
     if gains.empty:

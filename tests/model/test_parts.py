@@ -168,6 +168,8 @@ def test_scenario_values_copy_every_field_and_derived_value():
         assert getattr(v, name) == getattr(s, name), name
     assert (v.citizens, v.planned_interval_days, v.run_days) == (150.0, 30, s.warmup_days + 100)
     assert v.arrival_rate_per_day == s.arrival_rate_per_day
+    # every derived value of Scenario is copied (a new property must be added to DERIVED)
+    assert set(ScenarioValues.DERIVED) == {name for name, a in vars(Scenario).items() if isinstance(a, property)}
 
 
 def test_policies_are_shown_the_scenario_itself_not_the_plain_values():

@@ -152,9 +152,23 @@ def test_the_casework_finding_names_the_desk_rule_it_depends_on():
     # the preparation loss depends on the rule too: preparing ahead prepares almost nothing under casework_first
     plain = noshow.finding_noshow(_diffs(), "prepared_share")
     assert noshow.finding_noshow(_diffs(), "prepared_share", desk_rule="edf") == plain + (
-        " (desk rule edf; under casework_first preparing ahead itself prepares almost none from about 80 cases up, "
-        "so there is little to lose)")
+        " (desk rule edf; under casework_first, preparing ahead also leaves almost every conversation unprepared from "
+        "about 80 cases up, so there is little to lose)")
     assert noshow.finding_noshow(_diffs(), "prepared_share", "da", desk_rule="prep_first").endswith(
-        "(skrivebordsregel prep_first; med casework_first forbereder man selv på forhånd næsten intet fra omkring "
-        "80 sager, så der er lidt at tabe)")
+        "(skrivebordsregel prep_first; med casework_first bliver næsten ingen samtaler forberedt fra omkring 80 "
+        "sager og op, heller ikke ved forberedelse på forhånd, så der er næsten intet at tabe)")
     assert noshow.finding_noshow(_diffs(), "prepared_share", desk_rule="casework_first") == plain
+
+
+def test_a_preparation_title_does_not_call_a_gain_a_cost():
+    """Under casework_first the Lærkevej rule can prepare slightly more than preparing ahead: the title gives the
+    change, with signs, not "costs -2-98 points in every cell"."""
+    d = _diffs()
+    prep = d["kpi"] == "prepared_share"
+    d.loc[prep & (d["caseload"] == d.loc[prep, "caseload"].max()), "mean"] = 0.02
+    title = noshow.finding_noshow(d, "prepared_share", desk_rule="casework_first")
+    assert title.startswith("The Lærkevej rule changes fully prepared conversations by -98 to +2 points across "
+                            "the cells: 2% are fully prepared")
+    assert "costs" not in title
+    assert noshow.finding_noshow(d, "prepared_share", "da").startswith(
+        "Lærkevej-reglen ændrer andelen af fuldt forberedte samtaler med -98 til +2 point på tværs af cellerne")
