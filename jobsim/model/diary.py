@@ -60,9 +60,7 @@ class Diary:
             try:
                 day = free[i]
             except IndexError:   # past the frontier: it grows
-                while i == len(free):
-                    self._extend(max(self.frontier, earliest_day) + _EXTEND)
-                    i = bisect_left(free, earliest_day)
+                i = self._free_index(free, earliest_day)
                 day = free[i]
             slots = self.days.get(day)
             if slots is None:
@@ -87,13 +85,17 @@ class Diary:
         booking.slot = slot = k if k < n else (k - n) % n
         booking.start = day * MINUTES_PER_DAY + FIRST_SLOT + self.offsets[slot]
 
-    def _first_free(self, free: list[int], earliest_day: int) -> tuple[int, list]:
-        """The first day in ``free`` on or after ``earliest_day`` (the frontier grows as needed), and its places."""
+    def _free_index(self, free: list[int], earliest_day: int) -> int:
+        """The index in ``free`` of the first day on or after ``earliest_day``; the frontier grows as needed."""
         i = bisect_left(free, earliest_day)
         while i == len(free):
             self._extend(max(self.frontier, earliest_day) + _EXTEND)
             i = bisect_left(free, earliest_day)
-        day = free[i]
+        return i
+
+    def _first_free(self, free: list[int], earliest_day: int) -> tuple[int, list]:
+        """The first day in ``free`` on or after ``earliest_day`` (the frontier grows as needed), and its places."""
+        day = free[self._free_index(free, earliest_day)]
         slots = self.days.get(day)
         if slots is None:
             slots = self.days[day] = [None] * self.places

@@ -48,6 +48,7 @@ _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
 _TEAM_BITS = 20   # caseworker indices are below 2**20 (the largest team a scenario allows is far smaller)
+_TEAM_MASK = (1 << _TEAM_BITS) - 1
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -243,10 +244,9 @@ class Jobcenter:
         if len(loads) > 2 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
             loads[:] = [c.citizens << _TEAM_BITS | c.index for c in caseworkers]
             heapify(loads)
-        mask = (1 << _TEAM_BITS) - 1
         while True:
             top = loads[0]
-            caseworker = caseworkers[top & mask]
+            caseworker = caseworkers[top & _TEAM_MASK]
             if caseworker.citizens == top >> _TEAM_BITS:
                 return caseworker
             heappop(loads)

@@ -205,8 +205,9 @@ def finding_noshow(diffs: pd.DataFrame, kpi: str, lang: str = "en", min_gain: fl
     not matter to a reader), the largest gain (points)
     and where, whether the gain grows with the no-show probability and
     shrinks with SMS reminders. Prepared share: the range of the loss in
-    points over all cells (or of the change, if some cell does not lose). ``desk_rule`` (the scenario's ``desk_priority``) is named after either finding
-    (other than ``casework_first``): both depend on it. Under ``casework_first`` the Lærkevej rule gains no
+    points over all cells (or of the change, if some cell does not lose).
+    ``desk_rule`` (the scenario's ``desk_priority``) is named after either
+    finding (other than ``casework_first``): both depend on it. Under ``casework_first`` the Lærkevej rule gains no
     casework, and preparing ahead prepares almost nothing from about 80 cases up (casework due this week always
     comes first), so the rule loses little preparation there (see docs/validation.md, "Headline findings
     under every desk rule").
