@@ -39,11 +39,17 @@ _VISIBLE_TEXT = """() => {
   return body.innerText;
 }"""
 
+#: Per figure, the drawing on show (a figure may hold a wide and a phone-sized one, one of them hidden): its
+#: size on the screen (px), its drawn paths, and ``px_per_pt``, the screen pixels of one point of the drawing
+#: (matplotlib's SVG is measured in points; a 10 pt tick label is ``10 * px_per_pt`` px high on the screen).
 _FIGURES = """() => Array.from(document.querySelectorAll('figure')).map(f => {
-  const svg = f.querySelector('svg');
-  if (!svg) return {ok: false, width: 0, height: 0, paths: 0};
+  const shown = Array.from(f.querySelectorAll('svg')).filter(s => s.getBoundingClientRect().width > 0);
+  if (shown.length !== 1) return {ok: false, shown: shown.length, width: 0, height: 0, paths: 0, px_per_pt: 0};
+  const svg = shown[0];
   const r = svg.getBoundingClientRect();
-  return {ok: true, width: r.width, height: r.height, paths: svg.querySelectorAll('path, use').length};
+  const box = svg.viewBox.baseVal;
+  return {ok: true, shown: 1, width: r.width, height: r.height, paths: svg.querySelectorAll('path, use').length,
+          px_per_pt: box && box.width ? r.width / box.width : 0};
 })"""
 
 

@@ -350,8 +350,8 @@ def legend_title(by: str | None, lang: str) -> str | None:
     return parameter_label(by, lang) if by == "prep_policy" else None
 
 
-def figure_legend(fig, axes, by: str | None, lang: str) -> None:
-    """One legend below all panels, each label once."""
+def figure_legend(fig, axes, by: str | None, lang: str, columns: int | None = None) -> None:
+    """One legend below all panels, each label once, in ``columns`` columns (default: up to 3)."""
     seen: dict[str, Any] = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
@@ -363,7 +363,7 @@ def figure_legend(fig, axes, by: str | None, lang: str) -> None:
     if seen:
         # hangs below the figure (the axes keep their size); saved with bbox_inches="tight"
         fig.legend(list(seen.values()), list(seen.keys()), loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                   ncols=min(len(seen), 3), title=legend_title(by, lang))
+                   ncols=min(len(seen), columns or 3), title=legend_title(by, lang))
 
 
 

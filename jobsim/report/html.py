@@ -35,11 +35,17 @@ __all__ = ["Figure", "Table", "Report", "render", "svg_of", "inline_svg", "CSS"]
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: ``svg`` (inline SVG markup, see :func:`svg_of`), ``title`` and ``caption`` (plain text)."""
+    """One figure: ``svg`` (inline SVG markup, see :func:`svg_of`), ``title`` and ``caption`` (plain text).
+
+    ``narrow_svg``, if given, is the same figure drawn for a phone (narrower, its legend in one column): the
+    page shows it instead of ``svg`` on screens up to 760 px wide, where ``svg`` scaled down would have
+    labels too small to read.
+    """
 
     svg: str
     title: str
     caption: str = ""
+    narrow_svg: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,11 @@ p, li { max-width: 46rem; overflow-wrap: anywhere; }
 .quick strong { display: block; font-size: 1.2rem; text-transform: uppercase; letter-spacing: 0.04em; }
 figure { margin: 1.4rem 0; padding: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figure .narrow { display: none; }
+/* a figure's phone drawing, where its wide drawing would have labels under about 11 px */
+@media (max-width: 760px) {
+  figure .wide { display: none; } figure .narrow { display: block; } figure .narrow svg { max-width: 34rem; }
+}
 figcaption { font-size: 0.9rem; color: var(--muted); margin-top: 0.4rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: 0.88rem; min-width: 100%; }
@@ -117,7 +128,7 @@ footer { color: var(--muted); font-size: 0.85rem; margin-top: 2.5rem; }
 @media print {
   body { font-size: 11pt; } main { max-width: none; padding: 0; }
   figure, table, .answer, .quick { break-inside: avoid; } h2 { break-after: avoid; }
-  .scroll { overflow: visible; }
+  .scroll { overflow: visible; } figure .wide { display: block; } figure .narrow { display: none; }
 }
 """
 
@@ -187,7 +198,9 @@ def render(report: Report) -> str:
         parts.append(f"<h3>{_e(text('how_to_read', lang))}</h3><p>{_e(text('uncertainty', lang))}</p>")
         for i, fig in enumerate(report.figures, 1):
             label = f"{text('figure_n', lang, n=i)} {fig.title}"
-            parts.append(f"<figure role=\"img\" aria-label=\"{_e(fig.title)}\">{fig.svg}"
+            drawn = fig.svg if fig.narrow_svg is None else \
+                f"<div class=\"wide\">{fig.svg}</div><div class=\"narrow\">{fig.narrow_svg}</div>"
+            parts.append(f"<figure role=\"img\" aria-label=\"{_e(fig.title)}\">{drawn}"
                          f"<figcaption><strong>{_e(label)}</strong> {_e(fig.caption)}</figcaption></figure>")
     if report.scenarios is not None:
         parts.append(f"<h2>{_e(text('scenarios', lang))}</h2>{_table(report.scenarios)}")

@@ -45,6 +45,8 @@ QUICK_CASELOADS = (45.0, 130.0, 220.0)
 REPLICATIONS, QUICK_REPLICATIONS = 10, 3
 QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 KPIS_SHOWN = ("overdue_share", "prepared_share", "casework_coverage")
+#: Width of the staffing figures drawn for phones (inches; the page shows them on screens up to 760 px wide).
+NARROW_INCHES = 4.2
 DEFAULT_CITIZENS = 10_000.0
 
 _WORDS = {
@@ -214,10 +216,13 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
 
     caption = run_caption(base.name, reps, seed, lang)
     figures = []
-    for i, kpi in enumerate(KPIS_SHOWN, 1):  # one panel a figure: readable on a phone too
+    for i, kpi in enumerate(KPIS_SHOWN, 1):  # one panel a figure, and a narrower drawing of it for phones
         title = _w("fig_kpi", lang).format(kpi=kpi_label(kpi, lang), citizens=fmt_c)
-        fig = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=7.5)
-        figures.append(Figure(svg_of(fig, f"f{i}"), title, f"{_w('fig_caption', lang)} {caption}"))
+        wide = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=7.5)
+        narrow = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=NARROW_INCHES,
+                                              legend_columns=1)
+        figures.append(Figure(svg_of(wide, f"f{i}"), title, f"{_w('fig_caption', lang)} {caption}",
+                              narrow_svg=svg_of(narrow, f"f{i}n")))
     fmt = {"overdue": pct(OVERDUE_TARGET, lang), "prepared": pct(PREPARED_TARGET, lang)}
     assumptions = [_w("a_target", lang).format(**fmt), _w("a_citizens", lang).format(citizens=fmt_c),
                    _w("a_cost", lang).format(fte=num(base.fte_cost_dkk, lang)),

@@ -219,7 +219,7 @@ def finding_cost(frontier: pd.DataFrame, comparison, lang: str = "en", policy: s
 
 def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison, lang: str = "en", *,
                         title: str | None = None, label_caseloads: Sequence[float] | None = None,
-                        width: float = 13.0):
+                        width: float = 13.0, legend_columns: int | None = None):
     """Cost–outcome frontier: each KPI against the caseworkers' cost (million DKK a year), one line per policy.
 
     ``frontier`` is :func:`frontier_table` (summary rows plus
@@ -230,7 +230,8 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
     and what DS's 65 million DKK would add to Lærkevej's cost are marked on
     the cost axis; a panel whose policy lines coincide says so. Top ticks that would
     collide are left out. ``title=None`` titles the figure with :func:`finding_cost`;
-    ``title=""`` leaves it without one (a report gives the title in its own words).
+    ``title=""`` leaves it without one (a report gives the title in its own words). ``width`` is in
+    inches; ``legend_columns`` (default: up to 3) sets the legend's columns (1 for a phone-sized figure).
     """
     by = "prep_policy" if "prep_policy" in frontier.columns and frontier["prep_policy"].nunique() > 1 else None
     citizens, fte = comparison.citizens, comparison.fte_cost_dkk
@@ -272,12 +273,14 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
                                                        lambda v: k / np.maximum(v, 1e-9)))
             top.set_xticks(_spaced([c for c in label_caseloads
                                     if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD], cost_of,
-                                   0.07 * 1.05 * max(cost_of.values())))
+                                   # ticks 7% of the axis apart, more on a narrow figure (its labels keep their size)
+                                   max(0.07, 0.07 * 7.5 / width) * 1.05 * max(cost_of.values())))
             top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
             top.tick_params(labelsize=8.5, colors="#444444")
             top.set_xlabel(parameter_label("caseload", lang), fontsize=9, color="#444444")
-        fig.supxlabel(phrase("cost_axis", lang, citizens=num(citizens, lang)), fontsize=11)
-        figure_legend(fig, axes, by, lang)
+        # (wrapped on a narrow figure, whose width it would otherwise set)
+        fig.supxlabel(wrap_title(phrase("cost_axis", lang, citizens=num(citizens, lang)), width), fontsize=11)
+        figure_legend(fig, axes, by, lang, legend_columns)
         if title != "":
             fig.suptitle(wrap_title(title or finding_cost(frontier, comparison, lang), width))
     return fig

@@ -56,6 +56,24 @@ def test_render_has_every_section_in_order_and_escapes_text():
     assert not re.search(r"url\((?!#)", page)
 
 
+def test_a_figure_with_a_phone_drawing_holds_both_and_the_style_shows_one_by_width():
+    wide, narrow = html.svg_of(_figure(), "f1"), html.svg_of(_figure(), "f1n")
+    page = html.render(html.Report(lang="en", title="T", answer="A",
+                                   figures=[html.Figure(wide, "Fig", "cap", narrow_svg=narrow),
+                                            html.Figure(html.svg_of(_figure(), "f2"), "Fig 2")]))
+    first, second = page.split("<figure")[1:3]
+    assert first.index('<div class="wide"><svg') < first.index('<div class="narrow"><svg')
+    assert 'class="wide"' not in second and second.count("<svg") == 1   # no phone drawing: the one drawing
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))   # the two drawings of one figure share no id
+    # hidden on wide screens, shown instead of the wide drawing up to 760 px, and never printed
+    css = html.CSS
+    assert "figure .narrow { display: none; }" in css
+    assert re.search(r"@media \(max-width: 760px\) \{\s*figure \.wide \{ display: none; \} "
+                     r"figure \.narrow \{ display: block; \}", css)
+    assert "figure .wide { display: block; } figure .narrow { display: none; }" in css.split("@media print")[1]
+
+
 def test_report_texts_have_the_same_keys_in_both_languages():
     assert set(REPORT_TEXTS["en"]) == set(REPORT_TEXTS["da"])
     assert text("n_runs", "da", n=1200) == "1.200 kørsler"

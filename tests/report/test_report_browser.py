@@ -1,7 +1,8 @@
 """The HTML report in a real browser: headless Chromium (Debian's, at /usr/bin/chromium) driven by Playwright.
 
 Opens ``jobsim report staffing laerkevej`` (quick) in English and Danish at
-1280 px and 390 px and checks that every figure is drawn, nothing is wider
+1280 px and 390 px and checks that every figure is drawn with labels readable
+without zooming (a figure's phone drawing on the phone), nothing is wider
 than the window, the console shows no error, no request leaves the page, and
 the Danish page has no English phrase in its visible text. Screenshots go to
 the test's temporary folder, or to ``$JOBSIM_SCREENSHOTS`` if set. Without
@@ -70,8 +71,11 @@ def test_report_in_a_browser(opened, lang, width):
     assert r["scroll_width"] <= width, f"the page is {r['scroll_width']} px wide in a {width} px window"
     assert len(r["figures"]) == 3
     for fig in r["figures"]:
-        assert fig["ok"] and fig["paths"] > 50, fig  # an SVG with its lines, ticks and text drawn
+        assert fig["ok"] and fig["paths"] > 50, fig  # one drawing on show, with its lines, ticks and text
         assert 0.8 * min(width, 960) - 40 < fig["width"] <= width and fig["height"] > 0.3 * fig["width"], fig
+        # readable without zooming: a 10 pt tick label is at least 10 px high on the screen (on a phone the
+        # page shows the figure's phone drawing; the wide one, scaled down, gave labels of about 5 px)
+        assert 10 * fig["px_per_pt"] >= 10, fig
     assert r["console_errors"] == [] and r["page_errors"] == []
     assert r["requests"] == [], "the report asked for something outside the file"
     assert (opened["folder"] / f"report_{lang}_{width}.png").stat().st_size > 10_000
