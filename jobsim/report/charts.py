@@ -281,12 +281,14 @@ def finding_casework(summary: pd.DataFrame, x: str = "caseload", level: float = 
 
 def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | None = None, lang: str = "en",
                *, title: str | None = None, reference_caseloads: bool | None = None,
-               rule_days: float | None = None, ncols: int | None = None, width: float = 11.0):
+               rule_days: float | None = None, ncols: int | None = None, width: float = 11.0,
+               legend_columns: int | None = None):
     """A figure with one panel per KPI against ``x``, lines per ``by`` with CI bands, one legend below.
 
     ``reference_caseloads`` (default: when ``x`` is the caseload) marks DS's
     band and Lærkevej; ``rule_days`` draws the follow-up rule on panels whose
-    KPI is in days.
+    KPI is in days. ``ncols`` panels a row (default: up to 3), ``width`` in inches, ``legend_columns``
+    (default: up to 3) the legend's columns.
     """
     n = len(kpis)
     ncols = ncols or min(n, 3)
@@ -311,7 +313,7 @@ def kpi_panels(summary: pd.DataFrame, x: str, kpis: Sequence[str], by: str | Non
                 ax.set_ylabel(unit_label(kpi, lang))
         for ax in axes[n:]:
             ax.set_visible(False)
-        figure_legend(fig, axes[:n], by, lang)
+        figure_legend(fig, axes[:n], by, lang, legend_columns)
         if title:
             fig.suptitle(wrap_title(title, width))
     return fig
@@ -374,7 +376,11 @@ def _sweep_parameters(sweep_result, summary: pd.DataFrame) -> list[str]:
     return [p for p in names if p in summary.columns] or varied_parameters(summary)
 
 
-def standard_figures(sweep_result, out_dir, lang: str = "en") -> list[Path]:
+#: Width of a figure drawn for a phone (inches): at 390 px its 10 pt tick labels are about 12 px high.
+PHONE_INCHES = 4.2
+
+
+def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = False) -> list[Path]:
     """Draw the standard figures of any sweep into ``out_dir``; return the files written (PNG and SVG).
 
     The x axis is the first numeric varied parameter (else the first one);
@@ -382,7 +388,8 @@ def standard_figures(sweep_result, out_dir, lang: str = "en") -> list[Path]:
     bands. Further varied parameters are held at their first value (the
     caption says so). Writes ``overview`` (the key KPIs in panels) and one
     figure per key KPI (``kpi_<name>``). Caseload sweeps get DS's band and
-    Lærkevej's 220 marked.
+    Lærkevej's 220 marked. ``phone=True`` also writes ``overview_phone``: the overview's panels one under
+    another, :data:`PHONE_INCHES` wide, for the HTML report on a phone.
     """
     out = Path(out_dir)
     summary = sweep_result.summary(confidence=0.95)
@@ -413,6 +420,11 @@ def standard_figures(sweep_result, out_dir, lang: str = "en") -> list[Path]:
                      title=_standard_title(summary, x, by, lang), width=13.0)
     caption(fig, text)
     paths += save_figure(fig, out, "overview")
+    if phone:
+        fig = kpi_panels(summary, x, kpis[:6], by, lang, reference_caseloads=refs, rule_days=rule,
+                         title=_standard_title(summary, x, by, lang), ncols=1, width=PHONE_INCHES, legend_columns=1)
+        caption(fig, text, width=int(PHONE_INCHES * 12))   # about 12 characters an inch at 8.5 pt
+        paths += save_figure(fig, out, "overview_phone")
     for kpi in kpis:
         fig = kpi_panels(summary, x, [kpi], by, lang, reference_caseloads=refs, rule_days=rule,
                          title=_kpi_finding(summary, x, kpi, lang), width=9.0)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import JobsimError
 from ..model.scenario import Scenario, load_scenario
-from ..report.charts import KEY_KPIS, standard_figures
+from ..report.charts import KEY_KPIS, PHONE_INCHES, standard_figures
 from ..report.html import Figure, Report, inline_svg, svg_of
 from ..report.sources import (provenance, read_sensitivity, read_validation, scenario_table, sensitivity_table,
                               validation_table)
@@ -45,8 +45,6 @@ QUICK_CASELOADS = (45.0, 130.0, 220.0)
 REPLICATIONS, QUICK_REPLICATIONS = 10, 3
 QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 KPIS_SHOWN = ("overdue_share", "prepared_share", "casework_coverage")
-#: Width of the staffing figures drawn for phones (inches; the page shows them on screens up to 760 px wide).
-NARROW_INCHES = 4.2
 DEFAULT_CITIZENS = 10_000.0
 
 _WORDS = {
@@ -219,7 +217,7 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
     for i, kpi in enumerate(KPIS_SHOWN, 1):  # one panel a figure, and a narrower drawing of it for phones
         title = _w("fig_kpi", lang).format(kpi=kpi_label(kpi, lang), citizens=fmt_c)
         wide = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=7.5)
-        narrow = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=NARROW_INCHES,
+        narrow = staffing.cost_outcome_figure(frontier, [kpi], comparison, lang, title="", width=PHONE_INCHES,
                                               legend_columns=1)
         figures.append(Figure(svg_of(wide, f"f{i}"), title, f"{_w('fig_caption', lang)} {caption}",
                               narrow_svg=svg_of(narrow, f"f{i}n")))
@@ -276,10 +274,12 @@ def sweep_report(folder: str | Path, lang: str = "en", *, command: str = "", val
                                              replications=result.replications, finding=" ".join(findings))
     quick = result.replications < 3
     with tempfile.TemporaryDirectory() as tmp:
-        paths = standard_figures(result, tmp, lang=lang)
-        svgs = [p for p in paths if p.suffix == ".svg" and p.stem == "overview"]
-        figures = [Figure(inline_svg(svgs[0].read_text(encoding="utf-8"), "f1"),
-                           _w("fig_sweep", lang).format(x=lower_first(parameter_label(x, lang))), "")] if svgs else []
+        paths = standard_figures(result, tmp, lang=lang, phone=True)
+        svgs = {p.stem: p for p in paths if p.suffix == ".svg"}
+        figures = [Figure(inline_svg(svgs["overview"].read_text(encoding="utf-8"), "f1"),
+                          _w("fig_sweep", lang).format(x=lower_first(parameter_label(x, lang))), "",
+                          narrow_svg=inline_svg(svgs["overview_phone"].read_text(encoding="utf-8"), "f1n"))
+                   ] if "overview" in svgs else []
     report = Report(lang=lang, title=text("title_sweep", lang, scenario=result.scenario.name), answer=answer,
                     quick=quick, figures=figures,
                     scenarios=scenario_table(summary, params, kpis, lang, result.replications),

@@ -52,7 +52,7 @@ def staffing_pages(tmp_path_factory):
 
 def test_staffing_report_is_one_file_with_its_sections_and_a_quick_mark(staffing_pages):
     page = staffing_pages["en"]
-    assert page.count("<figure") == 3 and page.count("<svg") == 3
+    assert page.count("<figure") == 3 and page.count("<svg") == 6   # each drawn for a wide screen and a phone
     assert text("quick_mark", "en") in page
     answer = re.search(r'<p class="answer" id="answer">(.*?)</p>', page, flags=re.S).group(1)
     assert answer.startswith("For 10,000 citizens, ")
@@ -79,7 +79,9 @@ def test_sweep_folder_report(tmp_path, capsys):
                  "--sensitivity", str(FIXTURES / "sensitivity.csv")]) == 0
     assert capsys.readouterr().out.strip().endswith("report-en.html")
     page = (tmp_path / "sw" / "report-en.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 1 and text("quick_mark", "en") not in page
+    # one figure, drawn twice: for a wide screen and for a phone
+    assert page.count("<figure") == 1 and page.count("<svg") == 2 and text("quick_mark", "en") not in page
+    assert page.index('<div class="wide"><svg') < page.index('<div class="narrow"><svg')
     rows = re.findall(r"<tr><td class=\"num\">(\d+)</td>", page)
     assert rows == ["40", "80"]
     assert "1 of 3 published figures lie inside the model&#x27;s range" in page

@@ -4,6 +4,7 @@ Most tests draw from a small hand-made summary (known numbers, so titles and
 crossings can be checked exactly); standard_figures runs on a tiny real sweep.
 """
 
+import re  # noqa: E402
 import matplotlib  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -202,6 +203,23 @@ def test_standard_figures_writes_png_and_svg_of_the_overview_and_each_key_kpi(sm
         assert p.exists() and p.stat().st_size > 1000
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.get_fignums()  # every figure closed
+
+
+def test_standard_figures_for_a_phone_stack_the_overview_panels_in_a_narrow_drawing(small_sweep, tmp_path):
+    paths = charts.standard_figures(small_sweep, tmp_path, phone=True)
+    assert {p.name for p in paths} >= {"overview_phone.png", "overview_phone.svg"}
+    assert len(paths) == 2 * (2 + len(charts.KEY_KPIS))
+
+    def view_box(name):   # (width, height) of the drawing, in points
+        root = (tmp_path / name).read_text(encoding="utf-8")
+        return [float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', root).groups()]
+
+    (wide_w, wide_h), (phone_w, phone_h) = view_box("overview.svg"), view_box("overview_phone.svg")
+    # the phone drawing is PHONE_INCHES wide (72 points an inch), give or take what sticks out of the figure
+    assert 0.9 * 72 * charts.PHONE_INCHES < phone_w < 1.25 * 72 * charts.PHONE_INCHES
+    assert phone_w < 0.4 * wide_w
+    assert phone_h > 2.5 * phone_w   # the panels one under another
+    assert not plt.get_fignums()
 
 
 def test_standard_figures_in_danish_uses_danish_words(small_sweep, tmp_path):
