@@ -105,6 +105,8 @@ def test_ocel_validates_against_the_ocel_2_schema(result, tmp_path):
         jsonschema.validate(bad, schema)
 
 
+# pm4py suggests an optional faster reader (r4pm) when it reads a file; its own advice, not a problem here
+@pytest.mark.filterwarnings("ignore:Install the optional requirement:UserWarning")
 def test_pm4py_reads_the_exports_back_if_installed(result, tmp_path):
     pm4py = pytest.importorskip("pm4py")
     write_xes(result, tmp_path / "events.xes")
