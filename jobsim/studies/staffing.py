@@ -242,6 +242,11 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
         label_caseloads = caseloads
     cost_of = {c: staffing_cost_dkk(citizens, c, fte) / 1e6 for c in (*caseloads, *DS_BAND, LAERKEVEJ_CASELOAD)}
     ds_cost = cost_of[LAERKEVEJ_CASELOAD] + comparison.ds_extra_dkk / 1e6
+    k = citizens * fte / 1e6
+
+    def caseload_of(v):   # the caseload of a cost (million DKK), and the cost of a caseload: k / v both ways
+        return k / np.maximum(v, 1e-9)
+
     with house_style():
         for ax, kpi in zip(axes, kpis):
             rows = kpi_rows(frontier, kpi)
@@ -268,9 +273,7 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
             ax.set_xlim(0, 1.05 * max(cost_of.values()))
             ax.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
             # the caseload of each point, on a top axis: cost = citizens x fte / caseload (its own inverse)
-            k = citizens * fte / 1e6
-            top = ax.secondary_xaxis("top", functions=(lambda v: k / np.maximum(v, 1e-9),
-                                                       lambda v: k / np.maximum(v, 1e-9)))
+            top = ax.secondary_xaxis("top", functions=(caseload_of, caseload_of))
             top.set_xticks(_spaced([c for c in label_caseloads
                                     if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD], cost_of,
                                    # ticks 7% of the axis apart, more on a narrow figure (its labels keep their size)

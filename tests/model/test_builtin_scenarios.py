@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pydantic
 import pytest
 
 import jobsim
@@ -42,7 +43,7 @@ def test_builtin_loads_validates_and_names_itself(name):
     assert s.description and "\n" not in s.description
     # a second load gives an equal, still immutable object
     assert jobsim.load_scenario(name) == s
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="Instance is frozen"):
         s.caseload = 1.0  # type: ignore[misc]
 
 

@@ -1,6 +1,7 @@
 """Scenario validation: one clear message naming the field and what is allowed."""
 
 import numpy as np
+import pydantic
 import pytest
 
 from jobsim import Scenario, ScenarioError
@@ -77,7 +78,7 @@ def test_replace_returns_a_new_validated_scenario():
     assert (s.caseload, t.caseload) == (45.0, 220.0)
     with pytest.raises(ScenarioError, match="caseload"):
         s.replace(caseload=-1)
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="Instance is frozen"):
         s.caseload = 50  # frozen
 
 

@@ -214,7 +214,7 @@ def test_standard_figures_for_a_phone_stack_the_overview_panels_in_a_narrow_draw
         root = (tmp_path / name).read_text(encoding="utf-8")
         return [float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', root).groups()]
 
-    (wide_w, wide_h), (phone_w, phone_h) = view_box("overview.svg"), view_box("overview_phone.svg")
+    (wide_w, _), (phone_w, phone_h) = view_box("overview.svg"), view_box("overview_phone.svg")
     # the phone drawing is PHONE_INCHES wide (72 points an inch), give or take what sticks out of the figure
     assert 0.9 * 72 * charts.PHONE_INCHES < phone_w < 1.25 * 72 * charts.PHONE_INCHES
     assert phone_w < 0.4 * wide_w
