@@ -10,7 +10,8 @@ screenshots from finished reports::
     python docs/report_screenshots.py outputs/report-staffing-laerkevej-en.html outputs/report-staffing-laerkevej-da.html
 
 which writes ``docs/img/report_<lang>_1280.png`` (the top of the page at a
-laptop's width) and ``docs/img/report_<lang>_390.png`` (a phone's width).
+laptop's width), ``docs/img/report_<lang>_390.png`` (a phone's width) and
+``docs/img/report_figure_<lang>_390.png`` (the first figure on a phone: its phone drawing).
 """
 
 from __future__ import annotations
@@ -109,6 +110,12 @@ def main(paths: list[str]) -> int:
                 target = img / f"report_{lang}_{width}.png"
                 inspect(b, path, width, screenshot=target)
                 print(target)
+            target = img / f"report_figure_{lang}_{WIDTHS[-1]}.png"
+            page = b.new_page(viewport={"width": WIDTHS[-1], "height": 900})
+            page.goto(Path(path).resolve().as_uri(), wait_until="load")
+            page.locator("figure").first.screenshot(path=str(target))
+            page.close()
+            print(target)
     return 0
 
 
