@@ -326,16 +326,24 @@ def note_coincide(ax, n: int, lang: str, corner: str = "left") -> None:
             fontsize=9.5, color="#333333", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2})
 
 
+#: Groups' lines lie on one line when, at every x, their means are this share of the panel's height apart
+#: or less (1.5% of a panel about 3 inches high is under 3 px on a laptop screen: about a line's width).
+COINCIDE_SHARE = 0.015
+
+
 def lines_coincide(summary: pd.DataFrame, x: str, kpi: str, by: str | None) -> bool:
-    """True if, at every x, the groups' means differ by less than the widest confidence band there
-    (the lines would hide each other, so the figure says so)."""
+    """True if, at every x, the groups' means are at most :data:`COINCIDE_SHARE` of the panel's height apart
+    (the y axis from 0 to the top of the means and confidence bands), or half a percent of the largest mean:
+    the lines hide each other, so the figure says so. Lines that differ visibly are not said to coincide,
+    however wide their bands."""
     rows = kpi_rows(summary, kpi)
     if by is None or not is_numeric_parameter(rows[x].unique()):
         return False
     stats = rows.groupby(x).agg(lo=("mean", "min"), hi=("mean", "max"))
-    half = (rows.assign(h=rows["ci_high"] - rows["ci_low"]).groupby(x)["h"].max() / 2).fillna(0)
+    drawn = pd.concat([rows["mean"], rows["ci_low"], rows["ci_high"]]).dropna()
+    height = float(max(drawn.max(), 0.0) - min(drawn.min(), 0.0)) if len(drawn) else 0.0  # (axes start at 0)
     scale = rows["mean"].abs().max() or 1.0
-    return bool(((stats["hi"] - stats["lo"]) <= np.maximum(half, 0.005 * scale)).all())
+    return bool(((stats["hi"] - stats["lo"]) <= max(COINCIDE_SHARE * height, 0.005 * scale)).all())
 
 
 def unit_label(kpi: str, lang: str) -> str:

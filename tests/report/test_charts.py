@@ -4,7 +4,8 @@ Most tests draw from a small hand-made summary (known numbers, so titles and
 crossings can be checked exactly); standard_figures runs on a tiny real sweep.
 """
 
-import re  # noqa: E402
+import re
+
 import matplotlib  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -143,6 +144,24 @@ def test_kpi_panels_one_panel_per_kpi_one_shared_legend_and_the_rule(summary):
     # overdue and gap lines of both policies coincide: the panel says so
     notes = [t.get_text() for ax in axes for t in ax.texts]
     assert notes.count("Both policies lie on one line") == 3
+
+
+def test_lines_coincide_only_when_they_would_hide_each_other_whatever_the_bands():
+    def two_policies(a, b, half):
+        return pd.DataFrame([{"caseload": c, "prep_policy": p, "kpi": "casework_coverage", "mean": m,
+                              "ci_low": m - half, "ci_high": m + half, "n": 3}
+                             for c in (40.0, 80.0) for p, m in (("ahead", a), ("after_checkin", b))])
+
+    # 75% against 84%, with bands of +-12 points (a quick run): visibly two lines, so no note
+    assert not charts.lines_coincide(two_policies(0.75, 0.84, 0.12), "caseload", "casework_coverage", "prep_policy")
+    # the same means with narrow bands: still two lines
+    assert not charts.lines_coincide(two_policies(0.75, 0.84, 0.01), "caseload", "casework_coverage", "prep_policy")
+    # 2 points apart on a panel from 0 to 79% (its axis starts at 0): 2.5% of its height, two lines
+    assert not charts.lines_coincide(two_policies(0.75, 0.77, 0.0), "caseload", "casework_coverage", "prep_policy")
+    # 0.3 points apart on a panel from 0 to 77%: 0.4% of its height, less than a line's width: one line
+    assert charts.lines_coincide(two_policies(0.750, 0.753, 0.02), "caseload", "casework_coverage", "prep_policy")
+    # the same means: one line, whatever the bands
+    assert charts.lines_coincide(two_policies(0.8, 0.8, 0.0), "caseload", "casework_coverage", "prep_policy")
 
 
 def test_crossing_interpolates_between_points():
