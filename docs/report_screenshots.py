@@ -42,7 +42,7 @@ _VISIBLE_TEXT = """() => {
 
 #: Per figure, the drawing on show (a figure may hold a wide and a phone-sized one, one of them hidden): its
 #: size on the screen (px), its drawn paths, and ``px_per_pt``, the screen pixels of one point of the drawing
-#: (matplotlib's SVG is measured in points; a 10 pt tick label is ``10 * px_per_pt`` px high on the screen).
+#: (matplotlib's SVG is measured in points; a 10 pt tick label has a font size of ``10 * px_per_pt`` px on screen).
 _FIGURES = """() => Array.from(document.querySelectorAll('figure')).map(f => {
   const shown = Array.from(f.querySelectorAll('svg')).filter(s => s.getBoundingClientRect().width > 0);
   if (shown.length !== 1) return {ok: false, shown: shown.length, width: 0, height: 0, paths: 0, px_per_pt: 0};
@@ -77,8 +77,9 @@ def browser():
 def inspect(b, path: str | Path, width: int, screenshot: str | Path | None = None, full_page: bool = False) -> dict:
     """Open ``path`` at ``width`` px; return what the test checks.
 
-    Keys: ``scroll_width`` and ``width`` (px), ``figures`` (per figure: has an svg, its size in px, its
-    drawn paths), ``console_errors``, ``page_errors``, ``requests`` (every URL asked for other than
+    Keys: ``scroll_width`` and ``width`` (px), ``figures`` (per figure: ``ok`` if exactly one drawing is
+    shown, ``shown`` (how many are), its ``width`` and ``height`` in px, its drawn ``paths``, and
+    ``px_per_pt``, see :data:`_FIGURES`), ``console_errors``, ``page_errors``, ``requests`` (every URL asked for other than
     the file itself: none should be), ``text`` (the visible prose, see :data:`_VISIBLE_TEXT`).
     """
     page = b.new_page(viewport={"width": width, "height": 900})

@@ -384,7 +384,8 @@ def _sweep_parameters(sweep_result, summary: pd.DataFrame) -> list[str]:
     return [p for p in names if p in summary.columns] or varied_parameters(summary)
 
 
-#: Width of a figure drawn for a phone (inches): at 390 px its 10 pt tick labels are about 12 px high.
+#: Width of a figure drawn for a phone (inches): on a 390 px screen its 10 pt tick labels have a font size of
+#: about 12 px.
 PHONE_INCHES = 4.2
 
 

@@ -103,7 +103,7 @@ p, li { max-width: 46rem; overflow-wrap: anywhere; }
 figure { margin: 1.4rem 0; padding: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
 figure .narrow { display: none; }
-/* a figure's phone drawing, where its wide drawing would have labels under about 11 px */
+/* a figure's phone drawing, below the width where a staffing figure's wide drawing gets labels under 11 px */
 @media (max-width: 760px) {
   figure .wide { display: none; } figure .narrow { display: block; } figure .narrow svg { max-width: 34rem; }
 }

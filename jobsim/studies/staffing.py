@@ -276,8 +276,9 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
             top = ax.secondary_xaxis("top", functions=(caseload_of, caseload_of))
             top.set_xticks(_spaced([c for c in label_caseloads
                                     if c in caseloads or c in DS_BAND or c == LAERKEVEJ_CASELOAD], cost_of,
-                                   # ticks 7% of the axis apart, more on a narrow figure (its labels keep their size)
-                                   max(0.07, 0.07 * 7.5 / width) * 1.05 * max(cost_of.values())))
+                                   # ticks 7% of the axis apart (about 30 pt on a 7.5 in figure), and at least
+                                   # 20 pt on a narrower one, whose labels keep their size
+                                   max(0.07, 0.05 * 7.5 / width) * 1.05 * max(cost_of.values())))
             top.xaxis.set_major_formatter(number_ticks(lang, decimals=0))
             top.tick_params(labelsize=8.5, colors="#444444")
             top.set_xlabel(parameter_label("caseload", lang), fontsize=9, color="#444444")

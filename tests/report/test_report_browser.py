@@ -4,7 +4,8 @@ Opens ``jobsim report staffing laerkevej`` (quick) in English and Danish at
 1280 px and 390 px and checks that every figure is drawn with labels readable
 without zooming (a figure's phone drawing on the phone), nothing is wider
 than the window, the console shows no error, no request leaves the page, and
-the Danish page has no English phrase in its visible text. Screenshots go to
+the Danish page has no English phrase in its visible text; and a sweep
+folder's report, whose overview has a phone drawing of its own. Screenshots go to
 the test's temporary folder, or to ``$JOBSIM_SCREENSHOTS`` if set. Without
 Chromium or Playwright the test is skipped on a developer's machine and fails
 in CI (``CI`` set), saying what to install.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import jobsim
 from jobsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +53,11 @@ def opened(tmp_path_factory):
             assert main(["report", "staffing", "laerkevej", "--quick", "--jobs", "1", "--lang", lang]) == 0
     finally:
         os.chdir(cwd)
+    # a sweep folder's report too (its one figure, the overview, has a phone drawing of its own)
+    base = jobsim.load_scenario("ds_norm", workers=2, horizon_days=28, warmup_days=7)
+    jobsim.sweep(base, {"caseload": [40, 120], "prep_policy": ["ahead", "after_checkin"]}, replications=3,
+                 out=folder / "sweep", progress=False)
+    assert main(["report", str(folder / "sweep")]) == 0
     target = Path(os.environ.get("JOBSIM_SCREENSHOTS") or folder)
     results = {}
     with shots.browser() as b:
@@ -59,6 +66,8 @@ def opened(tmp_path_factory):
             for width in shots.WIDTHS:
                 results[lang, width] = shots.inspect(b, page, width, target / f"report_{lang}_{width}.png",
                                                      full_page=True)
+        for width in shots.WIDTHS:
+            results["sweep", width] = shots.inspect(b, folder / "sweep" / "report-en.html", width)
     results["folder"] = target
     return results
 
@@ -73,12 +82,24 @@ def test_report_in_a_browser(opened, lang, width):
     for fig in r["figures"]:
         assert fig["ok"] and fig["paths"] > 50, fig  # one drawing on show, with its lines, ticks and text
         assert 0.8 * min(width, 960) - 40 < fig["width"] <= width and fig["height"] > 0.3 * fig["width"], fig
-        # readable without zooming: a 10 pt tick label is at least 10 px high on the screen (on a phone the
-        # page shows the figure's phone drawing; the wide one, scaled down, gave labels of about 5 px)
+        # readable without zooming: a 10 pt tick label has a font size of at least 10 px on the screen (on a
+        # phone the page shows the figure's phone drawing; the wide one, scaled down, gave under 6 px)
         assert 10 * fig["px_per_pt"] >= 10, fig
     assert r["console_errors"] == [] and r["page_errors"] == []
     assert r["requests"] == [], "the report asked for something outside the file"
     assert (opened["folder"] / f"report_{lang}_{width}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("width", shots.WIDTHS)
+def test_sweep_report_in_a_browser_shows_one_drawing_and_its_phone_drawing_on_a_phone(opened, width):
+    r = opened["sweep", width]
+    assert r["scroll_width"] <= width and r["console_errors"] == [] and r["requests"] == []
+    [fig] = r["figures"]
+    assert fig["ok"] and fig["paths"] > 50, fig
+    if width < 600:   # the six panels one under another: readable without zooming, and taller than wide
+        assert 10 * fig["px_per_pt"] >= 10 and fig["height"] > 3 * fig["width"], fig
+    else:             # the six panels in rows of three; a 10 pt label has a font size of about 10 px
+        assert 10 * fig["px_per_pt"] >= 9 and fig["height"] < fig["width"], fig
 
 
 def test_danish_report_has_no_english_phrase_and_the_check_would_see_one(opened):
