@@ -389,7 +389,8 @@ def _sweep_parameters(sweep_result, summary: pd.DataFrame) -> list[str]:
 PHONE_INCHES = 4.2
 
 
-def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = False) -> list[Path]:
+def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = False,
+                     overview_width: float = 13.0) -> list[Path]:
     """Draw the standard figures of any sweep into ``out_dir``; return the files written (PNG and SVG).
 
     The x axis is the first numeric varied parameter (else the first one);
@@ -398,7 +399,8 @@ def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = F
     caption says so). Writes ``overview`` (the key KPIs in panels) and one
     figure per key KPI (``kpi_<name>``). Caseload sweeps get DS's band and
     Lærkevej's 220 marked. ``phone=True`` also writes ``overview_phone``: the overview's panels one under
-    another, :data:`PHONE_INCHES` wide, for the HTML report on a phone.
+    another, :data:`PHONE_INCHES` wide, for the HTML report on a phone. ``overview_width`` is the overview's
+    width in inches.
     """
     out = Path(out_dir)
     summary = sweep_result.summary(confidence=0.95)
@@ -426,7 +428,7 @@ def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = F
 
     paths: list[Path] = []
     fig = kpi_panels(summary, x, kpis[:6], by, lang, reference_caseloads=refs, rule_days=rule,
-                     title=_standard_title(summary, x, by, lang), width=13.0)
+                     title=_standard_title(summary, x, by, lang), width=overview_width)
     caption(fig, text)
     paths += save_figure(fig, out, "overview")
     if phone:

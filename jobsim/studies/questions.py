@@ -274,7 +274,8 @@ def sweep_report(folder: str | Path, lang: str = "en", *, command: str = "", val
                                              replications=result.replications, finding=" ".join(findings))
     quick = result.replications < 3
     with tempfile.TemporaryDirectory() as tmp:
-        paths = standard_figures(result, tmp, lang=lang, phone=True)
+        # (an overview 12 in wide: on a laptop its 10 pt labels then have a font size of at least 10 px)
+        paths = standard_figures(result, tmp, lang=lang, phone=True, overview_width=12.0)
         svgs = {p.stem: p for p in paths if p.suffix == ".svg"}
         figures = [Figure(inline_svg(svgs["overview"].read_text(encoding="utf-8"), "f1"),
                           _w("fig_sweep", lang).format(x=lower_first(parameter_label(x, lang))), "",
