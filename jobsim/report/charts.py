@@ -427,13 +427,12 @@ def standard_figures(sweep_result, out_dir, lang: str = "en", *, phone: bool = F
     refs = x == "caseload"
 
     paths: list[Path] = []
-    fig = kpi_panels(summary, x, kpis[:6], by, lang, reference_caseloads=refs, rule_days=rule,
-                     title=_standard_title(summary, x, by, lang), width=overview_width)
+    overview = dict(reference_caseloads=refs, rule_days=rule, title=_standard_title(summary, x, by, lang))
+    fig = kpi_panels(summary, x, kpis[:6], by, lang, width=overview_width, **overview)
     caption(fig, text)
     paths += save_figure(fig, out, "overview")
-    if phone:
-        fig = kpi_panels(summary, x, kpis[:6], by, lang, reference_caseloads=refs, rule_days=rule,
-                         title=_standard_title(summary, x, by, lang), ncols=1, width=PHONE_INCHES, legend_columns=1)
+    if phone:   # the same panels one under another, the legend in one column
+        fig = kpi_panels(summary, x, kpis[:6], by, lang, ncols=1, width=PHONE_INCHES, legend_columns=1, **overview)
         caption(fig, text, width=int(PHONE_INCHES * 12))   # about 12 characters an inch at 8.5 pt
         paths += save_figure(fig, out, "overview_phone")
     for kpi in kpis:
