@@ -45,7 +45,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--method", choices=("morris", "sobol", "lhs"), default="morris",
                    help="morris: screening, mu* and sigma (default); sobol: S1 and ST; lhs: a Latin hypercube, S1")
     p.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH",
-                   help="override or add the range of a parameter (repeatable), e.g. --param caseload=150:260")
+                   help="override or add the range of a parameter (repeatable), e.g. --param caseload=150:260; "
+                   "with --only, name the parameter there too; an integer parameter's range must hold at least two "
+                   "integers")
     p.add_argument("--only", default=None, metavar="NAME,NAME,...",
                    help="screen only these parameters (default: all of ranges.toml, plus those of --param)")
     p.add_argument("--kpi", action="append", default=None, metavar="NAME",

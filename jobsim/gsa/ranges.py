@@ -6,11 +6,13 @@ design point), where the range comes from (``source``), and its labels in
 English and Danish. :func:`load_ranges` reads the file; :func:`parse_param`
 reads one ``--param``; :func:`choose_ranges` puts a request together and checks
 it against the scenario (every name a numeric parameter, ``low < high``, both
-ends valid values).
+ends valid values, an integer parameter's range holding at least two integers,
+no ``--param`` for a parameter that is not screened).
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError, ScenarioError, did_you_mean
-from ..model.scenario import Scenario
+from ..model.scenario import Scenario, unknown_parameter_message
 from ..report.words import parameter_label
 
 #: The ranges file shipped with jobsim.
@@ -103,7 +105,9 @@ def choose_ranges(base: Scenario, parameters: Sequence[str] | None = None,
     ``parameters``: the names to screen (default: every parameter in the file, plus those of
     ``ranges``). ``ranges``: overrides or additions, as ``{"name": (low, high)}`` or
     ``["name=low:high", ...]``. Raises :class:`~jobsim.errors.JobsimError` naming the parameter for an
-    unknown name, ``low >= high``, or an end that is not a valid value in ``base``.
+    unknown name, a range given for a parameter that ``parameters`` leaves out (it would be ignored),
+    ``low >= high``, an integer parameter's range holding fewer than two integers (every point would run
+    with the same value), or an end that is not a valid value in ``base``.
     """
     known = load_ranges(file)
     fields = _numeric_fields()
@@ -117,9 +121,16 @@ def choose_ranges(base: Scenario, parameters: Sequence[str] | None = None,
             except (TypeError, ValueError):
                 raise JobsimError(f"{name}: expected a range (low, high) of two numbers") from None
             extra[name] = (low, high)
+    for name in extra:
+        if name not in Scenario.model_fields:
+            raise JobsimError(f"--param {unknown_parameter_message(name)}")
     names = list(parameters) if parameters is not None else [*known, *(n for n in extra if n not in known)]
     if not names:
         raise JobsimError("parameters: none chosen; name at least one")
+    for name in extra:  # a range for a parameter that is not screened would be silently ignored
+        if name in fields and name not in names:
+            raise JobsimError(f"--param {name}: not screened: --only names {', '.join(dict.fromkeys(names))}; add "
+                              f"{name} to --only to screen it, or leave out its --param")
     chosen = []
     for name in dict.fromkeys(names):
         if name not in fields:
@@ -137,6 +148,14 @@ def choose_ranges(base: Scenario, parameters: Sequence[str] | None = None,
             raise JobsimError(f"{name}: has no range in {RANGES_FILE.name}; give one with --param {name}=LOW:HIGH")
         if not r.low < r.high:
             raise JobsimError(f"{name}: the range {r.low:g} to {r.high:g} is empty; allowed: low < high")
+        if r.integer:
+            held = range(math.ceil(r.low), math.floor(r.high) + 1)
+            if len(held) < 2:
+                what = f"only the integer {held[0]}" if len(held) else "no integer"
+                first = held[0] if len(held) else round(r.low)
+                raise JobsimError(f"{name}: the range {r.low:g} to {r.high:g} holds {what}, so every point would "
+                                  "run with the same value; an integer parameter needs a range holding at least "
+                                  f"two integers, e.g. {name}={first}:{first + 1}")
         for end in (r.low, r.high):
             try:
                 base.replace(**{name: r.value(end)})

@@ -148,3 +148,38 @@ def test_cli_writes_the_table_and_the_chart_and_continues_a_stopped_analysis(tmp
     pd.testing.assert_frame_equal(pd.read_csv(out / "sensitivity.csv"), first)
     assert main([*command[:-2], "--param", "casework_minutes=20", "--out", str(tmp_path / "t")]) == 2
     assert "is not NAME=LOW:HIGH" in capsys.readouterr().err
+
+
+SMALL = ["sensitivity", "ds_norm", "--set", "workers=2", "--set", "horizon_days=28", "--set", "warmup_days=7",
+         "--size", "2", "--kpi", "casework_coverage"]
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--only", "casework_minutes,fte_cost_dkk", "--param", "caseloda=40:80"],
+     "--param caseloda: unknown parameter (did you mean 'caseload'?); 'jobsim show SCENARIO' lists every parameter"),
+    (["--param", "caseloda=40:80"],
+     "--param caseloda: unknown parameter (did you mean 'caseload'?); 'jobsim show SCENARIO' lists every parameter"),
+    (["--only", "casework_minutes,fte_cost_dkk", "--param", "caseload=40:80"],
+     "--param caseload: not screened: --only names casework_minutes, fte_cost_dkk; add caseload to --only to "
+     "screen it, or leave out its --param"),
+    (["--param", "workers=1.5:2.5"],
+     "workers: the range 1.5 to 2.5 holds only the integer 2, so every point would run with the same value; an "
+     "integer parameter needs a range holding at least two integers, e.g. workers=2:3"),
+    (["--only", "slots_per_day", "--param", "slots_per_day=3.2:3.9"],
+     "slots_per_day: the range 3.2 to 3.9 holds no integer, so every point would run with the same value; an "
+     "integer parameter needs a range holding at least two integers, e.g. slots_per_day=3:4"),
+])
+def test_cli_refuses_a_param_it_would_ignore_or_a_range_holding_one_integer(tmp_path, monkeypatch, capsys, options,
+                                                                           message):
+    monkeypatch.chdir(tmp_path)
+    assert main([*SMALL, *options]) == 2
+    err = capsys.readouterr().err
+    assert err == f"jobsim: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []  # refused before a folder was made
+
+
+def test_an_integer_range_holding_two_integers_is_screened():
+    (r,) = choose_ranges(TOY, ["workers"], {"workers": (1.5, 3.4)})  # holds 2 and 3
+    assert (r.integer, r.value(r.low), r.value(r.high)) == (True, 2, 3)
+    with pytest.raises(JobsimError, match=r"^--param caseload: not screened: --only names workers; add caseload"):
+        choose_ranges(TOY, ["workers"], {"workers": (1, 3), "caseload": (40, 80)})
