@@ -74,9 +74,8 @@ def add_commands(subparsers) -> None:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
-    from ..runner.grid import expand_grid, parse_grid
-    from ..runner.size import sweep_size
-    from ..runner.sweep import SweepError, SweepStopped, default_folder, stored_runs, sweep
+    from ..runner.grid import parse_grid
+    from ..runner.sweep import SweepError, SweepStopped, run_sweep, sweep_folder, sweep_request
 
     grid = parse_grid(args.vary)
     executor, scheduler = executor_from_args(args)
@@ -84,11 +83,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     both = [name for name in grid if name in changes]
     if both:
         raise JobsimError(f"{both[0]}: given in both --set and --vary; give it in one of them")
-    sweep_size(scenario, grid, args.replications, args.jobs).check(args.yes, "add --yes")  # before anything is built
-    grid, points, _ = expand_grid(scenario, grid)  # fails here, before a folder is made, on a bad grid
-    folder = Path(args.out) if args.out else default_folder(scenario, grid, args.replications, args.seed,
-                                                             label=scenario_label(scenario, args))
-    total = len(points) * args.replications
+    # built once: sized, then every point checked (a bad grid fails here, before a folder is made)
+    request = sweep_request(scenario, grid, args.replications, args.seed, jobs=args.jobs, confirm=args.yes,
+                            how_to_confirm="add --yes")
+    grid, total = request.grid, request.total
+    folder = Path(args.out) if args.out else sweep_folder(request, label=scenario_label(scenario, args))
     say = (lambda *a, **k: None) if args.quiet else print
 
     shape = " x ".join(f"{len(v)} {k}" for k, v in grid.items()) or "1 point"
@@ -97,13 +96,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                                  f"Dask ({scheduler or 'a local cluster of ' + str(args.jobs) + ' processes'})"))
     if changes:
         say("changed: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
-    stored = stored_runs(folder, scenario, grid, args.replications, args.seed)
+    stored = request.stored_runs(folder)
     say(f"folder: {display_path(folder)}/ " + (f"(continuing: {stored} of {total} runs already stored)"
                                                if stored is not None else "(new)"))
     try:
-        result = sweep(scenario, grid, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                       out=folder, progress=False if args.quiet else None, confirm=True, executor=executor,
-                       scheduler=scheduler)
+        result = run_sweep(request, jobs=args.jobs, out=folder, progress=False if args.quiet else None,
+                           executor=executor, scheduler=scheduler)
     except SweepStopped as err:
         advice = ("run the same command again to continue (with fewer --jobs if memory is short)"
                   if err.cause == "worker" else

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .words import _check, _Phrase, no_break_percent
+from .words import PhraseFormatter, check_lang, no_break_percent
 
 REPORT_TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -126,5 +126,5 @@ REPORT_TEXTS["da"] = {k: no_break_percent(v) for k, v in REPORT_TEXTS["da"].item
 
 def text(key: str, lang: str = "en", **fmt: Any) -> str:
     """A text of the report in ``lang``, with numbers in ``fmt`` written by the language's formatter."""
-    raw = REPORT_TEXTS[_check(lang)][key]
-    return _Phrase(lang).format(raw, **fmt) if fmt else raw
+    raw = REPORT_TEXTS[check_lang(lang)][key]
+    return PhraseFormatter(lang).format(raw, **fmt) if fmt else raw

@@ -419,7 +419,7 @@ def num(value: float, lang: str = "en", decimals: int | None = 0, sign: bool = F
     ``2.5`` -> ``"2.5"``, ``40.0`` -> ``"40"``. ``sign=True`` writes ``+`` before
     positive numbers.
     """
-    _check(lang)
+    check_lang(lang)
     places = 2 if decimals is None else decimals
     text = f"{float(value):{'+' if sign else ''},.{places}f}"
     if decimals is None and "." in text:
@@ -448,14 +448,14 @@ def and_list(items: list[str], lang: str = "en") -> str:
     items = [str(i) for i in items]
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {'og' if _check(lang) == 'da' else 'and'} {items[-1]}"
+    return f"{', '.join(items[:-1])} {'og' if check_lang(lang) == 'da' else 'and'} {items[-1]}"
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-class _Phrase(string.Formatter):
+class PhraseFormatter(string.Formatter):
     """Fills a phrase: numbers with a format spec go through :func:`num` or :func:`pct` in the phrase's language."""
 
     def __init__(self, lang: str):
@@ -476,7 +476,8 @@ class _Phrase(string.Formatter):
 
 # --------------------------------------------------------------------------- lookups
 
-def _check(lang: str) -> str:
+def check_lang(lang: str) -> str:
+    """``lang`` if it is one of :data:`LANGS`, else a ``ValueError`` naming the languages allowed."""
     if lang not in LANGS:
         raise ValueError(f"lang: {lang!r} is not supported; allowed: {', '.join(LANGS)}")
     return lang
@@ -484,22 +485,22 @@ def _check(lang: str) -> str:
 
 def kpi_label(name: str, lang: str = "en") -> str:
     """Axis label of a KPI, with its unit."""
-    return KPI_LABELS[_check(lang)].get(name, f"{name} ({KPIS.get(name, ('', ''))[0]})")
+    return KPI_LABELS[check_lang(lang)].get(name, f"{name} ({KPIS.get(name, ('', ''))[0]})")
 
 
 def policy_label(name: str, lang: str = "en") -> str:
     """Legend entry of a preparation policy (custom policies keep their name)."""
-    return POLICY_LABELS[_check(lang)].get(name, name)
+    return POLICY_LABELS[check_lang(lang)].get(name, name)
 
 
 def activity_label(name: str, lang: str = "en") -> str:
     """Legend entry of a caseworker activity."""
-    return ACTIVITY_LABELS[_check(lang)].get(name, name)
+    return ACTIVITY_LABELS[check_lang(lang)].get(name, name)
 
 
 def parameter_label(name: str, lang: str = "en") -> str:
     """Axis label of a scenario parameter."""
-    return PARAMETER_LABELS[_check(lang)].get(name, name)
+    return PARAMETER_LABELS[check_lang(lang)].get(name, name)
 
 
 def phrase(key: str, lang: str = "en", **fmt: Any) -> str:
@@ -509,8 +510,8 @@ def phrase(key: str, lang: str = "en", **fmt: Any) -> str:
     says how (``{x:.0%}`` a per cent, ``{x:,.1f}`` one decimal, ``{x:g}`` as
     few decimals as needed).
     """
-    text = PHRASES[_check(lang)].get(key, key)
-    return _Phrase(lang).format(text, **fmt) if fmt else text
+    text = PHRASES[check_lang(lang)].get(key, key)
+    return PhraseFormatter(lang).format(text, **fmt) if fmt else text
 
 
 #: A common word (the same lookup as :func:`phrase`).

@@ -2,10 +2,12 @@
 
 * :mod:`.simulate`: one run (:func:`simulate`, :class:`SimulationResult`).
 * :mod:`.grid`: parsing, checking and expanding grids of parameter values.
-* :mod:`.sweep`: :func:`sweep`, :func:`replicate`, :func:`load_sweep`; :mod:`.results`: :class:`SweepResult`.
+* :mod:`.engine`: the one experiment engine (a request built once, its runs sent to an executor, stored,
+  reduced); its callers :mod:`.sweep` (:func:`sweep`, :func:`replicate`, :func:`load_sweep`) and :mod:`.design`
+  (a list of points); :mod:`.results`: :class:`SweepResult`.
 * :mod:`.stats`: confidence intervals and how many replications a KPI needs.
 * :mod:`.store`, :mod:`.manifest`, :mod:`.files`: the sweep folder, run manifests, the atomic file writer.
-* :mod:`.pool`: the process pool; :mod:`.progress`: progress bars.
+* :mod:`.executors`: this process, the process pool (:mod:`.pool`) or Dask; :mod:`.progress`: progress bars.
 
 The public functions are imported from their modules (``from jobsim.runner.sweep import sweep``) or,
 for users, from :mod:`jobsim` itself; this package does not re-export them, so that

@@ -1,28 +1,31 @@
-"""Where the runs of a sweep are executed: this machine's processes (``"local"``) or a Dask cluster (``"dask"``).
+"""Where runs are executed: this machine's processes (``"local"``) or a Dask cluster (``"dask"``).
 
-Both executors work the same way (:func:`run_chunks`):
+:func:`connect` gives an :class:`Executor`, ready to run: for Dask the scheduler is reached (or a
+``LocalCluster`` started) there, before the caller creates anything, so an unreachable scheduler
+is one clear error and leaves no folder behind. Both executors then work the same way
+(:meth:`Executor.run`):
 
-* runs are handed out in **chunks** (many runs per task; :func:`chunk_size`), so a design of
-  10,000 short runs is not dominated by scheduling and serialisation;
+* runs are handed out in **chunks** (many runs per task; :func:`chunk_size`), about eight per
+  job, so a design of 10,000 short runs is not dominated by scheduling and serialisation;
 * a task carries everything it needs, serialised with ``cloudpickle``: the function, the
   scenarios and the **policy objects** themselves. A policy written in a notebook or in a
   script's ``__main__`` therefore runs in workers started with ``spawn`` (the macOS and
   Windows default, and Dask's) instead of failing there with "unknown policy";
-* only the KPIs come back, and the *client* (this process) hands each result to
-  ``on_done`` as it arrives; the sweep writes it into its store at once, so the store stays
-  the one truth: a killed client continues from it, and a lost worker costs only its chunk,
-  which is run again with the same results (a run depends only on its scenario, seed and
-  replication).
+* only the function's result comes back (a sweep's: the KPIs), and the *client* (this process)
+  hands each result to ``on_done`` as it arrives; a sweep writes it into its store at once, so
+  the store stays the one truth: a killed client continues from it, and a lost worker costs only
+  its chunk, which is run again with the same results (a run depends only on its scenario, seed
+  and replication).
 
 ``executor="local"`` uses :mod:`jobsim.runner.pool` (``jobs`` processes; ``jobs=1`` runs in
 this process). ``executor="dask"`` needs the optional extra (``pip install "jobsim[dask]"``)
 and a ``scheduler``: an address such as ``"tcp://10.0.0.5:8786"``, a ``distributed.Client``,
 or a cluster object (``LocalCluster``, ``SSHCluster``, dask-jobqueue's ``SLURMCluster``...);
 without one, the ``DASK_SCHEDULER_ADDRESS`` environment variable, and without that a
-``distributed.LocalCluster`` of ``jobs`` single-threaded worker processes on this machine.
-Each chunk is a Dask task with an explicit key (a fingerprint of its content, so the same
-chunk always has the same key) and :data:`DASK_RETRIES` retries; a worker that dies is
-replaced by the scheduler and its chunks run again elsewhere.
+``distributed.LocalCluster`` of ``jobs`` single-threaded worker processes on this machine. Each chunk is a Dask task with an explicit
+key (a fingerprint of its content, so the same chunk always has the same key) and
+:data:`DASK_RETRIES` retries; a worker that dies is replaced by the scheduler and its chunks run
+again elsewhere.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import cloudpickle
@@ -39,7 +43,7 @@ import cloudpickle
 from ..errors import JobsimError
 from .pool import WorkerDied, run_tasks
 
-#: The executors :func:`run_chunks` knows.
+#: The executors :func:`connect` knows.
 EXECUTORS = ("local", "dask")
 #: Times Dask runs a chunk again after its worker died before giving up (the sweep then stops; see
 #: :class:`jobsim.runner.pool.WorkerDied`).
@@ -89,49 +93,73 @@ def run_packed(blob: bytes) -> list[Any]:
     return [function(task) for task in chunk]
 
 
-def run_chunks(function: Callable[[Any], Any], tasks: Iterable[Any], on_done: Callable[[Any], None], *,
-               jobs: int = 1, executor: str = "local", scheduler: Any = None, size: int = 1) -> None:
-    """Call ``function(task)`` for every task on ``executor``; ``on_done(result)`` runs here as results arrive.
+class Executor:
+    """A connected executor (from :func:`connect`): ``name``, ``jobs``, and ``slots``, the runs it runs at once."""
 
-    Tasks are sent ``size`` at a time (:func:`chunks`). ``function`` must return the same result
-    when called again with the same task (a chunk whose worker died is run again). Raises
-    :class:`~jobsim.runner.pool.WorkerDied` if workers keep dying.
+    def __init__(self, name: str, jobs: int, client: Any = None):
+        self.name, self.jobs, self.client = name, jobs, client
+        self.slots = jobs
+
+    def run(self, function: Callable[[Any], Any], tasks: Iterable[Any], on_done: Callable[[Any], None],
+            count: int) -> None:
+        """Call ``function(task)`` for each of the ``count`` tasks; ``on_done(result)`` runs here as results arrive.
+
+        Tasks are sent in chunks of :func:`chunk_size` ``(count, slots)``, read from ``tasks`` as the
+        workers need them. ``function`` must return the same result when called again with the same
+        task (a chunk whose worker died is run again). Raises :class:`~jobsim.runner.pool.WorkerDied`
+        if workers keep dying.
+        """
+        if self.client is None and self.jobs <= 1:
+            for task in tasks:  # in this process: no serialisation at all
+                on_done(function(task))
+            return
+
+        def each(results: list[Any]) -> None:
+            for result in results:
+                on_done(result)
+
+        blobs = (pack(function, chunk) for chunk in chunks(tasks, chunk_size(count, self.slots)))
+        if self.client is None:
+            run_tasks(run_packed, blobs, self.jobs, each)
+        else:
+            run_on_dask(self.client, blobs, each, window=4 * self.slots)
+
+
+@contextmanager
+def connect(executor: str = "local", scheduler: Any = None, jobs: int = 1) -> Iterator[Executor]:
+    """The :class:`Executor` for ``executor``; for Dask the cluster is reached here, and one jobsim started is stopped after.
+
+    Raises :class:`~jobsim.errors.JobsimError` for an unknown executor, a scheduler that cannot be
+    reached, or Dask not installed.
     """
     check_executor(executor, scheduler)
-    if executor == "local" and jobs <= 1:
-        for task in tasks:  # in this process: no serialisation at all
-            on_done(function(task))
-        return
-
-    def each(results: list[Any]) -> None:
-        for result in results:
-            on_done(result)
-
-    blobs = (pack(function, chunk) for chunk in chunks(tasks, size))
     if executor == "local":
-        run_tasks(run_packed, blobs, jobs, each)
-    else:
-        _run_dask(blobs, each, jobs, scheduler)
-
-
-def _run_dask(blobs: Iterator[bytes], on_done: Callable[[list[Any]], None], jobs: int, scheduler: Any) -> None:
-    """Run the chunks on a Dask cluster, a bounded window of tasks at a time (Ctrl-C leaves little to cancel)."""
+        yield Executor("local", jobs)
+        return
     client, owned = dask_client(scheduler, jobs)
     try:
-        from distributed import as_completed
-        from distributed.scheduler import KilledWorker
+        yield Executor("dask", jobs, client)
+    finally:
+        for thing in owned:
+            thing.close()
 
-        window = 4 * max(1, _worker_count(client, jobs))
-        pending = as_completed()
-        live: set = set()
 
-        def submit(n: int) -> None:
-            for blob in itertools.islice(blobs, n):
-                key = "jobsim-chunk-" + hashlib.sha256(blob).hexdigest()[:24]
-                future = client.submit(run_packed, blob, key=key, retries=DASK_RETRIES, pure=False)
-                live.add(future)
-                pending.add(future)
+def run_on_dask(client: Any, blobs: Iterator[bytes], on_done: Callable[[list[Any]], None], window: int) -> None:
+    """Run the chunks on a Dask cluster, ``window`` tasks at a time (Ctrl-C leaves little to cancel)."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
 
+    pending = as_completed()
+    live: set = set()
+
+    def submit(n: int) -> None:
+        for blob in itertools.islice(blobs, n):
+            key = "jobsim-chunk-" + hashlib.sha256(blob).hexdigest()[:24]
+            future = client.submit(run_packed, blob, key=key, retries=DASK_RETRIES, pure=False)
+            live.add(future)
+            pending.add(future)
+
+    try:
         submit(window)
         for future in pending:
             live.discard(future)
@@ -143,12 +171,9 @@ def _run_dask(blobs: Iterator[bytes], on_done: Callable[[list[Any]], None], jobs
             on_done(results)
             submit(window - len(live))
     except BaseException:
-        for future in list(locals().get("live", ())):
+        for future in list(live):
             future.cancel()
         raise
-    finally:
-        for thing in owned:
-            thing.close()
 
 
 def dask_client(scheduler: Any, jobs: int) -> tuple[Any, list[Any]]:
@@ -177,10 +202,3 @@ def dask_client(scheduler: Any, jobs: int) -> tuple[Any, list[Any]]:
                               "with 'dask scheduler' or give another address") from None
         return client, [client]
     raise JobsimError("scheduler: expected an address like 'tcp://HOST:8786', a distributed.Client or a cluster")
-
-
-def _worker_count(client: Any, jobs: int) -> int:
-    try:
-        return len(client.scheduler_info().get("workers", {})) or jobs
-    except Exception:  # an old scheduler or a lost connection: the window only tunes speed
-        return jobs

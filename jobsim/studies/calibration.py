@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from ..calibrate.report import calibrate
 from ..model.scenario import Scenario, load_scenario
 from ..report.style import caption, new_figure, wrap_title
 from ..report.words import num, pct, phrase
+from ..runner.engine import map_runs
 from ..runner.eventlog import appointment_log
 from ..runner.simulate import simulate
 
@@ -89,13 +91,7 @@ def recovery(replications: int, seed: int = 0, scenario: Scenario | None = None,
     """:func:`recovery_replication` for seeds ``seed, seed + 1, ...``, stacked (in seed order whatever ``jobs``)."""
     scenario = scenario or recovery_scenario()
     seeds = [seed + r for r in range(replications)]
-    if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(pool.map(recovery_replication, seeds, [scenario] * len(seeds)))
-    else:
-        parts = [recovery_replication(s, scenario) for s in seeds]
+    parts = map_runs(partial(recovery_replication, scenario=scenario), seeds, jobs=jobs)
     return pd.concat(parts, ignore_index=True)
 
 

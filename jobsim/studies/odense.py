@@ -24,7 +24,7 @@ from ..model.scenario import Scenario
 from ..report.facts import FTE_COST_DKK, GAP_MARKS, ODENSE_EXPECTED_DKK
 from ..report.style import OKABE_ITO, caption, house_style, new_figure, number_ticks, wrap_title
 from ..report.words import kpi_label, num, pct, phrase
-from ..runner.pool import map_tasks
+from ..runner.engine import map_runs
 from ..runner.simulate import simulate
 from ..runner.sweep import sweep
 from .intervals import interval_table
@@ -78,7 +78,7 @@ def odense_runs(scenarios: Mapping[str, Scenario], replications: int = 20, seed:
     Replication ``r`` uses the same random streams in both scenarios.
     """
     tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(replications)]
-    out = map_tasks(_odense_task, tasks, jobs)
+    out = map_runs(_odense_task, tasks, jobs=jobs)
     kpis = pd.DataFrame([row for row, _ in out])
     gaps = pd.concat([g for _, g in out], ignore_index=True)
     return kpis, gaps

@@ -24,11 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, JobsimError
 from ..model.scenario import Scenario
 from ..report import style
+from ..report.images import downscale_png  # one of the scripts' helpers (see __all__); it lives in report/
 from ..report.words import LANGS
 from ..runner import files
 from ..runner.executors import EXECUTORS
@@ -196,17 +195,6 @@ def write_json(path: Path, data: dict[str, Any]) -> Path:
     """Write a result or manifest as JSON, atomically (NaN and infinities as null)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return files.write_json(path, jsonable(data))
-
-
-def downscale_png(source: str | Path, target: str | Path, width: int = 900) -> Path:
-    """Copy a PNG, scaled to ``width`` pixels wide (for docs/img: about 90 dpi from a 150 dpi figure)."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as img:
-        if img.width > width:
-            img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
-        files.write_with(target, lambda tmp: img.save(tmp, format="PNG", optimize=True, dpi=(90, 90)))
-    return target
 
 
 def run_script(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:

@@ -26,10 +26,10 @@ import pandas as pd
 from .. import __version__
 from ..errors import EXIT_OK, JobsimError
 from ..model.scenario import load_scenario
+from ..report.images import downscale_png
 from ..runner.files import write_atomic
 from ..runner.simulate import simulate
 from ..runner.stats import t_interval
-from ..studies.script import downscale_png
 from . import measures
 from .desk_rules import desk_rule_table
 from .desk_rules import markdown as desk_rule_markdown

@@ -38,7 +38,7 @@ from scipy import integrate, stats
 
 from ..model.calendar import FIRST_SLOT, MINUTES_PER_DAY
 from ..model.scenario import Scenario
-from ..runner.pool import map_tasks
+from ..runner.engine import map_runs
 from ..runner.simulate import SimulationResult, simulate
 
 #: The reduced configuration's fixed settings (see the module docstring), every one that bears on it
@@ -130,7 +130,7 @@ def ordering_experiment(noshow: Sequence[float] = (0.0, 0.1, 0.2), cv: Sequence[
     """
     changes = {"slots_per_day": 8, **changes}
     tasks = [(p, c, seed, r, changes) for p in noshow for c in cv for r in range(replications)]
-    return pd.DataFrame(map_tasks(_ordering_task, tasks, jobs))
+    return pd.DataFrame(map_runs(_ordering_task, tasks, jobs=jobs))
 
 
 def main_effects(runs: pd.DataFrame, kpi: str = "idle_per_slot") -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 * :func:`run_targets`: replication ``r`` of every arm of a target is ``simulate(arm, seed, r)``
   (common random numbers across arms); the target's measure turns the arms' results into one
-  value per replication. Runs go to the one process pool (:func:`jobsim.runner.pool.map_tasks`);
+  value per replication. Runs go through the experiment engine (:func:`jobsim.runner.engine.map_runs`);
   the values are the same for any ``jobs``.
 * :func:`validation_table`: per target the model's mean and 95% t interval over replications
   (cut to 0-1 for shares), the reference band and the verdict: ``inside``, ``outside`` or
@@ -28,7 +28,7 @@ import pandas as pd
 from ..report.words import num, pct
 from ..runner.files import write_frame, write_json
 from ..runner.manifest import utc_now, versions
-from ..runner.pool import map_tasks
+from ..runner.engine import map_runs
 from ..runner.simulate import simulate
 from ..runner.stats import t_interval
 from .measures import MEASURES, group_for_caseload
@@ -74,7 +74,7 @@ def run_targets(targets: Sequence[Target] | None = None, replications: int | Non
     # the slow targets first, so the pool's last tasks are short ones
     order = sorted(targets, key=lambda t: -len(t.run_arms()) * (3 if t.needs_tables else 1))
     tasks = [(t, r, seed, changes) for t in order for r in range(replications)]
-    rows = map_tasks(_task, tasks, jobs)
+    rows = map_runs(_task, tasks, jobs=jobs)
     values = pd.DataFrame(rows, columns=["target", "replication", "value"])
     rank = {t.id: i for i, t in enumerate(targets)}
     return values.sort_values(["target", "replication"], key=lambda c: c.map(rank) if c.name == "target" else c,
