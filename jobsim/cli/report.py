@@ -105,6 +105,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             report = sweep_report(folder, args.lang, command=command, validation=args.validation,
                                   sensitivity=args.sensitivity)
         out = Path(args.out) if args.out else folder / f"report-{args.lang}.html"
+    if report.warning:   # an unfinished sweep: said on the terminal too, not only inside the page
+        print(f"jobsim: warning: {report.warning[0]}: {report.warning[1]}", file=sys.stderr)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, render(report))
     echo(display_path(out))

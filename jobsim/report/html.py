@@ -3,7 +3,7 @@
 A :class:`Report` holds what a reader sees, already in words; :func:`render`
 turns it into one HTML file that opens from a USB stick or an e-mail
 attachment, reads on a phone (390 px) and a laptop (1280 px) and prints to PDF
-from the browser. Sections, in order: the quick-run mark (if any), the answer
+from the browser. Sections, in order: the quick-run mark and a warning (if any), the answer
 in one paragraph, the figures with how to read their uncertainty, the table of
 scenarios with 95% confidence intervals, the validation table, the
 assumptions that decide the answer (with the sensitivity study's table), and
@@ -65,6 +65,7 @@ class Report:
 
     * ``answer``: the one-paragraph plain answer;
     * ``quick``: True marks the report as a quick run, not a result (a banner at the top);
+    * ``warning``: (headline, text), a banner at the top too, e.g. that the sweep reported is unfinished;
     * ``figures``: :class:`Figure` objects; ``scenarios``: the table of scenarios with 95% CIs;
     * ``validation``/``sensitivity``: tables, or None where that study has not been run;
     * ``assumptions``: sentences, the assumptions that decide the answer;
@@ -75,6 +76,7 @@ class Report:
     title: str
     answer: str
     quick: bool = False
+    warning: tuple[str, str] | None = None
     figures: list[Figure] = field(default_factory=list)
     scenarios: Table | None = None
     validation: Table | None = None
@@ -99,6 +101,7 @@ p, li { max-width: 46rem; overflow-wrap: anywhere; }
 .answer { font-size: 1.15rem; background: #eef5fb; border-left: 5px solid var(--accent); padding: 0.8rem 1rem; }
 .quick { border: 3px solid var(--warn); color: var(--warn); background: #fff6e8; padding: 0.6rem 1rem;
          font-weight: 600; }
+.quick + .quick { margin-top: 0.6rem; }
 .quick strong { display: block; font-size: 1.2rem; text-transform: uppercase; letter-spacing: 0.04em; }
 figure { margin: 1.4rem 0; padding: 0; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
@@ -192,6 +195,10 @@ def render(report: Report) -> str:
     if report.quick:
         parts.append(f"<div class=\"quick\" role=\"note\" id=\"quick-mark\"><strong>{_e(text('quick_mark', lang))}"
                      f"</strong>{_e(text('quick_note', lang))}</div>")
+    if report.warning:
+        head, note = report.warning
+        parts.append(f"<div class=\"quick\" role=\"note\" id=\"warning\"><strong>{_e(head)}</strong>"
+                     f"{_with_code(note)}</div>")
     parts.append(f"<h2>{_e(text('answer', lang))}</h2><p class=\"answer\" id=\"answer\">{_with_code(report.answer)}</p>")
     if report.figures:
         parts.append(f"<h2>{_e(text('figures', lang))}</h2>")

@@ -157,8 +157,12 @@ def sensitivity_table(frame: pd.DataFrame, lang: str, top: int = 5) -> Table:
 
 
 def scenario_table(summary: pd.DataFrame, params: Sequence[str], kpis: Sequence[str], lang: str,
-                   replications: int) -> Table:
-    """One row per scenario point of a sweep summary: the varied parameters, then each KPI's mean [95% CI]."""
+                   replications: int | str) -> Table:
+    """One row per scenario point of a sweep summary: the varied parameters, then each KPI's mean [95% CI].
+
+    ``replications`` (per point, for the note under the table) is a number, or a text such as "1 to 3" where
+    the points of an unfinished sweep have different numbers.
+    """
     rows = []
     wide = summary[summary["kpi"].isin(kpis)]
     for key, g in wide.groupby(list(params), sort=True) if params else [((), wide)]:

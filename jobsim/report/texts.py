@@ -24,6 +24,12 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
         "quick_note": ("This report was made from a quick run (few replications, short simulated time) to check "
                        "that everything works. Its numbers show the shape of the answer, not the answer; "
                        "run it again without the quick setting before quoting any number."),
+        "unfinished_mark": "Unfinished sweep",
+        "unfinished_note": ("Only {runs:,.0f} of the sweep's {total:,.0f} runs are stored, so some scenario points "
+                            "rest on fewer replications than planned. To finish it, run the same `jobsim sweep` "
+                            "command again (with `--out {folder}`): it continues where it stopped. Then make this "
+                            "report again."),
+        "replication_range": "{low} to {high}",
         "figures": "What the figures show",
         "how_to_read": "How to read the uncertainty",
         "uncertainty": ("Every point is the average of several runs of the model, each with different random "
@@ -74,6 +80,12 @@ REPORT_TEXTS: dict[str, dict[str, str]] = {
         "quick_note": ("Denne rapport er lavet ud fra en hurtig prøvekørsel (få replikationer, kort simuleret tid) "
                        "for at se, at alt virker. Tallene viser svarets form, ikke svaret; kør den igen uden "
                        "den hurtige indstilling, før et tal bruges."),
+        "unfinished_mark": "Kørslerne er ikke færdige",
+        "unfinished_note": ("Kun {runs:,.0f} af de {total:,.0f} kørsler er gemt, så nogle scenariepunkter bygger "
+                            "på færre replikationer end planlagt. Kør den samme `jobsim sweep`-kommando igen (med "
+                            "`--out {folder}`) for at gøre dem færdige: den fortsætter, hvor den stoppede. Lav "
+                            "derefter rapporten igen."),
+        "replication_range": "{low} til {high}",
         "figures": "Hvad figurerne viser",
         "how_to_read": "Sådan læses usikkerheden",
         "uncertainty": ("Hvert punkt er gennemsnittet af flere kørsler af modellen, hver med andre tilfældige tal "

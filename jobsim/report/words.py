@@ -528,12 +528,24 @@ def value_text(value: Any, lang: str = "en") -> str:
 
 
 def lower_first(text: str) -> str:
-    """``text`` with its first letter in lower case, for a label used mid-sentence.
+    """``text`` with its first letter in lower case, for a label used mid-sentence; an abbreviation
+    (a first word in capitals) stays as it is.
 
-    >>> lower_first("Prepare ahead")
-    'prepare ahead'
+    >>> lower_first("Prepare ahead"), lower_first("SMS reminders")
+    ('prepare ahead', 'SMS reminders')
     """
+    if text[1:2].isupper():   # "SMS reminders", not "sMS reminders"
+        return text
     return text[:1].lower() + text[1:]
+
+
+def parameter_name(name: str, lang: str = "en") -> str:
+    """A scenario parameter's name for use mid-sentence, without the unit its axis label gives in brackets.
+
+    >>> parameter_name("caseload"), parameter_name("caseload", "da")
+    ('caseload', 'sagstal')
+    """
+    return lower_first(parameter_label(name, lang).split(" (")[0])
 
 
 # --------------------------------------------------------------------------- calibration recovery (jobsim.studies.calibration)

@@ -16,6 +16,7 @@ conversations late (the follow-up rule kept), and at least
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 from collections.abc import Sequence
@@ -26,13 +27,14 @@ import pandas as pd
 
 from ..errors import JobsimError
 from ..model.scenario import Scenario, load_scenario
-from ..report.charts import KEY_KPIS, PHONE_INCHES, standard_figures
+from ..report.charts import KEY_KPIS, PHONE_INCHES, is_numeric_parameter, standard_figures
 from ..report.html import Figure, Report, inline_svg, svg_of
 from ..report.sources import (provenance, read_sensitivity, read_validation, scenario_table, sensitivity_table,
                               validation_table)
-from ..report.style import run_caption
+from ..report.style import is_share, run_caption
 from ..report.texts import text
-from ..report.words import kpi_label, lower_first, no_break_percent, num, parameter_label, pct, policy_label
+from ..report.words import (and_list, kpi_label, lower_first, no_break_percent, num, parameter_label,
+                                parameter_name, pct, policy_label, value_text)
 from ..runner.sweep import load_sweep, sweep
 from . import staffing
 
@@ -46,6 +48,10 @@ REPLICATIONS, QUICK_REPLICATIONS = 10, 3
 QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 KPIS_SHOWN = ("overdue_share", "prepared_share", "casework_coverage")
 DEFAULT_CITIZENS = 10_000.0
+#: The short answer of a sweep report gives the figures of each group of the other varied parameters' levels
+#: (each policy, say); with more groups than this they would not read as one paragraph, and it says that the
+#: table gives them point by point.
+MAX_ANSWER_GROUPS = 4
 
 _WORDS = {
     "en": {
@@ -80,9 +86,13 @@ _WORDS = {
                   "`--set fte_cost_dkk=...`); caseworkers = citizens / caseload, not rounded.",
         "a_scenario": "Everything else as in scenario {scenario} ({description}); `jobsim show {scenario}` lists "
                       "every value with its source.",
-        "sweep_answer": ("Scenario {scenario}, {points} scenario points varying {varied}, {replications} "
-                         "replications each. {finding}"),
-        "sweep_finding": "{kpi}: from {a} at {x} {xa} to {b} at {xb}.",
+        "sweep_answer": "Scenario {scenario}: {points} scenario points varying {varied}, {replications}. {finding}",
+        "reps_each": "{n} replications each",
+        "reps_so_far": "{n} replications each so far ({planned} planned)",
+        "reps_range": "{n} replications per point so far ({planned} planned)",
+        "sweep_walk": "{kpi}, from {x} {xa} to {xb}",
+        "sweep_many": ("With {n} combinations of {factors}, one paragraph cannot hold the results: the table below "
+                       "gives them point by point."),
         "validation_answer": "{summary} The table below says, figure by figure, what the model can and cannot say.",
     },
     "da": {
@@ -119,9 +129,14 @@ _WORDS = {
         "a_cost": "{fte} kr. om året pr. fuldtidssagsbehandler inkl. overhead (en antagelse; "
                   "`--set fte_cost_dkk=...`); sagsbehandlere = borgere / sagstal, ikke afrundet.",
         "a_scenario": "Alt andet som i scenarie {scenario}; `jobsim show {scenario}` viser hver værdi med kilde.",
-        "sweep_answer": ("Scenarie {scenario}, {points} scenariepunkter, hvor {varied} varieres, {replications} "
-                         "replikationer hver. {finding}"),
-        "sweep_finding": "{kpi}: fra {a} ved {x} {xa} til {b} ved {xb}.",
+        "sweep_answer": ("Scenarie {scenario}: {points} scenariepunkter, hvor {varied} varieres, {replications}. "
+                         "{finding}"),
+        "reps_each": "{n} replikationer hver",
+        "reps_so_far": "{n} replikationer hver indtil videre ({planned} planlagt)",
+        "reps_range": "{n} replikationer pr. punkt indtil videre ({planned} planlagt)",
+        "sweep_walk": "{kpi}, fra {x} {xa} til {xb}",
+        "sweep_many": ("Med {n} kombinationer af {factors} kan ét afsnit ikke rumme resultaterne: tabellen nedenfor "
+                       "viser dem punkt for punkt."),
         "validation_answer": "{summary} Tabellen nedenfor viser tal for tal, hvad modellen kan og ikke kan udtale "
                              "sig om.",
     },
@@ -247,9 +262,78 @@ def _add_studies(report: Report, validation: str | Path | None, sensitivity: str
     return report
 
 
+def _walk_axis(summary: pd.DataFrame, params: Sequence[str]) -> str | None:
+    """The varied parameter the sweep's overview figure has on its x axis, if it is numeric: the first numeric
+    one (:func:`jobsim.report.charts.standard_figures`); None if no varied parameter is numeric."""
+    return next((p for p in params if is_numeric_parameter(summary[p].unique())), None)
+
+
+def _level_text(param: str, value: Any, lang: str) -> str:
+    """One level of a varied parameter in words: a policy by its plain name, anything else "name value"."""
+    if param == "prep_policy":
+        return lower_first(policy_label(str(value), lang))
+    return f"{parameter_name(param, lang)} {value_text(value, lang)}"
+
+
+def _kpi_value(kpi: str, lang: str):
+    """The formatter of one KPI's means: shares in per cent (one decimal under 10%, so that 5.4% and 2.0% stay
+    apart), anything else in its unit with one decimal."""
+    if is_share(kpi):
+        return lambda v: pct(v, lang, 1 if abs(v) < 0.1 else 0)
+    return lambda v: num(v, lang, 1)
+
+
+def sweep_findings(summary: pd.DataFrame, params: Sequence[str], lang: str,
+                   kpis: Sequence[str] = KEY_KPIS[:2]) -> str:
+    """The findings of a sweep's short answer, one sentence per KPI of ``kpis`` that ``summary`` has.
+
+    ``summary`` is a sweep summary (one row per scenario point and KPI, the varied ``params`` as columns).
+    Each sentence walks along the overview figure's x axis (:func:`_walk_axis`), from the lowest to the
+    highest value every group of the other varied parameters has, and gives every group its own figures,
+    never a mean over groups: "prepare ahead: 100% → 95%; prepare after check-in: 5.4% → 1.8%". With no
+    numeric parameter it gives each point's mean. More groups than :data:`MAX_ANSWER_GROUPS` would not read
+    as one paragraph: then one sentence says the table gives the results point by point.
+    """
+    walk = _walk_axis(summary, params)
+    others = [p for p in params if p != walk]
+    groups = list(dict.fromkeys(summary[others].itertuples(index=False, name=None))) if others else [()]
+    if len(groups) > MAX_ANSWER_GROUPS:
+        return _w("sweep_many", lang).format(n=len(groups),
+                                             factors=and_list([parameter_name(p, lang) for p in others], lang))
+    sentences = []
+    for kpi in [k for k in kpis if k in set(summary["kpi"])]:
+        rows = summary[(summary["kpi"] == kpi) & summary["mean"].notna()]
+        keys = rows[others].itertuples(index=False, name=None) if others else [()] * len(rows)
+        means = {(g, x): m for g, x, m in zip(keys, rows[walk] if walk else [None] * len(rows), rows["mean"])}
+        value = _kpi_value(kpi, lang)
+        if walk:
+            # only where every group has a point (a partial sweep may lack some): the same walk for all
+            xs = sorted(set.intersection(*({x for g2, x in means if g2 == g} for g in groups)))
+            if len(xs) < 2:
+                continue
+            lead = _w("sweep_walk", lang).format(kpi=kpi_label(kpi, lang), x=parameter_name(walk, lang),
+                                                 xa=num(xs[0], lang, None), xb=num(xs[-1], lang, None))
+            # no-break spaces around the arrow: on a phone "100% → 95%" never breaks apart
+            figures = {g: f"{value(means[g, xs[0]])}\u00a0\u2192\u00a0{value(means[g, xs[-1]])}" for g in groups}
+        else:
+            lead = kpi_label(kpi, lang)
+            figures = {g: value(means[g, None]) for g in groups if (g, None) in means}
+        if not others:
+            sentences.append(f"{lead}: {figures[()]}.")
+        elif figures:
+            levels = {g: ", ".join(_level_text(p, v, lang) for p, v in zip(others, g)) for g in figures}
+            sentences.append(f"{lead} \u2013 {'; '.join(f'{levels[g]}: {f}' for g, f in figures.items())}.")
+    return " ".join(sentences)
+
+
 def sweep_report(folder: str | Path, lang: str = "en", *, command: str = "", validation: str | Path | None = None,
                  sensitivity: str | Path | None = None, kpis: Sequence[str] = KEY_KPIS[:4]) -> Report:
-    """The report of a finished sweep folder: its standard overview figure, its points' table, its provenance."""
+    """The report of a sweep folder: its short answer, standard overview figure, points' table, provenance.
+
+    An unfinished sweep (fewer runs stored than planned) is reported with what it has, under a warning
+    (:attr:`Report.warning`) that says how many runs are stored and how to finish it; the replications it
+    states are those the points have ("1 to 3 replications per point").
+    """
     result = load_sweep(folder)
     if not len(result.runs):
         raise JobsimError(f"{folder}: the sweep has no finished runs to report")
@@ -258,34 +342,38 @@ def sweep_report(folder: str | Path, lang: str = "en", *, command: str = "", val
     summary = result.summary(confidence=0.95)
     summary = summary[summary["n"] > 0]
     params = list(result.grid)
-    x = params[0]
+    x = _walk_axis(summary, params) or params[0]   # the overview figure's x axis
     kpis = [k for k in kpis if k in set(summary["kpi"])]
-    findings = []
-    for k in kpis[:2]:
-        mean = summary[summary["kpi"] == k].groupby(x)["mean"].mean().sort_index()
-        if len(mean) > 1 and pd.api.types.is_numeric_dtype(mean.index):
-            f = (lambda v: pct(v, lang)) if summary[summary["kpi"] == k]["unit"].iloc[0] == "share" else (
-                lambda v: num(v, lang, 1))
-            findings.append(_w("sweep_finding", lang).format(
-                kpi=kpi_label(k, lang), a=f(mean.iloc[0]), b=f(mean.iloc[-1]), x=lower_first(parameter_label(x, lang)),
-                xa=num(mean.index[0], lang, None), xb=num(mean.index[-1], lang, None)))
+    runs_per_point = result.runs.groupby("point").size().reindex(result.points["point"], fill_value=0)
+    low, high, planned = int(runs_per_point.min()), int(runs_per_point.max()), result.replications
+    shown: int | str = low if low == high else text("replication_range", lang, low=low, high=high)
+    replications = (_w("reps_each", lang).format(n=planned) if low == high == planned else
+                    _w("reps_so_far" if low == high else "reps_range", lang).format(n=shown, planned=planned))
     answer = _w("sweep_answer", lang).format(scenario=result.scenario.name, points=len(result.points),
-                                             varied=", ".join(lower_first(parameter_label(p, lang)) for p in params),
-                                             replications=result.replications, finding=" ".join(findings))
+                                             varied=and_list([lower_first(parameter_label(p, lang)) for p in params],
+                                                             lang),
+                                             replications=replications,
+                                             finding=sweep_findings(summary, params, lang, kpis[:2])).strip()
+    warning = None
+    if not result.complete:
+        warning = (text("unfinished_mark", lang), text("unfinished_note", lang, runs=len(result.runs),
+                                                       total=result.expected_runs, folder=str(folder)))
     quick = result.replications < 3
+    # the figures' captions state the replications the points have, not those planned
+    drawn = result if shown == planned else dataclasses.replace(result, replications=shown)
     with tempfile.TemporaryDirectory() as tmp:
         # (an overview 12 in wide: on a laptop its 10 pt labels then have a font size of at least 10 px)
-        paths = standard_figures(result, tmp, lang=lang, phone=True, overview_width=12.0)
+        paths = standard_figures(drawn, tmp, lang=lang, phone=True, overview_width=12.0)
         svgs = {p.stem: p for p in paths if p.suffix == ".svg"}
         figures = [Figure(inline_svg(svgs["overview"].read_text(encoding="utf-8"), "f1"),
                           _w("fig_sweep", lang).format(x=lower_first(parameter_label(x, lang))), "",
                           narrow_svg=inline_svg(svgs["overview_phone"].read_text(encoding="utf-8"), "f1n"))
                    ] if "overview" in svgs else []
     report = Report(lang=lang, title=text("title_sweep", lang, scenario=result.scenario.name), answer=answer,
-                    quick=quick, figures=figures,
-                    scenarios=scenario_table(summary, params, kpis, lang, result.replications),
+                    quick=quick, warning=warning, figures=figures,
+                    scenarios=scenario_table(summary, params, kpis, lang, shown),
                     provenance=provenance(lang, scenario=result.scenario.name, seed=result.seed,
-                                          replications=result.replications, runs=len(result.runs), command=command,
+                                          replications=shown, runs=len(result.runs), command=command,
                                           folder=str(folder)))
     return _add_studies(report, validation, sensitivity)
 
