@@ -17,7 +17,8 @@ move because the caseworker is away).
 
 from __future__ import annotations
 
-from .calendar import DAY_END, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
+from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
+from .citizens import PENDING
 from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
 from .diary import Diary
 from .ledger import CaseworkerDay
@@ -59,107 +60,106 @@ class Caseworker:
         self.opened_until = -1      # the preparation window has been opened up to this day
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
-    # ------------------------------------------------------------ the day
-    def work_day(self, day: int) -> None:
-        """8:00: the whole working day, in order of time: conversations in the diary, desk work around them,
-        and what follows each conversation (its record, the next booking).
+    # ------------------------------------------------------------ the working day, a SimPy process
+    def working_days(self):
+        """The caseworker's working days, a SimPy process: from 8:00 on each working day of the run, the day
+        (:meth:`working_day`); weekends are skipped."""
+        env = self.env
+        for day in range(self.ledger.run_days):
+            if day % 7 < 5:
+                yield env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now)
+                yield from self.working_day(day)
 
-        The day is worked out in one step, on a clock of its own (``clock``, minutes), because nothing that
-        happens during the day can change it: bookings are always for tomorrow or later, and a citizen's exit
-        time is known in advance (:attr:`Citizen.exit_at`): a citizen who leaves before their slot is not
-        seen (their exit withdraws the booking), and one whose stay ends during the slot leaves when it is
-        over. Citizens who enter during the day book from tomorrow, after the day's follow-up bookings.
+    def working_day(self, day: int):
+        """One day, in the order it happens: Monday's casework arrives; away all day, or at work: the day's
+        slots one by one (:meth:`slot`), with desk work between them, then the end of the day and any overtime.
+
+        A caseworker does one thing at a time: this process is the caseworker's capacity of one. Desk work
+        needs no events of its own: it is shared out over the stretch between two events (:mod:`.desk`).
         """
         if day % 7 == 0:
             self.new_casework(day)
         if self.absent[day]:
             self.absent_day(day)
             return
-        clock = self.env.now
         self.start_day(day)
-        slots = self.diary.day_slots(day)
-        run_end = self.ledger.run_end
-        if slots and self.diary.overbook:
-            clock = self.overbooked_day(slots, clock)
-            if clock >= run_end:   # the run ended during a conversation
-                return
-        elif slots:
-            slot_minutes = self.values.slot_minutes
-            # (today's places change during the day only where a booking already worked out is moved)
-            for k, booking in enumerate(slots):
-                if booking is None or booking.place != k:   # free, or the rest of a longer booking
-                    continue
-                start = booking.start
-                self.work_at_desk(start)
-                # Times reached by different sums (the last conversation's end, this slot's start) can
-                # differ by floating-point dust: a slot that "starts 1e-13 minutes ago" starts now.
-                wait = start - clock
-                clock = clock + (wait if wait > 0.0 else 0.0)
-                c = booking.citizen
-                # left before the slot: their exit withdraws the booking (unless their stay already ended while
-                # they waited on an earlier day and were sent home: they keep the conversation, then leave)
-                if c.exit_at < start and not c.leaving:
-                    continue
-                clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
-                if clock >= run_end:   # the run ended during the conversation
-                    return
-        self.end_day(day, clock)
+        for booking in self.todays_bookings(day):
+            yield from self.slot(booking)
+        yield from self.end_day(day)
 
-    def overbooked_day(self, slots, clock: float) -> float:
-        """A day with double bookings: at each slot, the citizens booked there, those who came first in order of
-        arrival, then those who did not come (their no-show is recorded when the grace period is over)."""
-        n = self.diary.slots_per_day
-        slot_minutes = self.values.slot_minutes
-        run_end = self.ledger.run_end
-        for k in range(n):
+    def todays_bookings(self, day: int):
+        """The bookings of ``day`` in the order the caseworker takes them: slot by slot (a booking of several
+        slots once). The diary's list of the day is read as it is now at each step: a citizen who left is no
+        longer in it, and one sent home has moved to a later day. On a day with double bookings, the citizens
+        booked into one slot are taken in order of arrival, those who do not come last."""
+        slots = self.diary.day_slots(day)
+        if not slots:
+            return
+        if not self.diary.overbook:
+            for k in range(len(slots)):
+                booking = slots[k]
+                if booking is not None and booking.place == k:   # not free, not the rest of a longer booking
+                    yield booking
+            return
+        for k in range(self.diary.slots_per_day):
             group = [b for i, b in enumerate(slots) if b is not None and b.place == i and b.slot == k]
-            if not group:
-                continue
-            start = group[0].start
-            self.work_at_desk(start)
-            wait = start - clock
-            clock = clock + (wait if wait > 0.0 else 0.0)
+            # the order of arrival (the attendance drawn at booking stands in for watching the waiting room)
             group.sort(key=lambda b: (not b.attends, b.arrival_offset if b.attends else 0.0, b.place))
             for booking in group:
-                if booking.citizen.exit_at < start and not booking.citizen.leaving:
-                    continue
-                clock = self.conversation(booking, start + slot_minutes * booking.length, clock)
-                if clock >= run_end:
-                    return clock
-        return clock
+                if booking.day == day and booking.outcome == PENDING:
+                    yield booking
 
-    def conversation(self, booking, slot_end: float, clock: float) -> float:
-        """The slot: the citizen checks in (or not), the caseworker may skim the case, they talk. ``clock`` is
-        the minute the caseworker turns to it; returns the minute it is over."""
+    def slot(self, booking):
+        """One booked slot, as the caseworker lives it: desk work until the slot starts; the citizen checks in,
+        or is given up after the grace period (:meth:`~jobsim.model.jobcenter.Jobcenter.checkin`, the
+        citizen's side); the skim after check-in (the policy); the conversation; documentation."""
+        env = self.env
         s = self.values
+        start = booking.start
+        wait = start - env.now
+        if wait > 0.0:   # (a slot that "starts 1e-13 minutes ago" after an overrun starts now)
+            yield env.timeout(wait)
+        self.work_at_desk(start)
+        if booking.outcome != PENDING:   # the citizen left before the slot: it is desk time
+            return
         if booking.prep_task is not None:
             self.close_prep_task(booking)
-        if not booking.attends:
-            if clock <= booking.start:
-                clock = clock + s.grace_minutes         # waits out the grace period at the desk
-            else:                                       # an overrun ate into the slot: the grace period is shorter
-                wait = booking.start + s.grace_minutes - clock
-                clock = clock + (wait if wait > 0.0 else 0.0)
-            if clock < self.ledger.run_end:
-                self._stay_ends_during(booking, clock)
-                self.jobcenter.no_show(booking, clock)
-            return clock
-        arrival = booking.start + booking.arrival_offset
-        if arrival > clock:                         # a late citizen: desk work until check-in
-            self.work_at_desk(arrival)
-            clock = clock + (arrival - clock)
-        booking.checkin = arrival
-        begin = clock
-        desk = self.desk
+        # the grace period runs from the slot start (an overrun into the slot shortens it)
+        grace = s.grace_minutes if env.now <= start else start + s.grace_minutes - env.now
+        turned = env.now
+        checked_in = yield env.process(self.jobcenter.checkin(booking, grace if grace > 0.0 else 0.0))
+        if checked_in and booking.checkin > turned:   # a late citizen: desk work until check-in
+            self.work_at_desk(booking.checkin)
+        if not checked_in:
+            self._stay_ends_during(booking, env.now)
+            self.jobcenter.no_show(booking, env.now)
+            return
+        begin = env.now
         if begin >= self.day_end:
             # conversations overran into the evening: a citizen still waiting at 15:24 is sent home and
             # rebooked like a conversation moved for absence (so a day ends by 15:24 + the longest need)
-            self._stay_ends_during(booking, clock)
+            self._stay_ends_during(booking, begin)
             self.jobcenter.move_for_absence(booking, booking.day)
-            return clock
-        if begin > desk.until:   # (usually the desk is already there: the slot start, or the check-in)
+            return
+        if begin > self.desk.until:   # (usually the desk is already there: the slot start, or the check-in)
             self.work_at_desk(begin)
-        skim = self.policy.skim_after_checkin(booking, self.scenario) if self.traits.skims else 0.0
+        slot_end = start + s.slot_minutes * booking.length
+        skim = self.skim(booking, begin, slot_end)
+        length = self.conversation_length(booking, begin + skim, slot_end)
+        self.record_conversation(booking, begin, skim, length)
+        yield env.timeout(skim + length)
+        self._stay_ends_during(booking, env.now)
+        self.jobcenter.held(booking, env.now)
+        if s.documentation_minutes > 0:
+            self.desk.add(DOC, s.documentation_minutes, self.day_end, None)
+
+    def skim(self, booking, begin: float, slot_end: float) -> float:
+        """Minutes of preparation after check-in at minute ``begin`` (the policy's skim, at most the need left,
+        ``slot_minutes - min_conversation_minutes``, and what leaves the conversation its minimum before
+        ``slot_end``); added to the booking's preparation."""
+        if not self.traits.skims:
+            return 0.0
+        skim = self.policy.skim_after_checkin(booking, self.scenario)
         if skim > 0:
             need = booking.prep_need - booking.prep_done
             # skim = max(0, min(skim, need, max_skim, slot_end - begin - min_conversation_minutes)), written
@@ -168,39 +168,39 @@ class Caseworker:
                 skim = need
             if self.max_skim < skim:
                 skim = self.max_skim
-            cap = slot_end - begin - s.min_conversation_minutes
+            cap = slot_end - begin - self.values.min_conversation_minutes
             if cap < skim:
                 skim = cap
             if skim < 0:
                 skim = 0.0
             booking.prep_done += skim
+            return skim
+        return 0.0
+
+    def conversation_length(self, booking, begin: float, slot_end: float) -> float:
+        """Minutes of a conversation starting at ``begin``: the citizen's need, cut at the slot's end (with
+        ``overrun``: at midnight, for a need of many hours)."""
+        end = begin - begin % MINUTES_PER_DAY + MINUTES_PER_DAY if self.values.overrun else slot_end
+        length = end - begin    # min(need, the time left), written out
         talk = booking.conversation_need
-        # with overrun a conversation runs to its need, but never past midnight (a need of many hours)
-        end = begin - begin % MINUTES_PER_DAY + MINUTES_PER_DAY if s.overrun else slot_end
-        length = end - begin - skim    # min(talk, the time left), written out
-        if not length < talk:
-            length = talk
+        return talk if not length < talk else length
+
+    def record_conversation(self, booking, begin: float, skim: float, length: float) -> None:
+        """Count the skim and the conversation (from ``begin``) in the day, and overtime past 15:24, at once
+        (the run may end during the conversation); the desk is busy until it is over."""
         booking.conversation_start = begin + skim
         booking.conversation_minutes = length
         today = self.today
         today.prep_minutes += skim
         today.conversation_minutes += length
         late = begin + skim + length - self.day_end
-        if late > 0.0:   # an overrun past 15:24 is overtime (counted now: the run may end during it)
+        if late > 0.0:
             today.overtime_minutes += late if late < length else length
-        desk.until = begin + skim + length
+        self.desk.until = begin + skim + length
         if self.trace is not None:
             if skim > 0:
                 self.trace.append((self.index, begin, begin + skim, "skim", booking.id))
             self.trace.append((self.index, begin + skim, begin + skim + length, "conversation", booking.id))
-        clock = clock + (skim + length)
-        if clock >= self.ledger.run_end:   # the run ends before the conversation does
-            return clock
-        self._stay_ends_during(booking, clock)
-        self.jobcenter.held(booking, clock)
-        if s.documentation_minutes > 0:
-            desk.add(DOC, s.documentation_minutes, self.day_end, None)
-        return clock
 
     @staticmethod
     def _stay_ends_during(booking, clock: float) -> None:
@@ -218,18 +218,22 @@ class Caseworker:
         if self.traits.prepares_ahead:
             self.open_prep_window(add_workdays(day, self.traits.window_days))
 
-    def end_day(self, day: int, now: float) -> None:
-        """15:24: desk work to the end of the day, overtime if allowed and work is left (``now``: the minute
-        the last conversation ended, if later)."""
+    def end_day(self, day: int):
+        """15:24 (or when the last conversation is over, if later): desk work to the end of the day, then
+        overtime if allowed and work is left."""
+        env = self.env
         end = self.day_end
-        if now > end:   # a conversation overran the end of the day (its overtime is already counted)
-            end = now
+        if env.now < end:
+            yield env.timeout(end - env.now)
+        else:   # a conversation overran the end of the day (its overtime is already counted)
+            end = env.now
         self.work_at_desk(end)
         overtime = self.values.overtime_minutes
         if overtime > 0:
             extra = min(overtime, self.desk.minutes_left(end))
             if extra > 0:
                 self.today.overtime_minutes += extra
+                yield env.timeout(extra)
                 self.work_at_desk(end + extra, idle=False)
         self.diary.forget(day)
 
@@ -269,7 +273,11 @@ class Caseworker:
             self.offer_prep(booking)
 
     def withdraw(self, booking, today: int) -> None:
-        """The citizen has left: the slot is freed and preparation already done is wasted."""
+        """The citizen has left: the slot is freed and preparation already done is wasted (desk time up to now
+        is shared out first, if the caseworker is at the desk)."""
+        now = self.env.now
+        if self.today is not None and self.today.day == today and self.desk.until < now <= self.day_end:
+            self.work_at_desk(now)
         self.close_prep_task(booking)
         self.diary.release(booking, today)
 

@@ -178,28 +178,13 @@ class Jobcenter:
             if prefill:
                 self.prefill()
             self._open_exit_day()
-            self._schedule_day(0)
+            for caseworker in self.caseworkers:
+                env.process(caseworker.working_days())
             if arrivals:
-                self._next_arrival()
+                env.process(self.arrivals())
             env.run(until=self.ledger.run_end)
             self.finish()
         return self
-
-    def _schedule_day(self, day: int) -> None:
-        """The next working day from ``day`` on: one SimPy event at 8:00 for the whole team."""
-        run_days = self.values.run_days
-        while day < run_days and day % 7 >= 5:
-            day += 1
-        if day < run_days:
-            env = self.env
-            env.timeout(day * MINUTES_PER_DAY + DAY_START - env.now, day).callbacks.append(self._working_day)
-
-    def _working_day(self, event) -> None:
-        """8:00: each caseworker's day is worked out, in index order (:meth:`Caseworker.work_day`)."""
-        day = event._value
-        for caseworker in self.caseworkers:
-            caseworker.work_day(day)
-        self._schedule_day(day + 1)
 
     def prefill(self) -> None:
         """Each caseworker starts with ``caseload`` citizens whose last conversations spread over the last interval."""
@@ -284,17 +269,30 @@ class Jobcenter:
         planned = self._planned
         c.plan_day = today + (planned if planned < gap else gap)
 
-    def _next_arrival(self) -> None:
-        """Citizens enter the team's caseload as a Poisson stream: the next arrival is a timeout whose callback
-        (:meth:`_arrival`) admits and books the citizen and sets the one after (no SimPy process to resume)."""
-        self.env.timeout(self.interarrival() * (MINUTES_PER_DAY / self.values.arrival_rate_per_day)) \
-            .callbacks.append(self._arrival)
+    def arrivals(self):
+        """Citizens enter the team's caseload as a Poisson stream (the rate from Little's law), a SimPy process:
+        each joins the caseworker with the fewest citizens (:meth:`admit`) and books a first conversation."""
+        env = self.env
+        mean_gap = MINUTES_PER_DAY / self.values.arrival_rate_per_day   # minutes between arrivals, on average
+        while True:
+            yield env.timeout(self.interarrival() * mean_gap)
+            now = env.now
+            c = self.admit(now, first_due_day=BY_RULE)
+            self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.values), now=now)
 
-    def _arrival(self, _event) -> None:
-        now = self.env.now
-        c = self.admit(now, first_due_day=BY_RULE)
-        self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.values), now=now)
-        self._next_arrival()
+    def checkin(self, booking: Booking, grace: float):
+        """The citizen's side of a booked slot, a SimPy process started when the caseworker turns to it: the
+        citizen comes (with the punctuality noise drawn at booking) and checks in, or does not come and is
+        given up after ``grace`` minutes. Returns whether they checked in."""
+        env = self.env
+        if not booking.attends:
+            yield env.timeout(grace)
+            return False
+        arrival = booking.start + booking.arrival_offset
+        if arrival > env.now:
+            yield env.timeout(arrival - env.now)
+        booking.checkin = arrival
+        return True
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
@@ -359,15 +357,15 @@ class Jobcenter:
         self._schedule_leave(wait, (c, version), now)
 
     def _exit_due(self, event) -> None:
-        c, version = event._value
+        c, version = event.value
         if c.exit_clock[3] == version and c.present and not c.leaving:
             self.leave(c)
 
     def _leave_due(self, event) -> None:
-        self.leave(event._value)
+        self.leave(event.value)
 
     def _depart_due(self, event) -> None:
-        self._depart(event._value)
+        self._depart(event.value)
 
     # ------------------------------------------------------------ the exits of the coming days
     def _schedule_leave(self, wait: float, value, now: float) -> None:
