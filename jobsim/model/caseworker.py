@@ -127,7 +127,7 @@ class Caseworker:
         # the grace period runs from the slot start (an overrun into the slot shortens it)
         grace = s.grace_minutes if env.now <= start else start + s.grace_minutes - env.now
         turned = env.now
-        checked_in = yield env.process(self.jobcenter.checkin(booking, grace if grace > 0.0 else 0.0))
+        checked_in = yield self.jobcenter.checkin(booking, grace if grace > 0.0 else 0.0)
         if checked_in and booking.checkin > turned:   # a late citizen: desk work until check-in
             self.work_at_desk(booking.checkin)
         if not checked_in:

@@ -281,18 +281,19 @@ class Jobcenter:
             self.book(c, earliest_booking_day(ENTRY, int(now // MINUTES_PER_DAY), c.plan_day, self.values), now=now)
 
     def checkin(self, booking: Booking, grace: float):
-        """The citizen's side of a booked slot, a SimPy process started when the caseworker turns to it: the
-        citizen comes (with the punctuality noise drawn at booking) and checks in, or does not come and is
-        given up after ``grace`` minutes. Returns whether they checked in."""
+        """The citizen's side of a booked slot, when the caseworker turns to it: an event at the citizen's
+        check-in, value True (they arrive with the punctuality noise drawn at booking; one who came early is
+        there already), or, for a citizen who does not come, at the end of ``grace`` minutes, value False.
+
+        (A timeout with a value rather than a process of its own: the citizen does nothing in between, and
+        a process would cost two more events per slot. Speed, measured in benchmarks/simpy_anchor.py.)
+        """
         env = self.env
         if not booking.attends:
-            yield env.timeout(grace)
-            return False
+            return env.timeout(grace, False)
         arrival = booking.start + booking.arrival_offset
-        if arrival > env.now:
-            yield env.timeout(arrival - env.now)
         booking.checkin = arrival
-        return True
+        return env.timeout(arrival - env.now if arrival > env.now else 0.0, True)
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
