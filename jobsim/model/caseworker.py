@@ -18,7 +18,7 @@ move because the caseworker is away).
 from __future__ import annotations
 
 from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
-from .citizens import PENDING
+from .citizens import ALREADY_THERE, PENDING
 from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
 from .diary import Diary
 from .ledger import CaseworkerDay
@@ -127,7 +127,8 @@ class Caseworker:
         # the grace period runs from the slot start (an overrun into the slot shortens it)
         grace = s.grace_minutes if env.now <= start else start + s.grace_minutes - env.now
         turned = env.now
-        checked_in = yield self.jobcenter.checkin(booking, grace if grace > 0.0 else 0.0)
+        checkin = self.jobcenter.checkin(booking, grace if grace > 0.0 else 0.0)
+        checked_in = True if checkin is ALREADY_THERE else (yield checkin)   # True: checked in; False: no-show
         if checked_in and booking.checkin > turned:   # a late citizen: desk work until check-in
             self.work_at_desk(booking.checkin)
         if not checked_in:

@@ -13,6 +13,10 @@ from math import inf, nan
 #: before the slot (the booking was withdrawn), or the slot is still ahead at the end of the run.
 HELD, NO_SHOW, WITHDRAWN, PENDING = "held", "no_show", "withdrawn", "pending"
 
+#: What :meth:`~jobsim.model.jobcenter.Jobcenter.checkin` gives for a citizen who is there already when the
+#: caseworker turns to the slot: no event to wait for (a speed trick, labelled there).
+ALREADY_THERE = True
+
 #: Attendance records kept per citizen (the last this many bookings), for history-based policies.
 HISTORY_LENGTH = 10
 
@@ -29,7 +33,7 @@ class Citizen:
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
                  "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "draws_used", "group", "since_entry",
-                 "exit_clock", "exit_at")
+                 "exit_clock", "exit_at", "stay_ends")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
         self.id = id
@@ -58,6 +62,7 @@ class Citizen:
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
         self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect
         self.exit_at = inf    # minute the stay is set to end (changes with exit_effect), inf if never
+        self.stay_ends = None  # SimPy event: the stay is over (the citizen's process then leaves)
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""

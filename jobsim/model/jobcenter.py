@@ -29,7 +29,7 @@ import simpy
 from . import streams as st
 from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
-from .citizens import HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
 from .collector import young_generation_only
 from .groups import effective_groups
 from .ledger import Ledger
@@ -285,15 +285,19 @@ class Jobcenter:
         check-in, value True (they arrive with the punctuality noise drawn at booking; one who came early is
         there already), or, for a citizen who does not come, at the end of ``grace`` minutes, value False.
 
-        (A timeout with a value rather than a process of its own: the citizen does nothing in between, and
-        a process would cost two more events per slot. Speed, measured in benchmarks/simpy_anchor.py.)
+        Speed trick (measured in benchmarks/simpy_anchor.py): a timeout with a value rather than a process of
+        its own, since the citizen does nothing in between (a process would cost two more events per slot);
+        and a citizen who is there already is no event at all (:data:`ALREADY_THERE`, which the caseworker
+        does not yield).
         """
         env = self.env
         if not booking.attends:
             return env.timeout(grace, False)
         arrival = booking.start + booking.arrival_offset
         booking.checkin = arrival
-        return env.timeout(arrival - env.now if arrival > env.now else 0.0, True)
+        if arrival > env.now:
+            return env.timeout(arrival - env.now, True)
+        return ALREADY_THERE
 
     def admit(self, entry: float, first_due_day: int | None, stay: float | None = None, group=None) -> Citizen:
         """A citizen joins the caseworker with the fewest citizens; their exit is scheduled.
@@ -330,6 +334,8 @@ class Jobcenter:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(now, +1)
         self.population[c.id] = c
+        c.stay_ends = self.env.event()
+        self.env.process(self.citizen(c))
         if stay != math.inf:
             if self.exit_effect is None:
                 self._schedule_leave(stay, c, now)
@@ -339,6 +345,20 @@ class Jobcenter:
         else:
             c.exit_at = math.inf
         return c
+
+    def citizen(self, c: Citizen):
+        """A citizen's path on the caseload, a SimPy process.
+
+        They have entered (:meth:`admit`: the caseworker with the fewest citizens; :meth:`book`: the first
+        conversation). Each booked conversation happens in the caseworker's day
+        (:meth:`~jobsim.model.caseworker.Caseworker.slot`: the citizen checks in or does not come
+        (:meth:`checkin`), the skim, the conversation), and what follows it here (:meth:`held`,
+        :meth:`no_show`: the next booking). When the stay ends (``c.stay_ends``, triggered by the exit
+        schedule; under ``exit_effect`` a held conversation moves it), the citizen leaves (:meth:`leave`): a
+        booking not yet started is withdrawn, one under way is finished first.
+        """
+        yield c.stay_ends
+        self.leave(c)
 
     # ------------------------------------------------------------ stays that respond to follow-up
     def _schedule_exit(self, c: Citizen, now: float) -> None:
@@ -360,10 +380,10 @@ class Jobcenter:
     def _exit_due(self, event) -> None:
         c, version = event.value
         if c.exit_clock[3] == version and c.present and not c.leaving:
-            self.leave(c)
+            c.stay_ends.succeed()
 
     def _leave_due(self, event) -> None:
-        self.leave(event.value)
+        event.value.stay_ends.succeed()
 
     def _depart_due(self, event) -> None:
         self._depart(event.value)
