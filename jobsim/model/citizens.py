@@ -33,7 +33,7 @@ class Citizen:
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
                  "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "draws_used", "group", "since_entry",
-                 "exit_clock", "exit_at", "stay_ends")
+                 "exit_clock", "exit_at", "path")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
         self.id = id
@@ -60,9 +60,9 @@ class Citizen:
         self.draws_used = 0            # bookings that have used their draws from ``draws``
         self.group = group             # the citizen's group (jobsim.model.groups.GroupValues): rule and needs
         self.since_entry = 0           # conversations held since entry, before the run included (legal rules)
-        self.exit_clock = None         # [stay left, updated at, raised hazard until, version] with exit_effect
+        self.exit_clock = None         # ExitClock: the stay left, when it responds to follow-up (exit_effect)
         self.exit_at = inf    # minute the stay is set to end (changes with exit_effect), inf if never
-        self.stay_ends = None  # SimPy event: the stay is over (the citizen's process then leaves)
+        self.path = None      # the citizen's SimPy process (jobsim.model.jobcenter.Jobcenter.citizen)
 
     def remember(self, attended: bool) -> None:
         """Add one booking's attendance to the history (the last HISTORY_LENGTH are kept)."""
@@ -70,6 +70,36 @@ class Citizen:
         history.append(attended)
         if len(history) > HISTORY_LENGTH:
             del history[0]
+
+
+class ExitClock:
+    """A stay that responds to follow-up (``exit_effect``): the citizen leaves when the cumulative hazard of
+    leaving reaches their exponential draw. ``left`` is the stay left at the base rate (minutes) at minute
+    ``updated``; the hazard is raised until minute ``raised_until`` after the last held conversation."""
+
+    __slots__ = ("left", "updated", "raised_until")
+
+    def __init__(self, left: float, updated: float):
+        self.left = left
+        self.updated = updated
+        self.raised_until = -inf
+
+    def followed_up(self, now: float, effect: float, raised_minutes: float) -> float:
+        """A conversation was held at minute ``now``: the hazard is ``effect`` times the base for the next
+        ``raised_minutes``. Returns the minute the stay now ends."""
+        raised = min(now, self.raised_until) - self.updated   # minutes at the raised hazard since the update
+        raised = raised if raised > 0.0 else 0.0
+        self.left = left = self.left - (effect * raised + (now - self.updated - raised))
+        self.updated = now
+        self.raised_until = now + raised_minutes
+        window = self.raised_until - now
+        if window <= 0.0:
+            wait = left
+        elif left <= effect * window:
+            wait = left / effect
+        else:
+            wait = window + (left - effect * window)
+        return now + wait
 
 
 class Booking:

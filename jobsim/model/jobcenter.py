@@ -29,7 +29,7 @@ import simpy
 from . import streams as st
 from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
-from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen
+from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen, ExitClock
 from .collector import young_generation_only
 from .groups import effective_groups
 from .ledger import Ledger
@@ -130,9 +130,6 @@ class Jobcenter:
         #: dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens, lowest
         #: index), without a scan of the whole team on every arrival.
         self._loads = list(range(s.workers))
-        #: exits on days after ``_exits_open_to``, by day: [(minute, citizen or (citizen, version))]
-        self._exit_days: dict[int, list] = {}
-        self._exits_open_to = -1
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.values
@@ -177,7 +174,6 @@ class Jobcenter:
         with young_generation_only():
             if prefill:
                 self.prefill()
-            self._open_exit_day()
             for caseworker in self.caseworkers:
                 env.process(caseworker.working_days())
             if arrivals:
@@ -334,16 +330,10 @@ class Jobcenter:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(now, +1)
         self.population[c.id] = c
-        c.stay_ends = self.env.event()
-        self.env.process(self.citizen(c))
-        if stay != math.inf:
-            if self.exit_effect is None:
-                self._schedule_leave(stay, c, now)
-            else:
-                c.exit_clock = [stay, now, -math.inf, 0]
-                self._schedule_exit(c, now)
-        else:
-            c.exit_at = math.inf
+        c.exit_at = now + stay
+        if self.exit_effect is not None and stay != math.inf:
+            c.exit_clock = ExitClock(stay, now)
+        c.path = self.env.process(self.citizen(c))
         return c
 
     def citizen(self, c: Citizen):
@@ -353,91 +343,28 @@ class Jobcenter:
         conversation). Each booked conversation happens in the caseworker's day
         (:meth:`~jobsim.model.caseworker.Caseworker.slot`: the citizen checks in or does not come
         (:meth:`checkin`), the skim, the conversation), and what follows it here (:meth:`held`,
-        :meth:`no_show`: the next booking). When the stay ends (``c.stay_ends``, triggered by the exit
-        schedule; under ``exit_effect`` a held conversation moves it), the citizen leaves (:meth:`leave`): a
-        booking not yet started is withdrawn, one under way is finished first.
-        """
-        yield c.stay_ends
-        self.leave(c)
-
-    # ------------------------------------------------------------ stays that respond to follow-up
-    def _schedule_exit(self, c: Citizen, now: float) -> None:
-        """Schedule the citizen's exit from their exit clock at minute ``now`` (see :meth:`_followed_up`); an
-        earlier scheduled exit is void (its version is old)."""
-        clock = c.exit_clock
-        budget, _at, boost_until, version = clock
-        effect = self.exit_effect
-        window = boost_until - now
-        if window <= 0.0:
-            wait = budget
-        elif budget <= effect * window:
-            wait = budget / effect
-        else:
-            wait = window + (budget - effect * window)
-        clock[3] = version = version + 1
-        self._schedule_leave(wait, (c, version), now)
-
-    def _exit_due(self, event) -> None:
-        c, version = event.value
-        if c.exit_clock[3] == version and c.present and not c.leaving:
-            c.stay_ends.succeed()
-
-    def _leave_due(self, event) -> None:
-        event.value.stay_ends.succeed()
-
-    def _depart_due(self, event) -> None:
-        self._depart(event.value)
-
-    # ------------------------------------------------------------ the exits of the coming days
-    def _schedule_leave(self, wait: float, value, now: float) -> None:
-        """A citizen's exit ``wait`` minutes from minute ``now`` (``value``: the citizen, or (citizen, exit-clock
-        version)); the exit minute is kept in the citizen's :attr:`~Citizen.exit_at`.
-
-        Exits more than a day ahead wait in a bucket per day and become SimPy events the day before
-        (:meth:`_open_exit_day`): SimPy's event queue then holds a day or two of exits, not one per citizen on
-        the caseload, so its cost does not grow with the team. The event time is the same either way: a day
-        start is a whole number of minutes, so ``start + (at - start)`` is exactly ``at``.
+        :meth:`no_show`: the next booking). The stay ends at :attr:`~Citizen.exit_at` (minutes); under
+        ``exit_effect`` a held conversation moves it and interrupts this wait (:meth:`_followed_up`). Then
+        the citizen leaves (:meth:`leave`): a booking not yet started is withdrawn, one under way is finished
+        first.
         """
         env = self.env
-        at = now + wait
-        (value[0] if self.exit_effect else value).exit_at = at
-        day = int(at // MINUTES_PER_DAY)
-        if day <= self._exits_open_to:
-            delay = wait if now == env.now else at - env.now
-            env.timeout(delay, value).callbacks.append(self._exit_due if self.exit_effect else self._leave_due)
-        else:
-            bucket = self._exit_days.get(day)
-            if bucket is None:
-                bucket = self._exit_days[day] = []
-            bucket.append((at, value))
-
-    def _open_exit_day(self, _event=None) -> None:
-        """At the start of a day, the exits of the next day become SimPy events (in the order they were set)."""
-        env = self.env
-        now = env.now
-        day = self._exits_open_to = self._exits_open_to + 1
-        entries = self._exit_days.pop(day, None)
-        if entries:
-            callback = self._exit_due if self.exit_effect else self._leave_due
-            for at, value in entries:
-                env.timeout(at - now, value).callbacks.append(callback)
-        env.timeout(day * MINUTES_PER_DAY - now).callbacks.append(self._open_exit_day)
+        while c.exit_at != math.inf:
+            try:
+                yield env.timeout(c.exit_at - env.now)
+                self.leave(c)
+                return
+            except simpy.Interrupt:   # the end of the stay moved
+                pass
 
     def _followed_up(self, c: Citizen, now: float) -> None:
-        """A conversation was held: the hazard of leaving is ``exit_effect`` times the base for the next
-        ``exit_effect_days``. The exit clock holds the base-rate minutes of stay left (a citizen leaves when
-        the cumulative hazard reaches their exponential draw), when it was last updated, when the raised
-        hazard ends, and a version that voids earlier scheduled exits."""
+        """A conversation was held at minute ``now``: the hazard of leaving is ``exit_effect`` times the base for
+        the next ``exit_effect_days``; the end of the stay moves (the citizen's wait is interrupted)."""
         clock = c.exit_clock
         if clock is None:
             return
-        budget, at, boost_until, _version = clock
-        boosted = min(now, boost_until) - at
-        boosted = boosted if boosted > 0.0 else 0.0
-        clock[0] = budget - (self.exit_effect * boosted + (now - at - boosted))
-        clock[1] = now
-        clock[2] = now + self.values.exit_effect_days * MINUTES_PER_DAY
-        self._schedule_exit(c, now)
+        c.exit_at = clock.followed_up(now, self.exit_effect, self.values.exit_effect_days * MINUTES_PER_DAY)
+        c.path.interrupt()
 
     # ------------------------------------------------------------ booking
     def book(self, c: Citizen, earliest_day: int, priority: bool = True, now: float | None = None) -> Booking:
@@ -541,8 +468,7 @@ class Jobcenter:
         planned), or, if the citizen's stay ended during the slot, they leave at ``now``."""
         if c.leaving:
             c.booking = None
-            env = self.env
-            env.timeout(now - env.now, c).callbacks.append(self._depart_due)
+            self._depart(c)
         elif c.present and earliest_day is not None:
             self.book(c, earliest_day, priority, now)
         else:
