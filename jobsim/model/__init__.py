@@ -16,18 +16,22 @@ Glossary (one word per thing, in code, docs and plots):
 (The public table ``meetings`` has one row per booking, and its column ``worker`` names the caseworker;
 those public names stay as they are.)
 
-Reading order of one conversation, from booking to KPI:
+Reading order: the model is made of SimPy processes (docs/model.md §5.3), each a generator function that
+reads in the order things happen:
 
-1. :mod:`~jobsim.model.jobcenter` ``Jobcenter._arrival``/``admit``: a citizen enters and gets a caseworker;
-   ``Jobcenter.book`` with :func:`~jobsim.model.jobcenter.earliest_booking_day` books the next conversation;
-2. :mod:`~jobsim.model.diary` ``Diary.book``: the earliest free slot from that day;
-3. :mod:`~jobsim.model.caseworker` ``Caseworker.start_day``/``open_prep_window``: the policy
-   (:mod:`~jobsim.model.policies`) decides whether to prepare ahead; the preparation becomes a desk task
-   (:mod:`~jobsim.model.desk`), done between conversations;
-4. ``Caseworker.conversation``: check-in or no-show, the skim, the conversation itself;
-5. ``Jobcenter.held`` or ``no_show``: the next booking; the :mod:`~jobsim.model.ledger` counts what
+1. :mod:`~jobsim.model.jobcenter` ``Jobcenter.arrivals``: a citizen enters (``admit``: the caseworker with the
+   fewest citizens); ``Jobcenter.book`` with :func:`~jobsim.model.jobcenter.earliest_booking_day` books the
+   next conversation into :mod:`~jobsim.model.diary` (``Diary.book``: the earliest free slot from that day);
+   ``Jobcenter.citizen`` is the citizen's path: on the caseload until the stay ends, then ``leave``;
+2. :mod:`~jobsim.model.caseworker` ``Caseworker.working_days`` / ``working_day``: the caseworker's day;
+   ``start_day``/``open_prep_window``: the policy (:mod:`~jobsim.model.policies`) decides whether to prepare
+   ahead, and the preparation becomes a desk task (:mod:`~jobsim.model.desk`), done between conversations;
+3. ``Caseworker.slot``: the slot start, the citizen's check-in or no-show (``Jobcenter.checkin``, the
+   citizen's side), the skim (the Lærkevej rule is ``AfterCheckin.skim_after_checkin`` in
+   :mod:`~jobsim.model.policies`), the conversation;
+4. ``Jobcenter.held`` or ``no_show``: the next booking; the :mod:`~jobsim.model.ledger` counts what
    happened in the measured horizon;
-6. :mod:`~jobsim.model.kpis` ``compute_kpis``: the KPIs from the ledger's totals.
+5. :mod:`~jobsim.model.kpis` ``compute_kpis``: the KPIs from the ledger's totals.
 
 Parameters are one validated, immutable :class:`~jobsim.model.scenario.Scenario`; clock constants live in
 :mod:`~jobsim.model.calendar`; random numbers come from named streams (:mod:`~jobsim.model.streams`).

@@ -1,13 +1,13 @@
-"""A caseworker: the working day, the conversations in the diary, absence, and the preparation window.
+"""A caseworker: the working day (a SimPy process), the conversations in the diary, absence, and the preparation window.
 
-Every minute of working time not spent in a conversation (or the skim after
-check-in) is desk time (:mod:`jobsim.model.desk`). Desk time is shared out
-between the moments that matter (day start, slot starts, check-ins,
-conversation ends, day end), so desk work costs no simulation events of its
-own. Tasks appear at day starts or when a conversation ends, and expire at
-slot starts or week ends, which are stretch boundaries. (A citizen leaving in
-the middle of a stretch withdraws their preparation task at once; minutes
-already shared out to it count as wasted preparation.)
+The day, in the order it happens, is :meth:`Caseworker.working_day`; one
+booked slot is :meth:`Caseworker.slot`. Every minute of working time not spent
+in a conversation (or the skim after check-in) is desk time
+(:mod:`jobsim.model.desk`). Desk time is shared out between the moments that
+matter (day start, slot starts, check-ins, conversation ends, day end, and
+whatever changes the desk during the day: a citizen leaving, work arriving,
+:meth:`Caseworker.add_desk_work`), so desk work costs no simulation events of
+its own.
 
 A caseworker is handed what it works with: the scenario, the policy's
 traits, the ledger (where its days and casework are counted) and the
@@ -26,7 +26,7 @@ from .scenario import ScenarioValues
 
 
 class Caseworker:
-    """One caseworker: a diary, a desk, and the working day (worked out at 8:00 by :meth:`work_day`).
+    """One caseworker: a diary, a desk, and the working days (the SimPy process :meth:`working_days`).
 
     ``absent`` is a list of booleans, one per day of the run (True: away the
     whole day). ``jobcenter`` must offer ``held(booking)``,
@@ -276,11 +276,27 @@ class Caseworker:
     def withdraw(self, booking, today: int) -> None:
         """The citizen has left: the slot is freed and preparation already done is wasted (desk time up to now
         is shared out first, if the caseworker is at the desk)."""
-        now = self.env.now
-        if self.today is not None and self.today.day == today and self.desk.until < now <= self.day_end:
-            self.work_at_desk(now)
+        if self.at_desk():
+            self.work_at_desk(self.env.now)
         self.close_prep_task(booking)
         self.diary.release(booking, today)
+
+    # ------------------------------------------------------------ things that happen during the day
+    def at_desk(self) -> bool:
+        """At work and at the desk at this minute: a working day, between 8:00 and 15:24, not away and not in a
+        conversation (waiting for a citizen to check in counts as desk time)."""
+        now = self.env.now
+        today = self.today
+        return (today is not None and today.day == int(now // MINUTES_PER_DAY)
+                and self.desk.until <= now <= self.day_end)
+
+    def add_desk_work(self, minutes: float, due: float | None = None) -> None:
+        """Desk work that arrives now (a phone call, an urgent case): the desk time up to now goes to the work
+        that was on the desk; then ``minutes`` of new work join the tasks in the desk rule's order, due at
+        minute ``due`` (default: the end of today), never dropped. Counted as documentation minutes."""
+        if self.at_desk():
+            self.work_at_desk(self.env.now)
+        self.desk.add(DOC, minutes, self.day_end if due is None else due, None)
 
     # ------------------------------------------------------------ preparation
     def open_prep_window(self, last_day: int) -> None:

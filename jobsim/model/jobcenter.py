@@ -1,12 +1,12 @@
 """The jobcenter team: citizens arriving and leaving, booking, and what follows each conversation.
 
-One :class:`Jobcenter` is one replication. What moves its clock (SimPy events, none of them a process):
+One :class:`Jobcenter` is one replication, made of SimPy processes:
 
-* arrivals (:meth:`Jobcenter._next_arrival`): citizens enter as a Poisson stream (rate from Little's law)
-  and go to the caseworker with the fewest citizens; each leaves after an
-  exponential stay (a timeout with a callback, no process of its own, set the day before);
-* one event per working day, at 8:00, which works out each caseworker's whole day
-  (:meth:`jobsim.model.caseworker.Caseworker.work_day`).
+* arrivals (:meth:`Jobcenter.arrivals`): citizens enter as a Poisson stream (rate from Little's law)
+  and go to the caseworker with the fewest citizens;
+* each citizen (:meth:`Jobcenter.citizen`): on the caseload until the stay ends, then leaves; the citizen's
+  side of a booked slot (check in, or not come) is :meth:`Jobcenter.checkin`;
+* each caseworker's working days (:meth:`jobsim.model.caseworker.Caseworker.working_days`).
 
 The booking rule (:func:`earliest_booking_day`): the next conversation is due
 ``interval_days`` after the last held one (``first_meeting_days`` after

@@ -1,0 +1,59 @@
+"""The model is made of SimPy processes: caseworkers' days, citizens and arrivals (issue 22)."""
+
+import jobsim
+from jobsim.model import caseworker as caseworker_module
+from jobsim.model.jobcenter import Jobcenter
+
+
+def counted_run(scenario):
+    """Run ``scenario`` counting the processes started, by generator function name."""
+    model = Jobcenter(scenario, seed=0, tables=False)
+    counts: dict[str, int] = {}
+    start = model.env.process
+
+    def process(generator):
+        name = generator.__qualname__
+        counts[name] = counts.get(name, 0) + 1
+        return start(generator)
+
+    model.env.process = process
+    model.run()
+    return model, counts
+
+
+def test_a_laerkevej_run_has_a_process_per_caseworker_and_per_citizen_and_one_for_arrivals():
+    scenario = jobsim.load_scenario("laerkevej", workers=3, horizon_days=28, warmup_days=7)
+    model, counts = counted_run(scenario)
+    assert counts["Caseworker.working_days"] == 3
+    assert counts["Jobcenter.arrivals"] == 1
+    # every citizen ever admitted (pre-filled at the start, or entered during the run) has a process
+    assert counts["Jobcenter.citizen"] == model._next_citizen > 3 * 220
+    assert set(counts) == {"Caseworker.working_days", "Jobcenter.arrivals", "Jobcenter.citizen"}
+
+
+def test_no_day_at_once_engine_is_left():
+    assert not hasattr(caseworker_module.Caseworker, "work_day")
+    assert not hasattr(Jobcenter, "_working_day") and not hasattr(Jobcenter, "_schedule_day")
+
+
+def test_a_caseworker_is_at_the_desk_only_between_events_of_a_working_day():
+    """``at_desk`` (used by in-day events such as a phone call): not before 8:00, not during a conversation."""
+    scenario = jobsim.load_scenario("ds_norm", workers=1, horizon_days=7, warmup_days=0, absence_share=0.0,
+                                    noshow_probability=0.0, noshow_spread=0.0)
+    model = Jobcenter(scenario, seed=0, trace=True)
+    seen = []
+
+    def look(env, cw):
+        for minute in range(0, 5 * 1440, 5):
+            yield env.timeout(minute - env.now)
+            seen.append((minute, cw.at_desk()))
+
+    model.env.process(look(model.env, model.caseworkers[0]))
+    model.run()
+    talking = [(s, e) for _, s, e, a, _ in model.trace if a == "conversation"]
+    assert talking
+    for minute, at_desk in seen:
+        in_talk = any(s < minute < e for s, e in talking)
+        at_work = 480 <= minute % 1440 <= 924 and minute // 1440 < 5
+        if in_talk or not at_work:
+            assert not at_desk, minute
