@@ -30,7 +30,7 @@ from . import streams as st
 from .calendar import DAY_START, MINUTES_PER_DAY
 from .caseworker import Caseworker
 from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen, ExitClock
-from .collector import young_generation_only
+from .collector import paused_collection
 from .groups import effective_groups
 from .ledger import Ledger
 from .policies import PrepPolicy, get_policy, policy_traits
@@ -171,7 +171,7 @@ class Jobcenter:
         with :meth:`admit` and :meth:`book` (used by the hand-traced tests).
         """
         env = self.env
-        with young_generation_only():
+        with paused_collection():
             if prefill:
                 self.prefill()
             for caseworker in self.caseworkers:

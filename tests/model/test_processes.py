@@ -57,3 +57,16 @@ def test_a_caseworker_is_at_the_desk_only_between_events_of_a_working_day():
         at_work = 480 <= minute % 1440 <= 924 and minute // 1440 < 5
         if in_talk or not at_work:
             assert not at_desk, minute
+
+
+def test_a_run_makes_no_cyclic_garbage_so_pausing_the_collector_is_safe():
+    """jobsim.model.collector pauses Python's collector during a run: the run must free what it drops by
+    reference counting alone (with the model still alive, a collection finds nothing)."""
+    import gc
+
+    scenario = jobsim.load_scenario("laerkevej", workers=3, horizon_days=56, warmup_days=7)
+    gc.collect()
+    model = Jobcenter(scenario, seed=0, tables=True).run()
+    assert gc.isenabled()
+    assert gc.collect() == 0
+    assert model.ledger.bookings
