@@ -106,6 +106,7 @@ class Jobcenter:
         self.tables = tables
         self.trace: list | None = [] if trace else None
         self.env = simpy.Environment()
+        self.exit_days = ExitDays(self.env)
         self.ledger = Ledger(s.warmup_days, s.run_days, s.workers, tables, sms=self.traits.sends_sms)
         self.groups = effective_groups(scenario)
         self._planned = s.planned_interval_days   # days between planned conversations (a property, kept)
@@ -176,6 +177,7 @@ class Jobcenter:
                 self.prefill()
             for caseworker in self.caseworkers:
                 env.process(caseworker.working_days())
+            env.process(self.exit_days.opening())
             if arrivals:
                 env.process(self.arrivals())
             env.run(until=self.ledger.run_end)
@@ -351,6 +353,9 @@ class Jobcenter:
         env = self.env
         while c.exit_at != math.inf:
             try:
+                eve = self.exit_days.eve(c.exit_at)
+                if eve is not None:   # (speed: wait on the day before's shared event, see ExitDays)
+                    yield eve
                 yield env.timeout(c.exit_at - env.now)
                 self.leave(c)
                 return
@@ -533,6 +538,43 @@ class Jobcenter:
                 ledger.requirement(c.due_day, ledger.run_days)
             ledger.record_citizen(c, end)
         ledger.close()
+
+
+class ExitDays:
+    """The days on which stays end: one SimPy event per day, shared by every citizen whose stay ends the day
+    after, triggered at the start of that day before (:meth:`opening`).
+
+    Speed part, labelled: a citizen's process waits on it (:meth:`eve`) and only then for the minute the stay
+    ends, so SimPy's event queue holds a day or two of exits rather than one per citizen on the caseload (at
+    500 caseworkers a queue of 41,000 exits made each event cost twice as much; benchmarks/team_size_benchmark.py).
+    The minute is the same either way: a day start is a whole number of minutes, so ``start + (at - start)``
+    is exactly ``at``.
+    """
+
+    def __init__(self, env: simpy.Environment):
+        self.env = env
+        self.days: dict[int, simpy.Event] = {}   # day before the stays end -> its event
+
+    def eve(self, minute: float) -> simpy.Event | None:
+        """The event at the start of the day before ``minute``'s day, or None if that day has begun."""
+        day = int(minute // MINUTES_PER_DAY) - 1
+        if day * MINUTES_PER_DAY <= self.env.now:
+            return None
+        event = self.days.get(day)
+        if event is None:
+            event = self.days[day] = self.env.event()
+        return event
+
+    def opening(self):
+        """A SimPy process: at each midnight, the day's event is triggered."""
+        env = self.env
+        day = int(env.now // MINUTES_PER_DAY)
+        while True:
+            day += 1
+            yield env.timeout(day * MINUTES_PER_DAY - env.now)
+            event = self.days.pop(day, None)
+            if event is not None:
+                event.succeed()
 
 
 def _scaled(need: float, factor: float, first: float, mean: float) -> float:

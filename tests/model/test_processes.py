@@ -28,7 +28,8 @@ def test_a_laerkevej_run_has_a_process_per_caseworker_and_per_citizen_and_one_fo
     assert counts["Jobcenter.arrivals"] == 1
     # every citizen ever admitted (pre-filled at the start, or entered during the run) has a process
     assert counts["Jobcenter.citizen"] == model._next_citizen > 3 * 220
-    assert set(counts) == {"Caseworker.working_days", "Jobcenter.arrivals", "Jobcenter.citizen"}
+    assert counts["ExitDays.opening"] == 1   # triggers, each midnight, the shared event of the next day's exits
+    assert set(counts) == {"Caseworker.working_days", "Jobcenter.arrivals", "Jobcenter.citizen", "ExitDays.opening"}
 
 
 def test_no_day_at_once_engine_is_left():
