@@ -91,7 +91,7 @@ def collect(model: Jobcenter, wall_seconds: float = 0.0) -> SimulationResult:
     kpis = compute_kpis(ledger.totals, scenario)
     meetings = citizens = worker_days = None
     if model.tables:
-        # a caseworker's day is worked out in one step, so records come caseworker by caseworker: put them in
+        # records come in the order outcomes are known (a withdrawal before the slot, say): put them in
         # order of time (slot start, then caseworker and meeting)
         meetings = pd.DataFrame(ledger.bookings, columns=list(MEETING_COLUMNS)).sort_values(
             ["slot_start", "worker", "meeting"], kind="stable", ignore_index=True)
