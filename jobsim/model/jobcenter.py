@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_right
-from heapq import heapify, heappop, heappush
 from operator import attrgetter
 
 import numpy as np
@@ -42,13 +41,12 @@ from .rules import (
     next_gap_days,
 )
 from .scenario import ScenarioValues
+from .team import TeamLoads
 
 _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
 #: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
 #: bookings use the same numbers whatever happens to other citizens (common random numbers).
 _BOOKING_DRAWS = 12
-_TEAM_BITS = 20   # caseworker indices are below 2**20 (the largest team a scenario allows is far smaller)
-_TEAM_MASK = (1 << _TEAM_BITS) - 1
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -126,11 +124,8 @@ class Jobcenter:
         if self.casework_by_group:
             for caseworker in self.caseworkers:
                 caseworker.casework_load = 0.0
-        #: a heap of citizens x 2**_TEAM_BITS + caseworker index (one int: ordered as the pair (citizens, index),
-        #: cheaper to compare than a tuple), one entry pushed per change; entries that no longer match are
-        #: dropped when they reach the top. The top is the caseworker min() would pick (fewest citizens, lowest
-        #: index), without a scan of the whole team on every arrival.
-        self._loads = list(range(s.workers))
+        #: who has the fewest citizens (a new citizen joins them)
+        self.loads = TeamLoads(self.caseworkers)
 
     def _streams(self, seed: int, replication: int) -> None:
         s = self.values
@@ -221,19 +216,6 @@ class Jobcenter:
             if not c.no_followup:   # pre-filled citizens have had their first conversation
                 self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s), priority=False)
 
-    def _least_loaded(self) -> Caseworker:
-        """The caseworker with the fewest citizens (the lowest-numbered on a tie)."""
-        loads, caseworkers = self._loads, self.caseworkers
-        if len(loads) > 2 * len(caseworkers) + 64:     # keep the heap small: rebuild from the counts
-            loads[:] = [c.citizens << _TEAM_BITS | c.index for c in caseworkers]
-            heapify(loads)
-        while True:
-            top = loads[0]
-            caseworker = caseworkers[top & _TEAM_MASK]
-            if caseworker.citizens == top >> _TEAM_BITS:
-                return caseworker
-            heappop(loads)
-
     def _pick_group(self):
         """The group of an entering citizen, drawn with the groups' shares of the inflow."""
         if self.u_group is None:
@@ -305,7 +287,7 @@ class Jobcenter:
         ``math.inf`` means the citizen never leaves. ``group`` is drawn with the groups' shares if not given.
         """
         now = self.env.now
-        caseworker = self._least_loaded()
+        caseworker = self.loads.least_loaded()
         s = self.values
         if group is None:
             group = self.groups[0] if self.u_group is None else self._pick_group()
@@ -326,8 +308,8 @@ class Jobcenter:
             if first_due_day == BY_RULE:
                 first_due_day = first_due_days(group.rule, s)
             c.due_day = c.plan_day = int(entry // MINUTES_PER_DAY) + first_due_day
-        caseworker.citizens = n = caseworker.citizens + 1
-        heappush(self._loads, n << _TEAM_BITS | caseworker.index)
+        caseworker.citizens += 1
+        self.loads.changed(caseworker)
         if caseworker.casework_load is not None:
             caseworker.casework_load += group.casework_minutes
         self.ledger.caseload_change(now, +1)
@@ -499,8 +481,8 @@ class Jobcenter:
         c.present = False
         c.exit = now
         caseworker = self.caseworkers[c.caseworker]
-        caseworker.citizens = n = caseworker.citizens - 1
-        heappush(self._loads, n << _TEAM_BITS | caseworker.index)
+        caseworker.citizens -= 1
+        self.loads.changed(caseworker)
         if caseworker.casework_load is not None:
             caseworker.casework_load = max(0.0, caseworker.casework_load - c.group.casework_minutes)
         ledger.caseload_change(now, -1)
