@@ -18,7 +18,6 @@ after a no-show, no earlier than ``rebook_days`` later.
 from __future__ import annotations
 
 import math
-from array import array
 from bisect import bisect_right
 from operator import attrgetter
 
@@ -44,9 +43,6 @@ from .scenario import ScenarioValues
 from .team import TeamLoads
 
 _PREFILL_HISTORY = 4  # booked conversations in the year before the run, for pre-filled citizens
-#: Random numbers for this many bookings are drawn when a citizen is admitted, so each citizen's
-#: bookings use the same numbers whatever happens to other citizens (common random numbers).
-_BOOKING_DRAWS = 12
 _EARLIEST_ARRIVAL = -30.0  # minutes before the slot: nobody comes earlier than this
 
 #: The moments a booking is made (see :func:`earliest_booking_day`).
@@ -150,11 +146,8 @@ class Jobcenter:
         self.u_age = make("prefill_age", st.exponential) if any(g.rule == LAB_2020 for g in self.groups) else None
         self.stay = make("stays", st.exponential)
         self.interarrival = make("arrivals", st.exponential)
-        # each citizen's booking draws: _BOOKING_DRAWS attendance, confirmation and punctuality draws
-        self.booking_draws = st.DrawRows([(st.generator(seed, replication, "attendance"), st.uniform),
-                                          (st.generator(seed, replication, "confirmation"), st.uniform),
-                                          (st.generator(seed, replication, "punctuality"), st.normal)],
-                                         _BOOKING_DRAWS).take
+        # each citizen's attendance, confirmation and punctuality draws, one triple per booking
+        self.booking_draws = st.BookingDraws(seed, replication)
         self.u_prefill = make("prefill", st.uniform)
         # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
         self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
@@ -296,10 +289,7 @@ class Jobcenter:
         propensity, prep_need, conversation_need = self.group_streams[group.index]
         c = Citizen(self._next_citizen, caseworker.index, entry, now + stay, propensity(),
                     prep_need(), conversation_need(), group)
-        # one array of doubles per citizen (_BOOKING_DRAWS attendance, confirmation and punctuality draws,
-        # interleaved: a booking's three draws lie side by side in memory), used from the end: no Python object
-        # per draw (fresh memory is what a large team pays for)
-        c.draws = self.booking_draws()
+        c.draws = self.booking_draws.for_citizen()
         self._next_citizen += 1
         if self.u_followup is not None:
             c.no_followup = self.u_followup() < s.no_followup_share
@@ -365,18 +355,11 @@ class Jobcenter:
         s = self.values
         if now is None:
             now = self.env.now
-        draws = c.draws
-        n = c.draws_used
-        if draws is None or n >= _BOOKING_DRAWS:
-            draws = c.draws = self._more_draws(c)
-            n = 0
-        c.draws_used = n + 1
-        i = 3 * (_BOOKING_DRAWS - 1 - n)    # the draws are used from the end, three per booking (see admit)
-        u_attend = draws[i]
+        u_attend, u_confirm, z_punctuality = self.booking_draws.next(c)
         attends = u_attend >= c.propensity
-        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * draws[i + 2]
+        offset = s.punctuality_mean_minutes + s.punctuality_sd_minutes * z_punctuality
         b = Booking(self._next_booking, c, c.caseworker, now, c.due_day, attends,
-                    draws[i + 1] < (s.confirm_share if attends else s.false_confirm_share),
+                    u_confirm < (s.confirm_share if attends else s.false_confirm_share),
                     _EARLIEST_ARRIVAL if offset < _EARLIEST_ARRIVAL
                     else s.grace_minutes if offset > s.grace_minutes else offset)
         self._next_booking += 1
@@ -400,12 +383,6 @@ class Jobcenter:
         if b.day <= caseworker.opened_until:   # inside the preparation window (opened only by policies that prepare)
             caseworker.offer_prep(b)
         return b
-
-    def _more_draws(self, c: Citizen) -> array:
-        """A citizen with many bookings: further draws from a stream of their own (laid out as in :meth:`admit`)."""
-        rng = st.generator(self.seed, self.replication, f"bookings/{c.id}/{c.held + c.noshows}")
-        k = _BOOKING_DRAWS
-        return array("d", np.stack([rng.random(k), rng.random(k), rng.standard_normal(k)], axis=-1).tobytes())
 
     def move_for_absence(self, b: Booking, day: int) -> None:
         """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""

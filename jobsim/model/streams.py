@@ -104,6 +104,52 @@ class DrawRows:
         return self._buf[i:i + row]
 
 
+class BookingDraws:
+    """Each citizen's random numbers for their bookings: per booking an attendance uniform, a confirmation
+    uniform and a punctuality standard normal. A citizen's first :attr:`PER_CITIZEN` bookings' numbers are
+    drawn when they are admitted (:meth:`for_citizen`, from the ``attendance``, ``confirmation`` and
+    ``punctuality`` streams), so each citizen's bookings use the same numbers whatever happens to other
+    citizens (common random numbers); a citizen with more bookings draws further ones from a stream of their
+    own, ``bookings/{citizen}/{n}`` (``n``: conversations held and missed so far).
+
+    Speed part, labelled: a citizen's numbers are one ``array('d')`` (``citizen.draws``), a booking's three
+    side by side, used from the end: no Python object per draw. The layout is private to this class.
+    """
+
+    PER_CITIZEN = 12
+
+    __slots__ = ("seed", "replication", "_rows")
+
+    def __init__(self, seed: int, replication: int):
+        self.seed = seed
+        self.replication = replication
+        self._rows = DrawRows([(generator(seed, replication, "attendance"), uniform),
+                               (generator(seed, replication, "confirmation"), uniform),
+                               (generator(seed, replication, "punctuality"), normal)], self.PER_CITIZEN).take
+
+    def for_citizen(self) -> array:
+        """The numbers of a newly admitted citizen's first :attr:`PER_CITIZEN` bookings."""
+        return self._rows()
+
+    def next(self, citizen) -> tuple[float, float, float]:
+        """The citizen's next booking's (attendance uniform, confirmation uniform, punctuality standard
+        normal)."""
+        per = self.PER_CITIZEN
+        draws = citizen.draws
+        n = citizen.draws_used
+        if draws is None or n >= per:
+            draws = citizen.draws = self._more(citizen)
+            n = 0
+        citizen.draws_used = n + 1
+        i = 3 * (per - 1 - n)    # used from the end, three per booking
+        return draws[i], draws[i + 1], draws[i + 2]
+
+    def _more(self, citizen) -> array:
+        rng = generator(self.seed, self.replication, f"bookings/{citizen.id}/{citizen.held + citizen.noshows}")
+        k = self.PER_CITIZEN
+        return array("d", np.stack([rng.random(k), rng.random(k), rng.standard_normal(k)], axis=-1).tobytes())
+
+
 def _blocks(rng: np.random.Generator, draw):
     """Blocks of ``_BLOCK`` draws, as lists, for as long as they are asked for."""
     while True:
