@@ -6,7 +6,10 @@ is one clear error and leaves no folder behind. Both executors then work the sam
 (:meth:`Executor.run`):
 
 * runs are handed out in **chunks** (many runs per task; :func:`chunk_size`), about eight per
-  job, so a design of 10,000 short runs is not dominated by scheduling and serialisation;
+  slot, a slot being one run at a time: ``jobs`` locally, on Dask every worker thread the
+  scheduler reports when the request starts (so a sweep fills the cluster it is sent to, whatever
+  ``jobs`` says; ``jobs`` counts only if the cluster has no workers yet). A design of 10,000 short
+  runs is not dominated by scheduling and serialisation;
 * a task carries everything it needs, serialised with ``cloudpickle``: the function, the
   scenarios and the **policy objects** themselves. A policy written in a notebook or in a
   script's ``__main__`` therefore runs in workers started with ``spawn`` (the macOS and
@@ -98,7 +101,7 @@ class Executor:
 
     def __init__(self, name: str, jobs: int, client: Any = None):
         self.name, self.jobs, self.client = name, jobs, client
-        self.slots = jobs
+        self.slots = jobs if client is None else cluster_slots(client, jobs)
 
     def run(self, function: Callable[[Any], Any], tasks: Iterable[Any], on_done: Callable[[Any], None],
             count: int) -> None:
@@ -142,6 +145,17 @@ def connect(executor: str = "local", scheduler: Any = None, jobs: int = 1) -> It
     finally:
         for thing in owned:
             thing.close()
+
+
+def cluster_slots(client: Any, jobs: int) -> int:
+    """How many tasks the cluster runs at once: its workers' threads, as the scheduler reports them now.
+
+    ``jobs`` if it has no workers yet (a cluster still starting them), or cannot say.
+    """
+    try:
+        return sum(client.nthreads().values()) or jobs
+    except (OSError, TimeoutError):  # a lost connection: the run itself will say so
+        return jobs
 
 
 def run_on_dask(client: Any, blobs: Iterator[bytes], on_done: Callable[[list[Any]], None], window: int) -> None:

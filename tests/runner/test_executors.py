@@ -196,3 +196,32 @@ def test_cli_sweep_on_dask_equals_local(tmp_path, monkeypatch, capsys):
     pd.testing.assert_frame_equal(dask, local, check_exact=True)
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["sessions"][0]["executor"] == "dask"
+
+
+# ------------------------------------------------------------------ a remote cluster is filled
+
+def test_a_sweep_on_a_scheduler_fills_every_worker_whatever_jobs(tmp_path):
+    grid = {"caseload": [40.0, 90.0]}
+    columns = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
+    serial = jobsim.sweep(BASE, grid, replications=32, seed=6, progress=False).runs[columns]
+    with distributed.LocalCluster(n_workers=4, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.get_task_stream()  # the scheduler records every task from here on
+        result = jobsim.sweep(BASE, grid, replications=32, seed=6, executor="dask",  # jobs=1, the default
+                              scheduler=cluster.scheduler_address, out=tmp_path / "s", progress=False)
+        chunks = [t for t in client.get_task_stream() if str(t["key"]).startswith("jobsim-chunk-")]
+        workers = set(client.nthreads())
+    assert len(workers) == 4
+    assert len(chunks) == 32  # 64 runs in chunks of 2: eight per worker, not chunks sized for one job (8 of 8)
+    assert {t["worker"] for t in chunks} == workers  # every worker ran some
+    pd.testing.assert_frame_equal(result.runs[columns], serial, check_exact=True)
+
+
+def test_a_sweep_of_fewer_runs_than_eight_per_worker_thread_sends_one_run_per_task():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.get_task_stream()
+        jobsim.sweep(BASE, {"caseload": [40.0, 90.0]}, replications=10, executor="dask", scheduler=cluster,
+                     progress=False)
+        chunks = [t for t in client.get_task_stream() if str(t["key"]).startswith("jobsim-chunk-")]
+    assert len(chunks) == 20  # 20 runs on 4 worker threads: one run per task (not 7 chunks of 3, sized for jobs=1)
