@@ -90,9 +90,10 @@ def executor_from_args(args: argparse.Namespace) -> tuple[str, str | None]:
     executor, scheduler = getattr(args, "executor", "local"), getattr(args, "scheduler", None)
     if scheduler is not None and executor != "dask":
         raise UsageError("--scheduler: only used with --executor dask")
-    if scheduler is not None and "://" not in scheduler:
-        raise UsageError(f"--scheduler: {scheduler!r} is not an address; allowed: tcp://HOST:PORT, e.g. "
-                         "tcp://10.0.0.5:8786")
+    if scheduler is not None:  # the forms Dask connects to, checked before anything is created
+        from ..runner.executors import check_address  # here: building the parser imports nothing heavy
+
+        check_address(scheduler, "--scheduler")
     return executor, scheduler
 
 
