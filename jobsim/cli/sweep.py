@@ -49,7 +49,8 @@ def add_commands(subparsers) -> None:
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",
         description="Run every combination of the --vary values --replications times (replication r uses the "
         "same random streams at every point: common random numbers). Writes manifest.json, runs.sqlite (one "
-        "row per run), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
+        "row per run), runs.csv, summary.csv and, where pyarrow is installed (pip install \"jobsim[parquet]\"), "
+        "runs.parquet to the sweep folder; the same command again continues "
         "a stopped sweep (also without --out: the default folder is named after the request). A worker process "
         "that dies (e.g. killed for lack of memory) is replaced and its runs run again. If the sweep cannot "
         "finish (failed runs, a worker that keeps dying, a full disk), one line says what happened and how many "
@@ -130,9 +131,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     executed = _runs_executed(folder)
     if executed is not None and executed < total:
         say(f"{total - executed} of {total} runs were stored before and not run again")
-    say(f"Outputs written to {where}/ (manifest.json, runs.sqlite, runs.parquet, runs.csv, summary.csv); "
+    say(f"Outputs written to {where}/ ({', '.join(['manifest.json', *_files(folder)])}); "
         f"draw the figures with: jobsim plot {where}")
     return EXIT_OK
+
+
+def _files(folder: Path) -> list[str]:
+    """The files of the sweep in ``folder`` as its manifest lists them (runs.parquet only where pyarrow is)."""
+    from ..runner.manifest import read_manifest
+    from ..runner.store import MANIFEST
+
+    try:
+        return [str(name) for name in read_manifest(folder / MANIFEST).get("files") or []]
+    except (JobsimError, TypeError):
+        return []
 
 
 def _runs_executed(folder: Path) -> int | None:
