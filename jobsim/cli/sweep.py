@@ -76,6 +76,7 @@ def add_commands(subparsers) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
     from ..runner.grid import parse_grid
+    from ..runner.store import StoreWriteError
     from ..runner.sweep import SweepError, SweepStopped, run_sweep, sweep_folder, sweep_request
 
     grid = parse_grid(args.vary)
@@ -103,12 +104,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         result = run_sweep(request, jobs=args.jobs, out=folder, progress=False if args.quiet else None,
                            executor=executor, scheduler=scheduler)
-    except SweepStopped as err:
+    except (SweepStopped, StoreWriteError) as err:
+        if isinstance(err, StoreWriteError):  # a full disk before the first run (a folder it made is removed)
+            err = SweepStopped("write", str(err), stored or 0, total, folder)
         advice = ("run the same command again to continue (with fewer --jobs if memory is short)"
                   if err.cause == "worker" else
                   "make room (or make the folder writable) and run the same command again to continue")
-        print(f"jobsim: error: {err.reason}; {err.stored} of {err.total} runs are stored in {display_path(folder)}/; "
-              f"{advice}", file=sys.stderr)
+        where = f" in {display_path(folder)}/" if folder.is_dir() else ""
+        print(f"jobsim: error: {err.reason}; {err.stored} of {err.total} runs are stored{where}; {advice}",
+              file=sys.stderr)
         return EXIT_FAILED_RUNS
     except SweepError as err:
         say("")
