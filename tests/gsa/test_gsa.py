@@ -183,3 +183,19 @@ def test_an_integer_range_holding_two_integers_is_screened():
     assert (r.integer, r.value(r.low), r.value(r.high)) == (True, 2, 3)
     with pytest.raises(JobsimError, match=r"^--param caseload: not screened: --only names workers; add caseload"):
         choose_ranges(TOY, ["workers"], {"workers": (1, 3), "caseload": (40, 80)})
+
+
+def test_cli_a_full_disk_at_the_start_is_exit_1_with_how_to_continue(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from jobsim.runner import store as store_module
+
+    def no_room(path, manifest):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(store_module, "write_manifest", no_room)
+    assert main([*SMALL, "--only", "casework_minutes,fte_cost_dkk", "--out", "t"]) == 1
+    assert capsys.readouterr().err == ("jobsim: error: cannot write 't/manifest.json': No space left on device; no run "
+                                       "is stored; make room and run the same command again\n")
+    assert list(tmp_path.iterdir()) == []
