@@ -188,7 +188,8 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
         for rec in block.itertuples():
             text = _fmt(rec.mean, rec.unit)
             if rec.n > 1 and not math.isnan(rec.ci_high):
-                text += " ± " + _fmt((rec.ci_high - rec.ci_low) / 2, rec.unit)
+                # the t half-width: an interval cut at a bound (a share at 1) keeps it on its other side
+                text += " ± " + _fmt(max(rec.ci_high - rec.mean, rec.mean - rec.ci_low), rec.unit)
             row[rec.kpi] = text
         row["n"] = int(block["n"].max())
         rows.append(row)

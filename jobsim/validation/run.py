@@ -98,7 +98,7 @@ def validation_table(targets: Sequence[Target], values: pd.DataFrame, confidence
         sd = float(x.std(ddof=1)) if n > 1 else math.nan
         low, high = t_interval(mean, sd, n, confidence)
         if t.interval == "share":
-            low, high = bound_interval("share", low, high)
+            low, high = bound_interval("share", low, high, mean)
         elif t.interval == "group":
             # the replications measure a caseload (caseload_to_comply); the group it implies, and the ends of its
             # interval, follow through the increasing group_for_caseload; an end at no bound is left empty (NaN)
