@@ -190,7 +190,10 @@ def run_on_dask(client: Any, blobs: Iterator[bytes], on_done: Callable[[list[Any
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    pending = as_completed()
+    # the sweep's own client's loop: as_completed() alone takes the loop of the current default client (a
+    # notebook's `with Client(...)`), and a result fetched again after its worker was lost then fails with
+    # "bound to a different event loop"
+    pending = as_completed(loop=client.loop)
     live: set = set()
 
     def submit(n: int) -> None:

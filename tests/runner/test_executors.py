@@ -217,6 +217,34 @@ def test_a_sweep_on_a_scheduler_fills_every_worker_whatever_jobs(tmp_path):
     pd.testing.assert_frame_equal(result.runs[columns], serial, check_exact=True)
 
 
+def test_a_sweep_inside_another_clients_block_waits_on_its_own_clients_loop(monkeypatch):
+    """In a notebook's ``with Client(...)`` block, a sweep given the scheduler's address makes a client of its own;
+    its results must be gathered on that client's event loop, not the notebook client's (a result fetched again
+    after a lost worker failed with "bound to a different event loop")."""
+    made = []
+
+    class Recording(distributed.as_completed):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(distributed, "as_completed", Recording)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as outer:
+        seen = {}
+        real_submit = distributed.Client.submit
+
+        def submit(self, *args, **kwargs):
+            seen["client"] = self
+            return real_submit(self, *args, **kwargs)
+
+        monkeypatch.setattr(distributed.Client, "submit", submit)
+        jobsim.sweep(BASE, {"caseload": [40.0]}, replications=2, executor="dask",
+                     scheduler=cluster.scheduler_address, progress=False)
+    assert seen["client"] is not outer      # the sweep's own client
+    assert len(made) == 1 and made[0].loop is seen["client"].loop
+
+
 def test_a_sweep_of_fewer_runs_than_eight_per_worker_thread_sends_one_run_per_task():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
