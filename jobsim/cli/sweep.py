@@ -182,7 +182,7 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
         return "(no finished runs)"
     summary = summary[summary["kpi"].isin(kpis)]
     rows = []
-    for point, block in summary.groupby("point", sort=True):
+    for _point, block in summary.groupby("point", sort=True):
         first = block.iloc[0]
         row = {name: first[name] for name in result.varied}
         for rec in block.itertuples():
