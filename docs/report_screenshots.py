@@ -6,7 +6,7 @@ browser here. The test ``tests/report/test_report_browser.py`` uses
 :func:`browser` and :func:`inspect`; run as a script it makes the README's
 screenshots from finished reports::
 
-    jobsim report staffing laerkevej && jobsim report staffing laerkevej --lang da
+    jobsim report staffing laerkevej --out outputs/ && jobsim report staffing laerkevej --lang da --out outputs/
     python docs/report_screenshots.py outputs/report-staffing-laerkevej-en.html outputs/report-staffing-laerkevej-da.html
 
 which writes ``docs/img/report_<lang>_1280.png`` (the top of the page at a

@@ -36,7 +36,7 @@ _LAZY = {
     "sensitivity": ".gsa", "SensitivityResult": ".gsa",
 }
 
-__all__ = ["JobsimError", "ScenarioError", "__version__", *_LAZY]
+__all__ = ["JobsimError", "ScenarioError", "__version__"] + list(_LAZY)
 
 
 #: Subpackages reachable as attributes after a bare ``import jobsim`` (``jobsim.model.scenario.field_info``),

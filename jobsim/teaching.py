@@ -293,7 +293,7 @@ def explorer_figure(start: Sequence[SimulationResult], choice: Sequence[Simulati
         scenario = runs["your choice"][0].scenario
         rule, first = scenario.interval_days, scenario.first_meeting_days
         high = float(rule)
-        for (name, rs), label, colour in zip(runs.items(), labels, colours):
+        for (_name, rs), label, colour in zip(runs.items(), labels, colours):
             gaps = pd.concat([follow_up_gaps(r, follow_ups_only=False) for r in rs], ignore_index=True)["gap_days"]
             gaps = gaps.dropna()
             if len(gaps):

@@ -40,3 +40,13 @@ def test_simpy_anchor_books_as_many_conversations_as_jobsim():
     ours = sum(jobsim_run(s, seed, tables=False) for seed in (1, 2, 3)) / 3
     assert anchor > follow_ups and ours > follow_ups
     assert abs(anchor - ours) < 0.15 * ours
+
+
+def test_large_team_benchmark_runs_each_configuration_in_a_child_and_prints_its_figures():
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "large_team_benchmark.py"), "--workers", "20",
+                          "--days", "7", "--scenarios", "ds_norm", "--small", "2"], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("ds_norm   tables=False      1,640 citizens ")
+    assert all(" us CPU/booking  ratio to 2: " in line and " MiB" in line for line in lines[1:])

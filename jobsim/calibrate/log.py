@@ -167,6 +167,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise LogError(f"{path}: not allowed to read this file") from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except ImportError:  # pandas reads Parquet with pyarrow, an optional extra
+        raise LogError(f'{path.name}: reading a Parquet log needs pyarrow: pip install "jobsim[parquet]" '
+                       "(or give the log as a CSV file)") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as err:
         raise LogError(f"{path.name}: cannot be read as a CSV table ({str(err).splitlines()[0]})") from None
 

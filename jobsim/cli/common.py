@@ -90,10 +90,36 @@ def executor_from_args(args: argparse.Namespace) -> tuple[str, str | None]:
     executor, scheduler = getattr(args, "executor", "local"), getattr(args, "scheduler", None)
     if scheduler is not None and executor != "dask":
         raise UsageError("--scheduler: only used with --executor dask")
-    if scheduler is not None and "://" not in scheduler:
-        raise UsageError(f"--scheduler: {scheduler!r} is not an address; allowed: tcp://HOST:PORT, e.g. "
-                         "tcp://10.0.0.5:8786")
+    if scheduler is not None:  # the forms Dask connects to, checked before anything is created
+        from ..runner.executors import check_address  # here: building the parser imports nothing heavy
+
+        check_address(scheduler, "--scheduler")
     return executor, scheduler
+
+
+def add_with_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--with FILE``: a scenario fragment applied on top of SCENARIO (:mod:`jobsim.calibrate.fragment`)."""
+    parser.add_argument("--with", dest="with_file", metavar="FILE", default=None,
+                        help="a scenario fragment (TOML with some parameters, e.g. written by jobsim calibrate) "
+                        "applied on top of SCENARIO; --set still wins")
+
+
+def changes_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """What ``--set`` and ``--with FILE`` change: ``(changes, fragment, fragment_sources)``.
+
+    ``changes`` are the ``--set`` values, ``fragment`` the values of the ``--with`` file and
+    ``fragment_sources`` their sources (its trailing comments); apply them as
+    ``load_scenario(name, **{**fragment, **changes})`` (``--set`` wins). ``--set`` is checked
+    before the file is read, so a typo in it is reported even when the file is fine.
+    """
+    changes = parse_assignments(getattr(args, "assignments", []) or [])
+    with_file = getattr(args, "with_file", None)
+    if not with_file:
+        return changes, {}, {}
+    from ..calibrate.fragment import read_fragment
+
+    fragment, sources = read_fragment(with_file)
+    return changes, fragment, sources
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .common import (add_scenario_arguments, add_yes_option, display_path, echo, format_value, non_negative,
-                     output_folder, parse_assignments, resolved_sources, scenario_label)
+from .common import (add_scenario_arguments, add_with_option, add_yes_option, changes_from_args, display_path, echo,
+                     format_value, non_negative, output_folder, resolved_sources, scenario_label)
 
 #: The standard event logs ``--event-log`` writes, and their file names.
 EVENT_LOGS = ("xes", "ocel")
@@ -24,9 +24,7 @@ def add_commands(subparsers) -> None:
                    help="replication number: selects independent random streams (default 0)")
     p.add_argument("--out", metavar="DIR", default=None,
                    help="output folder, new or empty (default: outputs/run-<scenario>-<YYYYmmdd-HHMMSS>)")
-    p.add_argument("--with", dest="with_file", metavar="FILE", default=None,
-                   help="a scenario fragment (TOML with some parameters, e.g. written by jobsim calibrate) applied "
-                   "on top of SCENARIO; --set still wins")
+    add_with_option(p)
     p.add_argument("--appointment-log", action="store_true",
                    help="also write appointment_log.csv: the bookings held or missed, in the format jobsim "
                    "calibrate reads (docs/appointment_log.md)")
@@ -49,12 +47,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..model.kpis import KPIS, format_kpis
     from ..runner.simulate import simulate
     from ..runner.size import run_size
-    from ..calibrate.fragment import read_fragment
     from ..model.scenario import load_scenario
     from ..runner.eventlog import appointment_log, start_date, write_ocel, write_xes
 
-    changes = parse_assignments(args.assignments)
-    fragment, fragment_sources = read_fragment(args.with_file) if args.with_file else ({}, {})
+    changes, fragment, fragment_sources = changes_from_args(args)
     scenario = load_scenario(args.scenario, **{**fragment, **changes})
     log_start = start_date(args.log_start)
     run_size(scenario, tables=True).check(args.yes, "add --yes")  # a huge run asks first (jobsim.runner.size)

@@ -71,6 +71,8 @@ def add_commands(subparsers) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``jobsim sensitivity``: run the design, print the ranking per KPI and where the files went."""
+    from ..runner.size import RequestTooBig
+    from ..runner.store import StoreWriteError
     from ..runner.sweep import SweepError, SweepStopped
     from ..gsa import HEADLINE_KPIS, choose_ranges, sensitivity
     from ..gsa.analysis import request_digest
@@ -95,6 +97,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                              kpis=kpis, replications=args.replications, size=size, seed=args.seed, jobs=args.jobs,
                              executor=executor, scheduler=scheduler, out=folder,
                              progress=False if args.quiet else None, confirm=args.yes)
+    except RequestTooBig as err:
+        err.size.check(False, "add --yes")  # the same refusal, in the command line's words
+        raise
+    except StoreWriteError as err:  # a full disk before the first run (a folder it made is removed)
+        print(f"jobsim: error: {err}; no run is stored; make room and run the same command again", file=sys.stderr)
+        return EXIT_FAILED_RUNS
     except (SweepStopped, SweepError) as err:
         print(f"jobsim: error: {err}; the finished runs are stored in {display_path(folder)}/: run the same "
               "command again to continue", file=sys.stderr)

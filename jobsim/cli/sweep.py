@@ -49,7 +49,8 @@ def add_commands(subparsers) -> None:
         "sweep", help="run a grid of parameter values with replications; store, summarise, resume",
         description="Run every combination of the --vary values --replications times (replication r uses the "
         "same random streams at every point: common random numbers). Writes manifest.json, runs.sqlite (one "
-        "row per run), runs.parquet, runs.csv and summary.csv to the sweep folder; the same command again continues "
+        "row per run), runs.csv, summary.csv and, where pyarrow is installed (pip install \"jobsim[parquet]\"), "
+        "runs.parquet to the sweep folder; the same command again continues "
         "a stopped sweep (also without --out: the default folder is named after the request). A worker process "
         "that dies (e.g. killed for lack of memory) is replaced and its runs run again. If the sweep cannot "
         "finish (failed runs, a worker that keeps dying, a full disk), one line says what happened and how many "
@@ -75,6 +76,7 @@ def add_commands(subparsers) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``jobsim sweep``: run the grid, print a short summary and where the files went."""
     from ..runner.grid import parse_grid
+    from ..runner.store import StoreWriteError
     from ..runner.sweep import SweepError, SweepStopped, run_sweep, sweep_folder, sweep_request
 
     grid = parse_grid(args.vary)
@@ -102,12 +104,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         result = run_sweep(request, jobs=args.jobs, out=folder, progress=False if args.quiet else None,
                            executor=executor, scheduler=scheduler)
-    except SweepStopped as err:
+    except (SweepStopped, StoreWriteError) as err:
+        if isinstance(err, StoreWriteError):  # a full disk before the first run (a folder it made is removed)
+            err = SweepStopped("write", str(err), stored or 0, total, folder)
         advice = ("run the same command again to continue (with fewer --jobs if memory is short)"
                   if err.cause == "worker" else
                   "make room (or make the folder writable) and run the same command again to continue")
-        print(f"jobsim: error: {err.reason}; {err.stored} of {err.total} runs are stored in {display_path(folder)}/; "
-              f"{advice}", file=sys.stderr)
+        where = f" in {display_path(folder)}/" if folder.is_dir() else ""
+        print(f"jobsim: error: {err.reason}; {err.stored} of {err.total} runs are stored{where}; {advice}",
+              file=sys.stderr)
         return EXIT_FAILED_RUNS
     except SweepError as err:
         say("")
@@ -130,9 +135,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     executed = _runs_executed(folder)
     if executed is not None and executed < total:
         say(f"{total - executed} of {total} runs were stored before and not run again")
-    say(f"Outputs written to {where}/ (manifest.json, runs.sqlite, runs.parquet, runs.csv, summary.csv); "
+    say(f"Outputs written to {where}/ ({', '.join(['manifest.json', *_files(folder)])}); "
         f"draw the figures with: jobsim plot {where}")
     return EXIT_OK
+
+
+def _files(folder: Path) -> list[str]:
+    """The files of the sweep in ``folder`` as its manifest lists them (runs.parquet only where pyarrow is)."""
+    from ..runner.manifest import read_manifest
+    from ..runner.store import MANIFEST
+
+    try:
+        return [str(name) for name in read_manifest(folder / MANIFEST).get("files") or []]
+    except (JobsimError, TypeError):
+        return []
 
 
 def _runs_executed(folder: Path) -> int | None:
@@ -166,13 +182,14 @@ def summary_text(result, kpis=HEADLINE_KPIS, confidence: float = 0.95) -> str:
         return "(no finished runs)"
     summary = summary[summary["kpi"].isin(kpis)]
     rows = []
-    for point, block in summary.groupby("point", sort=True):
+    for _point, block in summary.groupby("point", sort=True):
         first = block.iloc[0]
         row = {name: first[name] for name in result.varied}
         for rec in block.itertuples():
             text = _fmt(rec.mean, rec.unit)
             if rec.n > 1 and not math.isnan(rec.ci_high):
-                text += " ± " + _fmt((rec.ci_high - rec.ci_low) / 2, rec.unit)
+                # the t half-width: an interval cut at a bound (a share at 1) keeps it on its other side
+                text += " ± " + _fmt(max(rec.ci_high - rec.mean, rec.mean - rec.ci_low), rec.unit)
             row[rec.kpi] = text
         row["n"] = int(block["n"].max())
         rows.append(row)

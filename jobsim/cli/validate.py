@@ -8,7 +8,8 @@ the figure in English and Danish (``validation_en.png``/``.svg``,
 ``outputs/validate-<YYYYmmdd-HHMMSS>``). The exit code is 0 whether the model
 is inside the bands or not (a model outside a band is a finding, not a
 failure); bad options give exit code 2. ``JOBSIM_QUICK=1`` runs half-year
-runs with 3 replications (for tests).
+runs with 3 replications (for tests); any value but empty, 0, false, no or
+off counts (:func:`jobsim.runner.quick.quick_from_env`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def add_commands(subparsers) -> None:
     p = subparsers.add_parser(
         "validate", help="run the model against every published figure; table, CSV and figure",
         description="Run every validation target (jobsim/validation/targets.toml) with replications and print "
-        "the model's mean and 95%% interval against each published figure's band. Writes validation.csv, "
+        "the model's mean and 95% interval against each published figure's band. Writes validation.csv, "
         "validation_runs.csv, the figure (English and Danish, PNG and SVG) and manifest.json. Exit code 0 "
         "whether the model is inside the bands or not.")
     p.add_argument("--replications", "-r", type=int_at_least(2), default=None, metavar="N",
@@ -40,11 +41,11 @@ def add_commands(subparsers) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """``jobsim validate``: run the targets, print the table, write the files."""
     from ..runner.files import folder_atomically
-    from ..validation.run import (DEFAULT_REPLICATIONS, QUICK_REPLICATIONS, quick_mode, table_text, validate,
-                                  write_validation)
+    from ..runner.quick import quick_from_env
+    from ..validation.run import DEFAULT_REPLICATIONS, QUICK_REPLICATIONS, table_text, validate, write_validation
 
     out = output_folder(args.out, "validate", "targets")  # checked before anything runs
-    quick = quick_mode()
+    quick = quick_from_env()
     replications = args.replications or (QUICK_REPLICATIONS if quick else DEFAULT_REPLICATIONS)
     table, values, wall = validate(replications=replications, seed=args.seed, jobs=args.jobs, quick=quick)
     echo(table_text(table))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -20,6 +21,7 @@ from ..model.scenario import Scenario, load_scenario
 from ..runner.checks import check_confidence, check_int
 from ..runner.design import run_design
 from ..runner.files import write_frame
+from ..runner.size import sweep_size
 from .methods import DEFAULT_SIZE, analyse, check_method, points_of, sample
 from .ranges import Range, choose_ranges
 
@@ -134,6 +136,10 @@ def sensitivity(scenario: Scenario | str | Path, method: str = "morris", *, para
     chosen = choose_ranges(scenario, parameters, ranges, ranges_file)
     X = sample(method, chosen, size, seed, levels)
     points = points_of(X, chosen)
+    # run_design sizes its base scenario only; a range can make a point bigger (workers=10:1500): size the
+    # largest point the ranges allow, with the design's number of runs
+    largest = sweep_size(scenario, {r.name: [r.value(r.low), r.value(r.high)] for r in chosen}, replications, jobs)
+    dataclasses.replace(largest, runs=len(points) * replications).check(confirm, "pass confirm=True")
     request = {"method": method, "size": size, "levels": levels, "kpis": kpis,
                "ranges": [[r.name, r.low, r.high] for r in chosen]}
     runs = run_design(scenario, points, replications, seed, jobs=jobs, executor=executor, scheduler=scheduler,

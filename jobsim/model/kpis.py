@@ -49,6 +49,36 @@ KPIS: dict[str, tuple[str, str]] = {
 }
 KPI_NAMES = tuple(KPIS)
 
+#: Unit -> (lowest, highest) value a KPI in that unit can take: a share is a proportion; the rest are counts,
+#: times and money, never negative. A t interval on a mean near a bound reaches past it (a share's up to 1.0001,
+#: a count's down to -0.36), so every interval jobsim reports is cut to these (:func:`bound_interval`).
+UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "share": (0.0, 1.0),
+    **{unit: (0.0, math.inf) for unit in ("citizens/worker", "meetings", "minutes", "days", "citizens", "hours",
+                                          "DKK")},
+}
+
+
+def bound_interval(unit: str, low, high, mean=None):
+    """``(low, high)`` cut to :data:`UNIT_BOUNDS` of ``unit`` (floats, NumPy arrays or pandas Series; NaN stays).
+
+    With ``mean`` (the interval's centre) the interval keeps its mean even where rounding put the mean a hair
+    past a bound (a utilization of 1 + 9e-16). A unit without bounds (e.g. of a difference, which may be
+    negative) is returned as it is.
+
+    >>> bound_interval("share", 0.97, 1.03)
+    (0.97, 1.0)
+    """
+    if unit not in UNIT_BOUNDS:
+        return low, high
+    lowest, highest = UNIT_BOUNDS[unit]
+    if mean is not None:  # fmin/fmax: a NaN mean leaves the bounds as they are
+        lowest, highest = np.fmin(lowest, mean), np.fmax(highest, mean)
+    if all(isinstance(x, float) for x in (low, high, lowest, highest)):
+        lowest, highest = float(lowest), float(highest)
+        return min(max(low, lowest), highest), min(max(high, lowest), highest)  # NaN compares false: kept
+    return np.clip(low, lowest, highest), np.clip(high, lowest, highest)
+
 
 def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
     """The KPI dict (plain floats; NaN where a KPI has no observations, e.g. no held conversation)."""

@@ -33,6 +33,9 @@ from .textfile import read_text_file
 
 DeskPriority = Literal["edf", "prep_first", "casework_first"]
 JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no published figure behind it
+#: The most caseworkers a scenario may have: a Copenhagen-sized organisation (1,000-2,000) fits many times over.
+#: Runs of more than 500 ask first (jobsim.runner.size.MAX_WORKERS: --yes, confirm=True).
+MAX_TEAM = 20_000
 STAR_FOLLOW_UP = "STAR, 'Opfølgning på data om samtaler'"
 
 
@@ -79,7 +82,7 @@ class Scenario(BaseModel):
     description: str = _f("", "one line on what the scenario represents", source="label")
 
     # team and caseload
-    workers: int = _f(10, "caseworkers in the team", "workers", JOBSIM_DEFAULT, ge=1, le=500)
+    workers: int = _f(10, "caseworkers in the team", "workers", JOBSIM_DEFAULT, ge=1, le=MAX_TEAM)
     caseload: float = _f(45.0, "mean citizens per caseworker (Little's law sets the inflow)", "citizens",
                          "DS recommended 40-50 (2017); since 2020 35-55 job-ready, 25-40 activity-ready "
                          "(Dansk Socialrådgiverforening, 'Overblik over DS' vejledende sagstal')", gt=0, le=1000)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..model.kpis import KPIS
+from ..model.kpis import KPIS, bound_interval
 from ..runner.files import write_with
 from .words import num, parameter_label, pct, phrase, policy_label, value_text
 
@@ -104,9 +104,10 @@ def drawn_intervals(rows, kpi: str):
     """The rows of one KPI of a summary with the intervals a figure may draw.
 
     Intervals from fewer than :data:`MIN_REPLICATIONS_FOR_INTERVAL` replications
-    (column ``n``) become NaN (none drawn); a share's interval is kept within 0
-    and 1 (a t interval on a share near 0 or 1 would reach past them; the
-    caption says so). Returns a copy; ``rows`` is left alone.
+    (column ``n``) become NaN (none drawn); an interval is kept within the
+    values the KPI can take (a share's within 0 and 1, any other's at 0 or
+    more: :func:`jobsim.model.kpis.bound_interval`; a t interval near a bound
+    would reach past it; the caption says so). Returns a copy; ``rows`` is left alone.
 
     >>> import pandas as pd
     >>> rows = pd.DataFrame({"mean": [0.01, 0.5], "ci_low": [-0.02, 0.4], "ci_high": [0.04, 0.6], "n": [5, 2]})
@@ -117,9 +118,8 @@ def drawn_intervals(rows, kpi: str):
     if "n" in out.columns:
         few = out["n"] < MIN_REPLICATIONS_FOR_INTERVAL
         out.loc[few, ["ci_low", "ci_high"]] = float("nan")
-    if is_share(kpi):
-        out["ci_low"] = out["ci_low"].clip(lower=0.0)
-        out["ci_high"] = out["ci_high"].clip(upper=1.0)
+    out["ci_low"], out["ci_high"] = bound_interval(KPIS.get(kpi, ("", ""))[0], out["ci_low"], out["ci_high"],
+                                                  out["mean"] if "mean" in out.columns else None)
     return out
 
 

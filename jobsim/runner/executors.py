@@ -6,7 +6,10 @@ is one clear error and leaves no folder behind. Both executors then work the sam
 (:meth:`Executor.run`):
 
 * runs are handed out in **chunks** (many runs per task; :func:`chunk_size`), about eight per
-  job, so a design of 10,000 short runs is not dominated by scheduling and serialisation;
+  slot, a slot being one run at a time: ``jobs`` locally, on Dask every worker thread the
+  scheduler reports when the request starts (so a sweep fills the cluster it is sent to, whatever
+  ``jobs`` says; ``jobs`` counts only if the cluster has no workers yet). A design of 10,000 short
+  runs is not dominated by scheduling and serialisation;
 * a task carries everything it needs, serialised with ``cloudpickle``: the function, the
   scenarios and the **policy objects** themselves. A policy written in a notebook or in a
   script's ``__main__`` therefore runs in workers started with ``spawn`` (the macOS and
@@ -19,10 +22,13 @@ is one clear error and leaves no folder behind. Both executors then work the sam
 
 ``executor="local"`` uses :mod:`jobsim.runner.pool` (``jobs`` processes; ``jobs=1`` runs in
 this process). ``executor="dask"`` needs the optional extra (``pip install "jobsim[dask]"``)
-and a ``scheduler``: an address such as ``"tcp://10.0.0.5:8786"``, a ``distributed.Client``,
-or a cluster object (``LocalCluster``, ``SSHCluster``, dask-jobqueue's ``SLURMCluster``...);
-without one, the ``DASK_SCHEDULER_ADDRESS`` environment variable, and without that a
-``distributed.LocalCluster`` of ``jobs`` single-threaded worker processes on this machine. Each chunk is a Dask task with an explicit
+and a ``scheduler``: an address (:func:`check_address`: ``tcp://HOST:PORT``, ``tls://HOST:PORT``
+or ``HOST:PORT``), a ``distributed.Client``, or a cluster object (``LocalCluster``,
+``SSHCluster``, dask-jobqueue's ``SLURMCluster``...); without one, the
+``DASK_SCHEDULER_ADDRESS`` environment variable, and without that a ``distributed.LocalCluster``
+of ``jobs`` single-threaded worker processes on this machine. An address is given up on after
+Dask's connect timeout (``distributed.comm.timeouts.connect``, 30 s unless configured, e.g.
+``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``). Each chunk is a Dask task with an explicit
 key (a fingerprint of its content, so the same chunk always has the same key) and
 :data:`DASK_RETRIES` retries; a worker that dies is replaced by the scheduler and its chunks run
 again elsewhere.
@@ -34,6 +40,7 @@ import hashlib
 import itertools
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,15 +57,38 @@ EXECUTORS = ("local", "dask")
 DASK_RETRIES = 3
 #: Largest chunk: with 30 ms runs, 64 runs make a task of about 2 s, far above Dask's ~1 ms per task.
 MAX_CHUNK = 64
+#: The scheduler addresses :func:`check_address` allows, as its message says them.
+ADDRESS_FORMS = ("tcp://HOST:PORT, tls://HOST:PORT or HOST:PORT (read as tcp://HOST:PORT), PORT a number from "
+                 "1 to 65535, e.g. tcp://10.0.0.5:8786")
+# what distributed connects to: an optional tcp:// or tls://, a host name, an IPv4 address or a bracketed IPv6
+# address, and a port
+_ADDRESS = re.compile(r"(?:(?:tcp|tls)://)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})")
 
 
 def check_executor(executor: str, scheduler: Any = None) -> str:
-    """``executor`` if it is one of :data:`EXECUTORS`; a scheduler only goes with ``"dask"``."""
+    """``executor`` if it is one of :data:`EXECUTORS`; a scheduler only goes with ``"dask"``, an address well formed."""
     if executor not in EXECUTORS:
         raise JobsimError(f"executor: {executor!r} is not allowed; allowed: {', '.join(EXECUTORS)}")
     if scheduler is not None and executor != "dask":
         raise JobsimError("scheduler: only used with executor='dask' (--executor dask)")
+    if isinstance(scheduler, str):
+        check_address(scheduler, "scheduler")
     return executor
+
+
+def check_address(address: str, option: str = "--scheduler") -> str:
+    """``address`` if it is a scheduler address of a form in :data:`ADDRESS_FORMS`, else one error naming ``option``.
+
+    These are the forms ``distributed`` connects to over a network (it reads a bare ``HOST:PORT`` as
+    ``tcp://``). An ``inproc://`` address, of a cluster running in this very process
+    (``LocalCluster(processes=False)``), is let through as well.
+    """
+    if address.startswith("inproc://") and len(address) > len("inproc://"):
+        return address
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 1 <= int(match.group(1)) <= 65535:
+        raise JobsimError(f"{option}: {address!r} is not an address; allowed: {ADDRESS_FORMS}")
+    return address
 
 
 def chunk_size(remaining: int, workers: int) -> int:
@@ -98,7 +128,7 @@ class Executor:
 
     def __init__(self, name: str, jobs: int, client: Any = None):
         self.name, self.jobs, self.client = name, jobs, client
-        self.slots = jobs
+        self.slots = jobs if client is None else cluster_slots(client, jobs)
 
     def run(self, function: Callable[[Any], Any], tasks: Iterable[Any], on_done: Callable[[Any], None],
             count: int) -> None:
@@ -129,8 +159,8 @@ class Executor:
 def connect(executor: str = "local", scheduler: Any = None, jobs: int = 1) -> Iterator[Executor]:
     """The :class:`Executor` for ``executor``; for Dask the cluster is reached here, and one jobsim started is stopped after.
 
-    Raises :class:`~jobsim.errors.JobsimError` for an unknown executor, a scheduler that cannot be
-    reached, or Dask not installed.
+    Raises :class:`~jobsim.errors.JobsimError` for an unknown executor, a malformed address, a
+    scheduler that cannot be reached, or Dask not installed.
     """
     check_executor(executor, scheduler)
     if executor == "local":
@@ -144,12 +174,26 @@ def connect(executor: str = "local", scheduler: Any = None, jobs: int = 1) -> It
             thing.close()
 
 
+def cluster_slots(client: Any, jobs: int) -> int:
+    """How many tasks the cluster runs at once: its workers' threads, as the scheduler reports them now.
+
+    ``jobs`` if it has no workers yet (a cluster still starting them), or cannot say.
+    """
+    try:
+        return sum(client.nthreads().values()) or jobs
+    except (OSError, TimeoutError):  # a lost connection: the run itself will say so
+        return jobs
+
+
 def run_on_dask(client: Any, blobs: Iterator[bytes], on_done: Callable[[list[Any]], None], window: int) -> None:
     """Run the chunks on a Dask cluster, ``window`` tasks at a time (Ctrl-C leaves little to cancel)."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    pending = as_completed()
+    # the sweep's own client's loop: as_completed() alone takes the loop of the current default client (a
+    # notebook's `with Client(...)`), and a result fetched again after its worker was lost then fails with
+    # "bound to a different event loop"
+    pending = as_completed(loop=client.loop)
     live: set = set()
 
     def submit(n: int) -> None:
@@ -182,8 +226,9 @@ def dask_client(scheduler: Any, jobs: int) -> tuple[Any, list[Any]]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise JobsimError("executor 'dask' needs Dask distributed: pip install \"jobsim[dask]\"") from None
-    if scheduler is None:
-        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    option = "--scheduler"
+    if scheduler is None and os.environ.get("DASK_SCHEDULER_ADDRESS"):
+        scheduler, option = os.environ["DASK_SCHEDULER_ADDRESS"], "DASK_SCHEDULER_ADDRESS"
     if isinstance(scheduler, Client):
         return scheduler, []
     if scheduler is None:
@@ -195,10 +240,11 @@ def dask_client(scheduler: Any, jobs: int) -> tuple[Any, list[Any]]:
         client = Client(scheduler)
         return client, [client]
     if isinstance(scheduler, str):
+        check_address(scheduler, option)
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler)  # gives up after Dask's connect timeout (see the module docstring)
         except (OSError, TimeoutError) as err:
-            raise JobsimError(f"--scheduler: cannot reach the Dask scheduler at {scheduler!r} ({err}); start it "
+            raise JobsimError(f"{option}: cannot reach the Dask scheduler at {scheduler!r} ({err}); start it "
                               "with 'dask scheduler' or give another address") from None
         return client, [client]
     raise JobsimError("scheduler: expected an address like 'tcp://HOST:8786', a distributed.Client or a cluster")

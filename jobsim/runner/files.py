@@ -89,8 +89,18 @@ def write_json(path: str | os.PathLike, obj: Any, default: Callable[[Any], Any] 
     return write_atomic(path, text, durable)
 
 
+def can_write_parquet() -> bool:
+    """True if pandas can write Parquet here: pyarrow, the optional extra ``pip install "jobsim[parquet]"``."""
+    try:
+        import pyarrow.parquet  # noqa: F401  (what pandas writes Parquet with)
+    except ImportError:
+        return False
+    return True
+
+
 def write_frame(path: str | os.PathLike, frame, kind: str = "csv") -> Path:
-    """Write a DataFrame as ``parquet`` or ``csv`` (no index, ``\\n`` line ends), atomically."""
+    """Write a DataFrame as ``parquet`` (needs :func:`can_write_parquet`) or ``csv`` (no index, ``\\n`` line ends),
+    atomically."""
     if kind == "parquet":
         return write_with(path, lambda tmp: frame.to_parquet(tmp, index=False))
     return write_with(path, lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n"))

@@ -1,8 +1,10 @@
 """The project's one process pool: runs tasks on worker processes, results handled in this process.
 
-Used by sweeps (:mod:`jobsim.runner.sweep`) and by studies that need whole
-tables from each run. Workers ignore Ctrl-C (the parent handles it and ends
-them) and leave by themselves if the parent is killed.
+Every experiment reaches it through the local executor
+(:mod:`jobsim.runner.executors`, used by the engine :mod:`jobsim.runner.engine`:
+sweeps, designs and the studies' own task functions); :func:`map_tasks` is the
+pool's own ordered map for a plain list of tasks. Workers ignore Ctrl-C (the
+parent handles it and ends them) and leave by themselves if the parent is killed.
 
 A worker that dies (killed by the out-of-memory killer, or ``kill -9``) breaks
 the whole pool: :func:`run_tasks` then starts a new pool and runs the tasks

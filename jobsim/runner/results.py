@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import JobsimError, did_you_mean
-from ..model.kpis import KPI_NAMES, KPIS
+from ..model.kpis import KPI_NAMES, KPIS, bound_interval
 from ..model.assignments import coerce_value
 from ..model.scenario import Scenario
 from .checks import check_confidence, plain
@@ -78,7 +78,8 @@ class SweepResult:
 
         One row per grid point and KPI: the varied parameters, ``point``, ``kpi``,
         ``unit``, ``mean``, ``sd`` (sample standard deviation, n - 1),
-        ``ci_low``, ``ci_high`` (mean -/+ t(confidence, n - 1) x sd / sqrt(n)),
+        ``ci_low``, ``ci_high`` (mean -/+ t(confidence, n - 1) x sd / sqrt(n), cut to the values the
+        KPI can take: a share's to 0-1, any other's at 0; :func:`jobsim.model.kpis.bound_interval`),
         ``n``. NaN values of a KPI (no observations in a run, e.g. no held
         conversation) are left out of that KPI, and ``n`` counts the rest; with
         n < 2 the sd and interval are NaN.
@@ -99,7 +100,7 @@ class SweepResult:
                     count, m, s = int(n.at[p, k]), float(mean.at[p, k]), float(sd.at[p, k])
                 else:
                     count, m, s = 0, math.nan, math.nan
-                low, high = t_interval(m, s, count, confidence)
+                low, high = bound_interval(KPIS[k][0], *t_interval(m, s, count, confidence), mean=m)
                 rows.append((p, k, KPIS[k][0], m if count else math.nan, s if count > 1 else math.nan,
                              low, high, count))
         out = pd.DataFrame(rows, columns=["point", "kpi", "unit", "mean", "sd", "ci_low", "ci_high", "n"])

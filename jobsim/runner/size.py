@@ -1,35 +1,50 @@
 """How big a request is, estimated before anything runs, and the guard that asks before a huge one.
 
-``jobsim run``, ``jobsim sweep`` and :func:`jobsim.sweep` estimate the size of
+``jobsim run``, ``jobsim sweep``, :func:`jobsim.sweep` and :func:`jobsim.sensitivity` estimate the size of
 what they are asked to do from the scenario alone (nothing is simulated):
 
 * runs: grid points x replications;
-* the largest run: citizen-days (citizens on the caseload x days simulated,
-  ``scenario.citizens * scenario.run_days``), citizens entering during the run
-  (citizen-days / ``stay_days``: a short stay makes many citizens pass
-  through) and, for a run that keeps its tables (``jobsim run``), table rows;
+* the largest run: its team (caseworkers), citizen-days (citizens on the
+  caseload x days simulated, ``scenario.citizens * scenario.run_days``),
+  citizens entering during the run (citizen-days / ``stay_days``: a short
+  stay makes many citizens pass through) and, for a run that keeps its
+  tables (``jobsim run``), table rows;
 * from these, roughly how long it takes and how much memory it needs at once
   (one run per worker process, plus the records of all runs in the parent).
 
 A request over any of these limits is refused with one message saying how
-big it is and roughly how long it would take, unless it is confirmed
-(``--yes`` on the command line, ``confirm=True`` in Python):
+big it is and roughly how long it would take and how much memory it needs,
+unless it is confirmed (``--yes`` on the command line, ``confirm=True`` in Python):
 
 =========================  ==============  ==========================================
 limit                      value           for scale
 =========================  ==============  ==========================================
 :data:`MAX_RUNS`           100,000 runs    the default caseload sweep is 200 runs
-:data:`MAX_CITIZEN_DAYS`   20 million      Lærkevej for a year is 0.19 million
-:data:`MAX_ENTRIES`        2 million       Lærkevej for a year: about 500 citizens enter
+:data:`MAX_WORKERS`        500             caseworkers in one run; a municipality's jobcenter is
+                                           100-500, Copenhagen's 1,000-2,000
+:data:`MAX_CITIZEN_DAYS`   20 million      Lærkevej for a year is 0.9 million
+:data:`MAX_ENTRIES`        2 million       Lærkevej for a year: about 2,500 citizens enter
 :data:`MAX_MEMORY`         4 GB            a laptop's free memory, with room to spare
 =========================  ==============  ==========================================
 
-Each run-size limit is about a quarter of an hour of computing for one run and
-stays far above any scenario in the studies; 100,000 runs of a small scenario
-are about a day of computing. The time and memory figures are rough (measured on
-a 2020s laptop: about 1e-4 s per caseworker-day and per citizen, 1e-6 s per
-citizen-day, 3.5 KB per citizen on the caseload, 500 bytes per table row);
-they are meant to tell minutes from days, not to plan to the minute.
+A large team is allowed once confirmed, up to the scenario's hard bound of
+20,000 caseworkers (:data:`jobsim.model.scenario.MAX_TEAM`). Measured
+(``benchmarks/large_team_benchmark.py``), 500 caseworkers of ``ds_norm`` at
+82 cases for 147 days take 2.5 s and add 75 MiB without tables, 3.8 s and
+180 MiB with them; a 1,500-caseworker year (123,000 citizens, about 50
+million citizen-days) is estimated here at 30 s and 440 MB without
+tables. :func:`jobsim.simulate` itself does not ask: one run asked for in
+Python is run (within the scenario's bounds); the guard is for the commands
+and the batch functions, where a typo in a grid multiplies.
+
+The limits stay far above any scenario in the studies; 100,000 runs of a
+small scenario are a few hours of computing. The time and memory figures are
+rough (fitted to runs of 150 and 500 caseworkers on the 2-core development
+machine, 2026: about 2.5e-5 s per caseworker-day, 5e-6 s per citizen on the
+caseload or entering, 2.5e-7 s per citizen-day, 6e-6 s per table row; 2 KB
+per citizen on the caseload and 500 bytes per table row; rounded up, so the
+estimate errs long); they are meant to tell seconds from hours, not to plan
+to the minute.
 """
 
 from __future__ import annotations
@@ -43,6 +58,8 @@ from ..errors import JobsimError
 
 #: Most runs (points x replications) one sweep may have without confirmation.
 MAX_RUNS = 100_000
+#: Most caseworkers one run may have without confirmation (the scenario allows up to 20,000 when confirmed).
+MAX_WORKERS = 500
 #: Most citizen-days (citizens on the caseload x days simulated) one run may have without confirmation.
 MAX_CITIZEN_DAYS = 20_000_000
 #: Most citizens entering during one run (citizen-days / stay_days) without confirmation.
@@ -50,13 +67,13 @@ MAX_ENTRIES = 2_000_000
 #: Most memory, in bytes, a request may need at once without confirmation.
 MAX_MEMORY = 4 * 1024**3
 
-# rough costs, measured (see the module docstring)
-_SECONDS_PER_WORKER_DAY = 1.3e-4
-_SECONDS_PER_CITIZEN = 1.0e-4       # on the caseload at the start, or entering
-_SECONDS_PER_CITIZEN_DAY = 1.0e-6
-_SECONDS_PER_ROW = 5.0e-5           # building the tables of a run that keeps them
+# rough costs, measured and rounded up (see the module docstring)
+_SECONDS_PER_WORKER_DAY = 2.5e-5
+_SECONDS_PER_CITIZEN = 5.0e-6       # on the caseload at the start, or entering
+_SECONDS_PER_CITIZEN_DAY = 2.5e-7
+_SECONDS_PER_ROW = 6.0e-6           # building the tables of a run that keeps them
 _BYTES_BASE = 200 * 1024**2         # Python, NumPy, pandas, SimPy loaded
-_BYTES_PER_CITIZEN = 3.5 * 1024     # a citizen on the caseload, with its diary entries
+_BYTES_PER_CITIZEN = 2 * 1024       # a citizen on the caseload, with its diary entries (1.6-1.9 KB measured)
 _BYTES_PER_ROW = 500                # one row of a run's tables
 _BYTES_PER_RECORD = 4 * 1024        # one finished run's KPIs, held by the sweep until the end
 
@@ -75,7 +92,7 @@ class RequestTooBig(JobsimError):
 
 @dataclass(frozen=True)
 class RequestSize:
-    """The estimated size of a request: its runs and its largest run."""
+    """The estimated size of a request: its runs and its largest run (``workers``: its team, caseworkers)."""
 
     runs: int
     jobs: int
@@ -84,6 +101,7 @@ class RequestSize:
     table_rows: float
     seconds_per_run: float
     bytes_per_run: float
+    workers: int = 0
 
     @property
     def seconds(self) -> float:
@@ -102,6 +120,8 @@ class RequestSize:
         out = []
         if self.runs > MAX_RUNS:
             out.append(f"{self.runs:,} runs (the limit is {MAX_RUNS:,})")
+        if self.workers > MAX_WORKERS:
+            out.append(f"{self.workers:,} caseworkers in one run (the limit is {MAX_WORKERS:,})")
         if self.citizen_days > MAX_CITIZEN_DAYS:
             out.append(f"{_millions(self.citizen_days)} citizen-days in one run (the limit is "
                        f"{_millions(MAX_CITIZEN_DAYS)})")
@@ -145,7 +165,7 @@ def run_size(fields: Mapping[str, Any], runs: int = 1, jobs: int = 1, tables: bo
                + _SECONDS_PER_CITIZEN_DAY * citizen_days + _SECONDS_PER_ROW * rows)
     memory = _BYTES_BASE + _BYTES_PER_CITIZEN * citizens + _BYTES_PER_ROW * rows
     return RequestSize(runs=runs, jobs=jobs, citizen_days=citizen_days, entries=entries, table_rows=rows,
-                       seconds_per_run=seconds, bytes_per_run=memory)
+                       seconds_per_run=seconds, bytes_per_run=memory, workers=int(get("workers")))
 
 
 def sweep_size(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int, jobs: int = 1) -> RequestSize:
@@ -156,15 +176,31 @@ def sweep_size(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: i
     bigger (workers, caseload, warm-up, horizon) and the smallest of the ones
     that do as they shrink (stay, follow-up interval). The grid is a product,
     so that point is one of the sweep's. Nothing is built, so a grid of
-    millions of points is estimated at once.
+    millions of points is estimated at once. A value past the scenario's own
+    bounds (30,000 caseworkers) is left out: checking the grid refuses it
+    with the parameter's message, which says more than a size would.
     """
     fields = {name: getattr(scenario, name) for name in (*_GROWING, *_SHRINKING)}
     for name, values in grid.items():
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]
+        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                   and _within_bounds(name, v)]
         if name in fields and numbers:
             fields[name] = max(numbers) if name in _GROWING else min(numbers)
     points = math.prod(len(values) for values in grid.values())
     return run_size(fields, runs=points * replications, jobs=jobs)
+
+
+def _within_bounds(name: str, value: float) -> bool:
+    """Is ``value`` within the upper bound the Scenario field ``name`` declares (``le=``/``lt=``)?"""
+    from ..model.scenario import Scenario   # here: the estimate itself needs no model
+
+    field = Scenario.model_fields.get(name)
+    for bound in field.metadata if field is not None else ():
+        if getattr(bound, "le", None) is not None and value > bound.le:
+            return False
+        if getattr(bound, "lt", None) is not None and value >= bound.lt:
+            return False
+    return True
 
 
 def format_duration(seconds: float) -> str:

@@ -32,21 +32,39 @@ Transactions are not flushed to the disk one by one (``synchronous=NORMAL``):
 a killed process loses nothing the kernel has already accepted; a power cut
 may lose the last few runs, which are then simply run again.
 
-A folder that cannot be written is refused by :meth:`SweepStore.open`, before
-any run. A write that fails later (a full disk) raises :class:`StoreWriteError`
-naming the file and the system's reason; the runs already stored are kept.
+A folder that cannot be written (no permission, a read-only disk) is refused
+by :meth:`SweepStore.open`, before any run, as bad input. A full disk is not
+bad input: at the start, or later, it raises :class:`StoreWriteError` naming
+the file and the system's reason, with ``.no_room`` set; the runs already
+stored are kept, and the same sweep started again once there is room goes on
+(``jobsim sweep`` exits with 1). A folder that opening made and could not
+finish setting up is removed again, so nothing is left behind. A
+``runs.sqlite`` that holds no runs table (a full disk left it with a header
+only, or zero bytes) is given its table; one that is not an SQLite database
+at all is moved aside to ``runs.sqlite.unreadable`` (with a warning) and a new
+one started.
+
+One process writes a folder at a time: :meth:`SweepStore.open` takes an
+exclusive lock (``fcntl.flock``) on ``DIR/.lock`` before it looks at the folder
+and holds it until :meth:`SweepStore.close`. A second process (the same
+command started twice) is refused at once, with a message saying that another
+jobsim process is writing this folder right now. The operating system
+releases the lock of a process that dies, even by ``kill -9``, so a killed
+sweep never leaves its folder locked; the file ``.lock`` (holding the writer's
+pid, for that message) is removed on close.
 :func:`request_digest` fingerprints a request; ``jobsim sweep`` names its
 default folder with it (:func:`jobsim.runner.sweep.default_folder`).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
 import os
 import re
-import socket
+import shutil
 import sqlite3
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -55,7 +73,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import JobsimError
-from .files import remove_temporaries, write_json
+from .files import remove_temporaries
+
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's byte lock does the same
+    fcntl = None
+    import msvcrt
 from .manifest import read_manifest, write_manifest
 
 #: Marks a manifest as a sweep's (other jobsim outputs write other kinds).
@@ -69,6 +93,8 @@ DATABASE = "runs.sqlite"
 REQUEST_KEYS = ("scenario", "grid", "replications", "seed", "policy")
 RUNS = "runs"
 LOCK = ".lock"
+#: Where a ``runs.sqlite`` that is not an SQLite database is moved (its bytes are kept, not destroyed).
+UNREADABLE = "runs.sqlite.unreadable"
 
 _RUN_FILE = re.compile(r"^p(\d+)-r(\d+)\.json$")
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS runs (point INTEGER NOT NULL, replication INTEGER NOT NULL, "
@@ -94,13 +120,47 @@ def decode_float(x: Any) -> float:
 
 # ------------------------------------------------------------- write errors
 
-class StoreWriteError(JobsimError):
-    """A file of a sweep folder could not be written (read-only folder, full disk): ``.path`` and ``.reason``."""
+#: System errors that mean the disk (or the user's quota) is full, or failed: not the folder the user chose.
+_NO_ROOM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+#: SQLite's primary result codes for the same (a full tmpfs gives "disk I/O error", not "disk is full").
+_NO_ROOM_SQLITE = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR})
+_NO_ROOM_SQLITE_TEXT = ("database or disk is full", "disk I/O error")
 
-    def __init__(self, path: str | os.PathLike, reason: str):
+
+class StoreWriteError(JobsimError):
+    """A file of a sweep folder could not be written (read-only folder, full disk): ``.path`` and ``.reason``.
+
+    ``.no_room`` is True when the disk was full (or failed), so that the same sweep, started again once there
+    is room, goes on; False when the folder itself cannot be written (no permission, a read-only disk).
+    """
+
+    def __init__(self, path: str | os.PathLike, reason: str, no_room: bool = False):
         super().__init__(f"cannot write {str(path)!r}: {reason}")
         self.path = Path(path)
         self.reason = reason
+        self.no_room = no_room
+
+
+def no_room(err: BaseException) -> bool:
+    """Does ``err`` (an ``OSError`` or an ``sqlite3.Error``) mean a full or failing disk, not a forbidden folder?"""
+    if isinstance(err, OSError):
+        return err.errno in _NO_ROOM_ERRNOS
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in _NO_ROOM_SQLITE  # the low byte is the primary code of an extended one
+        return str(err) in _NO_ROOM_SQLITE_TEXT
+    return False
+
+
+def _sqlite_write_error(path: Path, err: sqlite3.Error) -> StoreWriteError:
+    reason = str(err)
+    if no_room(err) and reason == "disk I/O error":  # what SQLite says on a full tmpfs: say how full it is
+        try:
+            reason += f" ({shutil.disk_usage(path.parent).free / 1024:,.0f} KB free on its disk)"
+        except OSError:
+            pass
+    return StoreWriteError(path, reason, no_room(err))
 
 
 @contextmanager
@@ -109,7 +169,7 @@ def writing(path: str | os.PathLike) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        raise StoreWriteError(err.filename or path, err.strerror or str(err)) from None
+        raise StoreWriteError(err.filename or path, err.strerror or str(err), no_room(err)) from None
 
 
 # ------------------------------------------------------------- the store
@@ -130,7 +190,7 @@ class SweepStore:
         self.runs_dir = self.root / RUNS
         self.database_path = self.root / DATABASE
         self.manifest_path = self.root / MANIFEST
-        self._locked = False
+        self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
 
     # -------------------------------------------------------------- opening
@@ -141,15 +201,29 @@ class SweepStore:
         ``manifest`` is the first manifest (see :func:`jobsim.runner.manifest.run_manifest`); its keys in
         :data:`REQUEST_KEYS` (scenario, grid, replications, seed, policy) identify the sweep. Raises
         :class:`JobsimError` if the folder holds something else or a different sweep, or another
-        live process is writing to it. ``kind`` marks the folder (a sweep's, or a design's for
-        :mod:`jobsim.runner.design`).
+        process is writing to it right now (it holds the folder's lock), and :class:`StoreWriteError`
+        (``.no_room``) if the disk is full; a folder made here is then removed again. ``kind`` marks the
+        folder (a sweep's, or a design's for :mod:`jobsim.runner.design`).
         """
         store = cls(root)
         root = store.root
         if root.exists() and not root.is_dir():
             raise JobsimError(f"--out: {str(root)!r} exists and is not a folder")
-        if store.manifest_path.exists():
-            stored = store.read_manifest()
+        made = _make_folders(root)
+        try:
+            store._open(manifest, kind)
+        except BaseException:
+            store._discard(made)
+            raise
+        return store
+
+    def _open(self, manifest: dict[str, Any], kind: str) -> None:
+        root = self.root
+        with _checked_destination(root):
+            holder = self._lock()  # before the folder is looked at: a second process sees a folder being set up
+        stored = None
+        if self.manifest_path.exists():
+            stored = self.read_manifest()
             if stored.get("kind") != kind:
                 raise JobsimError(f"--out: {str(root)!r} holds another jobsim output, not a "
                                   f"{'sweep' if kind == KIND else 'design of this kind'}; choose a new or empty folder")
@@ -158,35 +232,55 @@ class SweepStore:
                 raise JobsimError(f"--out: {str(root)!r} holds a different sweep ({'; '.join(differences)}); "
                                   "choose a new folder to start a new sweep, or repeat the stored "
                                   "request to continue this one")
+        elif holder is None and any(not _set_up_by_jobsim(p.name) for p in root.iterdir()):
+            raise JobsimError(f"--out: {str(root)!r} is not empty and holds no jobsim sweep "
+                              f"(no {MANIFEST}); choose a new or empty folder")
+        if holder is not None:
+            raise JobsimError(f"another jobsim process{holder} is writing "
+                              f"{'this sweep' if kind == KIND else 'this design'}'s folder {str(root)!r} right now; "
+                              "wait for it to finish, or run the same command again after it has finished to "
+                              "continue where it stopped")
+        # we hold the lock: temporary files in the folder were left by a killed writer of this folder
+        remove_temporaries(root)
+        if stored is not None:
             _warn_if_other_code(root, stored, manifest)
-            with _checked_destination(root):
-                store._lock()
         else:
-            if root.exists() and any(p.name != LOCK for p in root.iterdir()):
-                raise JobsimError(f"--out: {str(root)!r} is not empty and holds no jobsim sweep "
-                                  f"(no {MANIFEST}); choose a new or empty folder")
-            try:
-                root.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise JobsimError(f"--out: cannot create folder {str(root)!r}: {err.strerror}") from None
             with _checked_destination(root):
-                store._lock()
-                write_manifest(store.manifest_path, {**manifest, "kind": kind, "format": FORMAT, "sessions": []})
+                write_manifest(self.manifest_path, {**manifest, "kind": kind, "format": FORMAT, "sessions": []})
         with _checked_destination(root):
-            store._connection()  # created (or recovered after a kill) now: a folder we cannot write fails here
-            if store.read_manifest().get("format", 1) < FORMAT:  # an old sweep continues in the database
-                store.update_manifest(format=FORMAT)
-        if store.runs_dir.is_dir():
-            remove_temporaries(store.runs_dir)  # left by a killed process of jobsim 0.1; we hold the lock now
-        return store
+            self._connection()  # created (or recovered after a kill) now: a folder we cannot write fails here
+            if self.read_manifest().get("format", 1) < FORMAT:  # an old sweep continues in the database
+                self.update_manifest(format=FORMAT)
+        if self.runs_dir.is_dir():
+            remove_temporaries(self.runs_dir)  # left by a killed process of jobsim 0.1; we hold the lock now
+
+    def _discard(self, made: list[Path]) -> None:
+        """Opening failed: close, and remove the folders :meth:`open` made (with what it wrote in them)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if made and self._lock_fd is not None:  # files are removed while the lock is held: no one else wrote here
+            for path in self.root.iterdir():
+                if path.name != LOCK:
+                    _unlink(path)
+        self.close()
+        for folder in made:  # the deepest first; one another process has just put something in stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     @classmethod
     def finished_runs(cls, root: str | Path, points: int, replications: int) -> dict[tuple[int, int], dict[str, Any]]:
         """The successful runs stored in ``root`` that belong to a sweep of ``points`` x ``replications``.
 
-        Nothing (an empty dict) for a folder that does not exist or holds no run files yet.
+        Nothing (an empty dict) for a folder that does not exist or holds no run files yet, or whose
+        ``runs.sqlite`` is not a database (opening the folder moves it aside).
         """
-        runs = cls(root).read_runs()
+        try:
+            runs = cls(root).read_runs()
+        except NotADatabase:
+            return {}
         return {k: r for k, r in runs.items() if not r.get("error") and k[0] < points and k[1] < replications}
 
     @classmethod
@@ -205,20 +299,32 @@ class SweepStore:
         return store
 
     # ---------------------------------------------------------------- lock
-    def _lock(self) -> None:
-        """Refuse a second live process writing to the same folder (a dead one's lock is taken over)."""
+    def _lock(self) -> str | None:
+        """Take the folder's lock; None if taken, else who holds it (``" (pid 123)"``, or ``""`` if unknown).
+
+        The lock is an exclusive ``flock`` on ``.lock``, held until :meth:`close`; the system releases it
+        when the process ends in any way, so a killed sweep's folder is never locked for good.
+        """
         path = self.root / LOCK
-        me = {"pid": os.getpid(), "host": socket.gethostname()}
-        try:
-            other = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            other = None
-        if (isinstance(other, dict) and other.get("host") == me["host"] and other.get("pid") != me["pid"]
-                and _alive(other.get("pid"))):
-            raise JobsimError(f"out: another jobsim process (pid {other['pid']}) is writing to "
-                              f"{str(self.root)!r}; wait for it or stop it first")
-        write_json(path, me)
-        self._locked = True
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                if not _try_lock(fd):
+                    return _holder(fd)
+                try:  # a holder that just finished removed the file we locked: lock the new one
+                    same = os.path.samestat(os.fstat(fd), os.stat(path))
+                except FileNotFoundError:
+                    same = False
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                break
+            os.close(fd)
+        self._lock_fd = fd
+        os.ftruncate(fd, 0)  # who holds it, for the message another process gives
+        os.write(fd, json.dumps({"pid": os.getpid()}).encode())
+        return None
 
     def close(self) -> None:
         """Close the database and release the folder for other processes."""
@@ -228,12 +334,10 @@ class SweepStore:
             except sqlite3.Error:
                 pass
             self._db = None
-        if self._locked:
-            try:
-                (self.root / LOCK).unlink()
-            except OSError:
-                pass
-            self._locked = False
+        if self._lock_fd is not None:
+            _unlink(self.root / LOCK)  # before the lock is released (see _lock)
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     # ------------------------------------------------------------ manifest
     def read_manifest(self) -> dict[str, Any]:
@@ -270,21 +374,43 @@ class SweepStore:
         except sqlite3.Error as err:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            raise StoreWriteError(self.database_path, str(err)) from None
+            raise _sqlite_write_error(self.database_path, err) from None
         return self.database_path
 
     def _connection(self) -> sqlite3.Connection:
-        """The database, opened for writing (created with its table if new)."""
+        """The database, opened for writing (created with its table if new, or if it has none).
+
+        A file that is not an SQLite database is moved to :data:`UNREADABLE` (with its log files) and a new
+        database started, with a warning: it holds no run jobsim can read.
+        """
         if self._db is None:
             try:
-                db = sqlite3.connect(self.database_path, isolation_level=None, timeout=60)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute(_SCHEMA)
-            except sqlite3.Error as err:
-                raise StoreWriteError(self.database_path, str(err)) from None
-            self._db = db
+                self._db = self._connect()
+            except sqlite3.DatabaseError as err:
+                if not _not_a_database(err):
+                    raise _sqlite_write_error(self.database_path, err) from None
+                for suffix in ("", "-wal", "-shm"):
+                    with writing(self.database_path):
+                        if Path(f"{self.database_path}{suffix}").exists():
+                            os.replace(f"{self.database_path}{suffix}", self.root / f"{UNREADABLE}{suffix}")
+                warnings.warn(f"{str(self.database_path)!r} is not an SQLite database; it was moved to "
+                              f"{UNREADABLE!r} and a new one started", UserWarning, stacklevel=2)
+                try:
+                    self._db = self._connect()
+                except sqlite3.Error as err:
+                    raise _sqlite_write_error(self.database_path, err) from None
         return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.database_path, isolation_level=None, timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)  # also gives a database left without its table (a full disk) its table
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def run_files(self) -> dict[tuple[int, int], Path]:
         """(point, replication) -> path of every run file of the format-1 layout (``runs/*.json``)."""
@@ -320,7 +446,7 @@ class SweepStore:
         return dict(sorted(out.items()))
 
     def _rows(self) -> list[tuple[int, int, str]]:
-        """Every row of the database (none if there is no database yet)."""
+        """Every row of the database (none if there is no database yet, or it has no runs table)."""
         if self._db is not None:
             return self._db.execute("SELECT point, replication, record FROM runs").fetchall()
         if not self.database_path.is_file():
@@ -330,11 +456,15 @@ class SweepStore:
             try:
                 db = sqlite3.connect(f"{self.database_path.resolve().as_uri()}?mode={mode}", uri=True, timeout=60)
                 try:
+                    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone():
+                        return []  # made, but never given its table (a full disk at the start): no runs
                     return db.execute("SELECT point, replication, record FROM runs").fetchall()
                 finally:
                     db.close()
             except sqlite3.Error as err:
                 problem = err
+        if _not_a_database(problem):
+            raise NotADatabase(f"cannot read {str(self.database_path)!r}: {problem}")
         raise JobsimError(f"cannot read {str(self.database_path)!r}: {problem}")
 
     def count_runs(self) -> int:
@@ -342,28 +472,84 @@ class SweepStore:
         return len(self._rows())
 
 
+class NotADatabase(JobsimError):
+    """``runs.sqlite`` is not an SQLite database (:meth:`SweepStore.open` moves it aside)."""
+
+
 @contextmanager
 def _checked_destination(root: Path) -> Iterator[None]:
-    """Before any run: a folder that cannot be written is refused with one message."""
+    """Before any run: a folder that cannot be written is refused with one message; a full disk is no bad input."""
     try:
         with writing(root):
             yield
     except StoreWriteError as err:
+        if err.no_room:
+            raise
         raise JobsimError(f"--out: {err}; choose a folder you can write to") from None
 
 
-def _alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
+def _make_folders(root: Path) -> list[Path]:
+    """Create ``root`` and its missing parents; return the folders made, the deepest first."""
+    made = []
+    folder = root
+    while not folder.exists() and folder != folder.parent:
+        made.append(folder)
+        folder = folder.parent
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        for folder in made:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        if no_room(err):
+            raise StoreWriteError(root, err.strerror or str(err), True) from None
+        raise JobsimError(f"--out: cannot create folder {str(root)!r}: {err.strerror}") from None
+    return made
+
+
+def _set_up_by_jobsim(name: str) -> bool:
+    """Is a file of that name one a jobsim process makes before a folder has its manifest (its lock, its manifest
+    being written)?"""
+    return name == LOCK or (name.startswith(f".{MANIFEST}.") and name.endswith(".tmp"))
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock the open file ``fd`` for this process, without waiting; False if another process holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except (BlockingIOError, PermissionError):
         return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+            return False
+        # a file system without locks (errno ENOLCK, EOPNOTSUPP: some network file systems): go on unlocked
     return True
+
+
+def _holder(fd: int) -> str:
+    """`` (pid 123)`` for the process that wrote ``fd`` (the lock's holder), or ``""`` if it cannot be read."""
+    try:
+        pid = json.loads(os.pread(fd, 200, 0) if hasattr(os, "pread") else b"").get("pid")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return f" (pid {pid})" if isinstance(pid, int) else ""
+
+
+def _not_a_database(err: BaseException) -> bool:
+    code = getattr(err, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_NOTADB if code is not None else str(err) == "file is not a database"
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------- records

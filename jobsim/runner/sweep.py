@@ -58,7 +58,7 @@ from ..model.policies import PrepPolicy
 from ..model.scenario import Scenario, load_scenario, make_scenario
 from .checks import check_int
 from .engine import Request, SweepError, SweepStopped, run_request
-from .files import write_frame
+from .files import can_write_parquet, write_frame
 from .grid import check_grid, expand_grid, points_frame
 from .manifest import run_manifest
 from .results import SweepResult, frames_from_records
@@ -174,14 +174,20 @@ def run_sweep(request: Request, *, jobs: int = 1, out: str | Path | None = None,
 
 
 def write_tables(folder: Path, result: SweepResult) -> list[str]:
-    """Write a sweep's tables beside its database (``runs.parquet``, ``runs.csv``, ``summary.csv``, and
-    ``failures.csv`` only if runs failed); return their names. A failures.csv of an earlier session is
-    removed once nothing failed."""
+    """Write a sweep's tables beside its database; return their names.
+
+    ``runs.parquet`` only where pandas can write Parquet (pyarrow, the extra ``jobsim[parquet]``);
+    ``runs.csv`` and ``summary.csv`` always; ``failures.csv`` only if runs failed. A table left by an
+    earlier session that this one does not write (a failures.csv, now that nothing failed; a
+    runs.parquet, now that pyarrow is gone) is removed, so what the folder holds is never out of date.
+    """
+    names = ["runs.parquet"] if can_write_parquet() else []
     with writing(folder):
-        write_frame(folder / "runs.parquet", result.runs, "parquet")
-        names = ["runs.parquet", *(path.name for path in result.to_csv(folder))]
-        if "failures.csv" not in names:
-            (folder / "failures.csv").unlink(missing_ok=True)
+        if names:
+            write_frame(folder / "runs.parquet", result.runs, "parquet")
+        names += [path.name for path in result.to_csv(folder)]
+        for stale in {"runs.parquet", "failures.csv"} - set(names):
+            (folder / stale).unlink(missing_ok=True)
     return names
 
 

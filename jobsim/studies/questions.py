@@ -11,7 +11,9 @@
 The answer of the staffing question rests on two targets, both assumptions
 stated in the report: fewer than :data:`OVERDUE_TARGET` of the required
 conversations late (the follow-up rule kept), and at least
-:data:`PREPARED_TARGET` of held conversations fully prepared.
+:data:`PREPARED_TARGET` of held conversations fully prepared (by default;
+``overdue_below`` and ``prepared_at_least`` change them, and the report's
+words say the targets it used).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ..report.style import is_share, run_caption
 from ..report.texts import text
 from ..report.words import (and_list, kpi_label, lower_first, no_break_percent, num, parameter_label,
                                 parameter_name, pct, policy_label, value_text)
-from ..runner.sweep import load_sweep, sweep
+from ..runner.sweep import default_folder, load_sweep, sweep
 from . import staffing
 
 #: The targets of the staffing answer (assumptions): overdue share below, prepared share at least.
@@ -86,6 +88,7 @@ _WORDS = {
                   "`--set fte_cost_dkk=...`); caseworkers = citizens / caseload, not rounded.",
         "a_scenario": "Everything else as in scenario {scenario} ({description}); `jobsim show {scenario}` lists "
                       "every value with its source.",
+        "a_changes": "Changed for this report (--set, --with): {changes}.",
         "sweep_answer": "Scenario {scenario}: {points} scenario points varying {varied}, {replications}. {finding}",
         "reps_each": "{n} replications each",
         "reps_so_far": "{n} replications each so far ({planned} planned)",
@@ -129,6 +132,7 @@ _WORDS = {
         "a_cost": "{fte} kr. om året pr. fuldtidssagsbehandler inkl. overhead (en antagelse; "
                   "`--set fte_cost_dkk=...`); sagsbehandlere = borgere / sagstal, ikke afrundet.",
         "a_scenario": "Alt andet som i scenarie {scenario}; `jobsim show {scenario}` viser hver værdi med kilde.",
+        "a_changes": "Ændret i denne rapport (--set, --with): {changes}.",
         "sweep_answer": ("Scenarie {scenario}: {points} scenariepunkter, hvor {varied} varieres, {replications}. "
                          "{finding}"),
         "reps_each": "{n} replikationer hver",
@@ -150,8 +154,26 @@ def _w(key: str, lang: str) -> Any:
     return _WORDS[lang][key]
 
 
-def _largest_meeting(frontier: pd.DataFrame, policy: str, strict: bool) -> float | None:
-    """The largest caseload at which ``policy`` meets both targets (the mean, or with ``strict`` the whole CI)."""
+def check_target(name: str, value: float | str, *, above_zero: bool) -> float:
+    """``value`` (a number, or its text from the command line) as a target share, or :class:`JobsimError`.
+
+    A share is 0–1 (0.1 is 10%); with ``above_zero`` it must be above 0 (an overdue share below 0 cannot
+    be met). The error names ``name`` (``overdue_below``, or the option ``--overdue-below``).
+    """
+    try:
+        share = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        share = math.nan
+    if not (math.isfinite(share) and (share > 0 if above_zero else share >= 0) and share <= 1):
+        allowed = "a share above 0 and at most 1" if above_zero else "a share from 0 to 1"
+        raise JobsimError(f"{name}: {value!r} is not allowed; allowed: {allowed}, e.g. 0.1 for 10%")
+    return share
+
+
+def _largest_meeting(frontier: pd.DataFrame, policy: str, strict: bool, overdue_below: float = OVERDUE_TARGET,
+                     prepared_at_least: float = PREPARED_TARGET) -> float | None:
+    """The largest caseload at which ``policy`` meets both targets (the mean, or with ``strict`` the whole CI):
+    an overdue share below ``overdue_below`` and a prepared share of at least ``prepared_at_least`` (0–1)."""
     rows = frontier[frontier["prep_policy"] == policy].set_index(["caseload", "kpi"])
     best = None
     for c in sorted(frontier["caseload"].unique()):
@@ -161,17 +183,27 @@ def _largest_meeting(frontier: pd.DataFrame, policy: str, strict: bool) -> float
             continue
         o = over["ci_high"] if strict else over["mean"]
         p = prep["ci_low"] if strict else prep["mean"]
-        if not (math.isnan(o) or math.isnan(p)) and o < OVERDUE_TARGET and p >= PREPARED_TARGET:
+        if not (math.isnan(o) or math.isnan(p)) and o < overdue_below and p >= prepared_at_least:
             best = c
     return best
 
 
-def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lang: str) -> str:
-    """The one-paragraph answer of the staffing question from its ``frontier`` (:func:`staffing.frontier_table`)."""
-    fmt = {"citizens": num(citizens, lang), "overdue": pct(OVERDUE_TARGET, lang),
-           "prepared": pct(PREPARED_TARGET, lang)}
+def _target_words(overdue_below: float, prepared_at_least: float, lang: str) -> dict[str, str]:
+    # as many decimals as the target has (up to two of a per cent): the words name the target actually used
+    return {"overdue": pct(overdue_below, lang, None), "prepared": pct(prepared_at_least, lang, None)}
+
+
+def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lang: str, *,
+                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
+    """The one-paragraph answer of the staffing question from its ``frontier`` (:func:`staffing.frontier_table`).
+
+    The targets: an overdue share below ``overdue_below`` and a prepared share of at least
+    ``prepared_at_least`` (shares, 0–1); the paragraph names them.
+    """
+    targets = {"overdue_below": overdue_below, "prepared_at_least": prepared_at_least}
+    fmt = {"citizens": num(citizens, lang), **_target_words(overdue_below, prepared_at_least, lang)}
     policies = list(dict.fromkeys(frontier["prep_policy"]))
-    found = {p: _largest_meeting(frontier, p, strict=False) for p in policies}
+    found = {p: _largest_meeting(frontier, p, strict=False, **targets) for p in policies}
     candidates = [(c, p) for p, c in found.items() if c is not None]
     own = base.prep_policy
     if not candidates:
@@ -187,7 +219,7 @@ def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lan
         workers=num(staffing.caseworkers_needed(citizens, c), lang), cost=num(cost / 1e6, lang, 1),
         delta=num(abs(delta) / 1e6, lang, 1), more=_w("more" if delta >= 0 else "less", lang),
         base=num(base.caseload, lang, None), **fmt)
-    sure = _largest_meeting(frontier, policy, strict=True)
+    sure = _largest_meeting(frontier, policy, strict=True, **targets)
     out += _w("sure", lang).format(c=num(sure, lang, None)) if sure is not None else _w("not_sure", lang)
     if own != policy and own in policies:
         own_c = found[own]
@@ -203,24 +235,86 @@ def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lan
     return out.strip()
 
 
-def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = False, citizens: float = DEFAULT_CITIZENS,
-                    replications: int | None = None, seed: int = 0, jobs: int = 1, out: str | Path | None = None,
-                    changes: dict[str, Any] | None = None, command: str = "", validation: str | Path | None = None,
-                    sensitivity: str | Path | None = None, progress: bool | None = False) -> Report:
-    """Run (or continue, from ``out``) the staffing question for ``scenario`` and return its report.
+def staffing_request(scenario: str | Path, *, quick: bool = False, changes: dict[str, Any] | None = None,
+                     replications: int | None = None) -> tuple[Scenario, dict[str, list[Any]], int]:
+    """The sweep the staffing question runs: ``(base scenario, grid, replications)``.
 
-    The sweep: caseloads :data:`CASELOADS` (plus the scenario's own), the scenario's preparation policy
-    and ``ahead``, ``replications`` replications (default 10; 3 with ``quick``, which also shortens the
-    runs: :data:`QUICK_CHANGES`). ``citizens`` (people) sets the cost arithmetic.
+    ``scenario`` (a built-in name or a TOML path) with ``changes`` (``--set``, ``--with``) applied;
+    ``quick`` shortens the runs (:data:`QUICK_CHANGES`, except a value ``changes`` sets: what the user
+    asked for wins). The grid: caseloads :data:`CASELOADS` (:data:`QUICK_CASELOADS` quick) plus the
+    scenario's own, and the scenario's preparation policy and ``ahead``; ``replications`` per point
+    (default 10; 3 quick).
     """
-    base = load_scenario(scenario, **(changes or {}))
+    changes = dict(changes or {})
+    base = load_scenario(scenario, **changes)
     if quick:
-        base = base.replace(**QUICK_CHANGES)
+        base = base.replace(**{k: v for k, v in QUICK_CHANGES.items() if k not in changes})
     caseloads = sorted({*(QUICK_CASELOADS if quick else CASELOADS), float(base.caseload)})
     policies = list(dict.fromkeys([base.prep_policy, "ahead"]))
     reps = replications or (QUICK_REPLICATIONS if quick else REPLICATIONS)
-    result = sweep(base, {"caseload": caseloads, "prep_policy": policies}, replications=reps, seed=seed, jobs=jobs,
-                   out=out, progress=progress)
+    return base, {"caseload": caseloads, "prep_policy": policies}, reps
+
+
+def staffing_folder(base: Scenario, grid: dict[str, list[Any]], replications: int, seed: int, label: str,
+                    root: str | Path = "outputs") -> Path:
+    """Where ``jobsim report staffing`` stores its runs: ``ROOT/report-staffing-<label>-<fingerprint>``.
+
+    The fingerprint is :func:`jobsim.runner.sweep.default_folder`'s (ten hex digits of the whole
+    request: every scenario value, so ``--set`` and ``--with`` count, the grid, the replications and
+    the seed), so the same command started again continues in its folder and another seed or value
+    gets a folder of its own.
+    """
+    folder = default_folder(base, grid, replications, seed, label=f"staffing-{label}", root=root)
+    return folder.with_name("report-" + folder.name.removeprefix("sweep-"))
+
+
+def read_studies(validation: str | Path | None, sensitivity: str | Path | None, *,
+                 prefix: str = "") -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The validation and sensitivity tables a report adds, read and checked (before anything runs).
+
+    ``validation``: ``jobsim validate``'s folder (holding ``validation.csv``); ``sensitivity``: the
+    ``sensitivity.csv`` of ``jobsim sensitivity``, or its folder; None for none. One that does not
+    exist, or breaks its format, is a :class:`JobsimError` naming it ``{prefix}validation`` or
+    ``{prefix}sensitivity`` (``prefix="--"`` for the command line's options).
+    """
+    frames: list[pd.DataFrame | None] = [None, None]
+    if validation is not None:
+        try:
+            frames[0] = read_validation(validation)
+        except JobsimError as err:
+            raise JobsimError(f"{prefix}validation: {err}") from None
+        if frames[0] is None:
+            raise JobsimError(f"{prefix}validation: {str(validation)!r} is not a folder holding validation.csv; "
+                              "allowed: the folder 'jobsim validate' wrote")
+    if sensitivity is not None:
+        try:
+            frames[1] = read_sensitivity(sensitivity)
+        except JobsimError as err:
+            raise JobsimError(f"{prefix}sensitivity: {err}") from None
+        if frames[1] is None:
+            problem = "is a folder without sensitivity.csv" if Path(sensitivity).is_dir() else "does not exist"
+            raise JobsimError(f"{prefix}sensitivity: {str(sensitivity)!r} {problem}; allowed: the sensitivity.csv "
+                              "'jobsim sensitivity' wrote, or its folder")
+    return frames[0], frames[1]
+
+
+def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = False, citizens: float = DEFAULT_CITIZENS,
+                    replications: int | None = None, seed: int = 0, jobs: int = 1, out: str | Path | None = None,
+                    changes: dict[str, Any] | None = None, command: str = "", validation: str | Path | None = None,
+                    sensitivity: str | Path | None = None, progress: bool | None = False,
+                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> Report:
+    """Run (or continue, from ``out``) the staffing question for ``scenario`` and return its report.
+
+    The sweep is :func:`staffing_request`'s (``changes``: parameter values set on top of the scenario;
+    ``quick``: small and short). ``citizens`` (people) sets the cost arithmetic; the targets are an
+    overdue share below ``overdue_below`` and a prepared share of at least ``prepared_at_least`` (0–1).
+    ``validation`` and ``sensitivity`` (see :func:`read_studies`) are read before anything runs.
+    """
+    targets = {"overdue_below": check_target("overdue_below", overdue_below, above_zero=True),
+               "prepared_at_least": check_target("prepared_at_least", prepared_at_least, above_zero=False)}
+    studies = read_studies(validation, sensitivity)
+    base, grid, reps = staffing_request(scenario, quick=quick, changes=changes, replications=replications)
+    result = sweep(base, grid, replications=reps, seed=seed, jobs=jobs, out=out, progress=progress)
     summary = result.summary(confidence=0.95)
     frontier = staffing.frontier_table(summary, citizens, base.fte_cost_dkk)
     frontier = frontier[frontier["kpi"].isin(KPIS_SHOWN)].reset_index(drop=True)
@@ -236,29 +330,33 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
                                               legend_columns=1)
         figures.append(Figure(svg_of(wide, f"f{i}"), title, f"{_w('fig_caption', lang)} {caption}",
                               narrow_svg=svg_of(narrow, f"f{i}n")))
-    fmt = {"overdue": pct(OVERDUE_TARGET, lang), "prepared": pct(PREPARED_TARGET, lang)}
-    assumptions = [_w("a_target", lang).format(**fmt), _w("a_citizens", lang).format(citizens=fmt_c),
+    assumptions = [_w("a_target", lang).format(**_target_words(**targets, lang=lang)),
+                   _w("a_citizens", lang).format(citizens=fmt_c),
                    _w("a_cost", lang).format(fte=num(base.fte_cost_dkk, lang)),
                    _w("a_scenario", lang).format(scenario=base.name, description=base.description)]
+    if changes:  # "everything else as in the scenario" holds only with what was changed said
+        assumptions.append(_w("a_changes", lang).format(
+            changes="; ".join(f"{k} = {value_text(v, lang)}" for k, v in changes.items())))
     report = Report(lang=lang, title=text("title_staffing", lang, scenario=base.name),
-                    answer=staffing_answer(frontier, base, citizens, lang), quick=quick, figures=figures,
+                    answer=staffing_answer(frontier, base, citizens, lang, **targets), quick=quick, figures=figures,
                     scenarios=scenario_table(summary, ["caseload", "prep_policy"], KPIS_SHOWN, lang, reps),
                     assumptions=assumptions,
                     provenance=provenance(lang, scenario=base.name, seed=seed, replications=reps,
                                           runs=len(result.runs), command=command,
                                           folder=str(out) if out else None))
-    return _add_studies(report, validation, sensitivity)
+    return _with_tables(report, *studies)
 
 
 def _add_studies(report: Report, validation: str | Path | None, sensitivity: str | Path | None) -> Report:
+    """``report`` with the validation and sensitivity tables (:func:`read_studies`; a missing one is an error)."""
+    return _with_tables(report, *read_studies(validation, sensitivity))
+
+
+def _with_tables(report: Report, validation: pd.DataFrame | None, sensitivity: pd.DataFrame | None) -> Report:
     if validation is not None:
-        frame = read_validation(validation)
-        if frame is not None:
-            report.validation, report.validation_summary = validation_table(frame, report.lang)
+        report.validation, report.validation_summary = validation_table(validation, report.lang)
     if sensitivity is not None:
-        frame = read_sensitivity(sensitivity)
-        if frame is not None:
-            report.sensitivity = sensitivity_table(frame, report.lang)
+        report.sensitivity = sensitivity_table(sensitivity, report.lang)
     return report
 
 

@@ -30,7 +30,7 @@ from ..report import style
 from ..report.images import downscale_png  # one of the scripts' helpers (see __all__); it lives in report/
 from ..report.words import LANGS
 from ..runner import files
-from ..runner.executors import EXECUTORS
+from ..runner.executors import EXECUTORS, check_address
 from ..runner.manifest import jsonable, run_manifest
 
 __all__ = ["experiment_parser", "check_args", "sweep_options", "output_folder", "invocation", "experiment_manifest", "save_figure", "write_json",
@@ -71,6 +71,8 @@ def check_args(args: argparse.Namespace) -> None:
         raise JobsimError(f"--seed: {args.seed} is not allowed; use a non-negative integer")
     if getattr(args, "scheduler", None) is not None and getattr(args, "executor", "local") != "dask":
         raise JobsimError("--scheduler: only used with --executor dask")
+    if getattr(args, "scheduler", None) is not None:
+        check_address(args.scheduler, "--scheduler")
 
 
 def sweep_options(args: argparse.Namespace) -> dict[str, Any]:

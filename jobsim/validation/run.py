@@ -10,13 +10,13 @@
 * :func:`write_validation`: ``validation.csv`` (:data:`CSV_COLUMNS`, the format other tools
   read), the figure in English and Danish, and a manifest.
 
-``JOBSIM_QUICK=1`` (tests, notebooks) runs a half-year horizon and 3 replications unless told otherwise.
+``JOBSIM_QUICK=1`` (tests, notebooks; see :func:`quick_mode`) runs a half-year horizon and 3 replications unless
+told otherwise.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import time
 from collections.abc import Sequence
@@ -25,9 +25,11 @@ from typing import Any
 
 import pandas as pd
 
+from ..model.kpis import bound_interval
 from ..report.words import num, pct
 from ..runner.files import write_frame, write_json
 from ..runner.manifest import utc_now, versions
+from ..runner.quick import quick_from_env
 from ..runner.engine import map_runs
 from ..runner.simulate import simulate
 from ..runner.stats import t_interval
@@ -44,8 +46,9 @@ QUICK_CHANGES = {"horizon_days": 182, "warmup_days": 28}
 
 
 def quick_mode() -> bool:
-    """True when ``JOBSIM_QUICK`` is set to something other than empty or 0."""
-    return os.environ.get("JOBSIM_QUICK", "") not in ("", "0")
+    """True when ``JOBSIM_QUICK`` asks for quick runs, by the rule every command reads it with
+    (:func:`jobsim.runner.quick.quick_from_env`: set, and not empty, 0, false, no or off)."""
+    return quick_from_env()
 
 
 def _task(task: tuple[Target, int, int, dict[str, Any]]) -> tuple[str, int, float]:
@@ -94,8 +97,8 @@ def validation_table(targets: Sequence[Target], values: pd.DataFrame, confidence
         mean = float(x.mean()) if n else math.nan
         sd = float(x.std(ddof=1)) if n > 1 else math.nan
         low, high = t_interval(mean, sd, n, confidence)
-        if t.interval == "share" and not math.isnan(low):
-            low, high = max(0.0, low), min(1.0, high)
+        if t.interval == "share":
+            low, high = bound_interval("share", low, high, mean)
         elif t.interval == "group":
             # the replications measure a caseload (caseload_to_comply); the group it implies, and the ends of its
             # interval, follow through the increasing group_for_caseload; an end at no bound is left empty (NaN)

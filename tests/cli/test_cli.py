@@ -284,7 +284,7 @@ def test_show_lists_every_parameter_with_value_unit_and_source(capsys, scenario_
     assert lines[1].split() == ["parameter", "value", "unit", "allowed", "source"]
     assert re.fullmatch(r"caseload\s+80\s+citizens\s+> 0, <= 1000\s+test: between the norm and Laerkevej",
                         rows["caseload"])
-    assert re.fullmatch(r"workers\s+3\s+workers\s+1 to 500\s+--set on the command line", rows["workers"])
+    assert re.fullmatch(r"workers\s+3\s+workers\s+1 to 20000\s+--set on the command line", rows["workers"])
     assert re.fullmatch(r"slot_minutes\s+25\s+minutes\s+5 to 240\s+Lærkevej: 25 minutes per citizen "
                         r"\(Dansk Socialrådgiverforening 2017, 'Jobcenter Lærkevej: .*'\)", rows["slot_minutes"])
     assert re.fullmatch(r"noshow_spread\s+0.1\s+probability\s+>= 0, < 0.5\s+.*", rows["noshow_spread"])

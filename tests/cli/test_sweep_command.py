@@ -4,13 +4,20 @@ dying gives one line and the same command continues."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -180,18 +187,179 @@ def test_out_is_checked_before_any_run(tmp_path, monkeypatch, capsys, count_runs
     assert one_error_line(capsys.readouterr().err) == (
         f"jobsim: error: --out: cannot create folder '{afile / 'sub'}': Not a directory")
 
-    real = store_module.write_json
+    real = store_module.write_manifest
 
-    def read_only(path, obj, *args, **kw):  # (the tests may run as root, where chmod does not stop a write)
+    def read_only(path, manifest):  # (the tests may run as root, where chmod does not stop a write)
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(store_module, "write_json", read_only)
+    monkeypatch.setattr(store_module, "write_manifest", read_only)
     assert main([*COMMAND, "--out", str(tmp_path / "ro")]) == 2
     assert one_error_line(capsys.readouterr().err) == (
-        f"jobsim: error: --out: cannot write '{tmp_path / 'ro' / '.lock'}': Permission denied; choose a folder "
-        "you can write to")
-    monkeypatch.setattr(store_module, "write_json", real)
+        f"jobsim: error: --out: cannot write '{tmp_path / 'ro' / 'manifest.json'}': Permission denied; choose a "
+        "folder you can write to")
+    assert not (tmp_path / "ro").exists()  # bad input leaves no folder behind
+    monkeypatch.setattr(store_module, "write_manifest", real)
     assert count_runs == [] and afile.read_text() == "mine\n"
+
+
+
+def _database_without_a_table(path: Path) -> None:
+    """What a full disk at the start left behind: a database header, in write-ahead-log mode, and no table."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+
+
+@pytest.mark.parametrize("state", ["no table", "zero bytes", "not a database", "some rows"])
+def test_a_folder_whose_database_has_no_runs_table_is_rebuilt_and_one_with_rows_resumes(
+        tmp_path, monkeypatch, capsys, count_runs, uninterrupted, state):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "s"
+    assert main([*COMMAND, "--out", "s", "--quiet"]) == 0
+    del count_runs[:]
+    database = out / "runs.sqlite"
+    kept = {}
+    if state == "some rows":  # a sweep stopped after 4 runs: they are kept, the others run
+        with contextlib.closing(sqlite3.connect(database)) as db, db:
+            db.execute("DELETE FROM runs WHERE point = 1")
+        kept = snapshot(out)
+    else:
+        for path in out.glob("runs.sqlite*"):
+            path.unlink()
+        if state == "no table":
+            _database_without_a_table(database)
+        else:
+            database.write_bytes(b"" if state == "zero bytes" else b"not a database\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main([*COMMAND, "--out", "s"]) == 0
+    out_text = capsys.readouterr().out
+    assert folder_line(out_text) == f"folder: s/ (continuing: {len(kept)} of 8 runs already stored)"
+    assert len(count_runs) == 8 - len(kept)
+    assert {name: snapshot(out)[name] for name in kept} == kept and len(snapshot(out)) == 8
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet")[KPI_COLUMNS], uninterrupted,
+                                  check_exact=True)
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    if state == "not a database":  # bytes jobsim cannot read are set aside, not destroyed
+        assert messages == ["'s/runs.sqlite' is not an SQLite database; it was moved to 'runs.sqlite.unreadable' "
+                            "and a new one started"]
+        assert (out / "runs.sqlite.unreadable").read_bytes() == b"not a database\n"
+    else:
+        assert messages == [] and not (out / "runs.sqlite.unreadable").exists()
+
+
+def _fails_as_a_full_disk(monkeypatch, where: str) -> None:
+    """The start of a sweep fails as on a full disk: creating the table, or writing the manifest."""
+    if where in ("table", "tmpfs"):
+        real_connect = sqlite3.connect
+        # SQLite's words for a full disk; on a full tmpfs (measured) it says "disk I/O error"
+        words = "database or disk is full" if where == "table" else "disk I/O error"
+
+        class NoRoomForTheTable:  # the database file is made, its table cannot be
+            def __init__(self, db):
+                self.db = db
+
+            def __getattr__(self, name):
+                return getattr(self.db, name)
+
+            def execute(self, sql, *args):
+                if sql.startswith("CREATE TABLE"):
+                    raise sqlite3.OperationalError(words)
+                return self.db.execute(sql, *args)
+
+        monkeypatch.setattr(store_module.sqlite3, "connect", lambda *a, **k: NoRoomForTheTable(real_connect(*a, **k)))
+        monkeypatch.setattr(store_module.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(300 * 1024,
+                                                                                                  284 * 1024, 16 * 1024))
+    else:
+        def no_room(path, manifest):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+        monkeypatch.setattr(store_module, "write_manifest", no_room)
+
+
+@pytest.mark.parametrize("where, file, reason", [
+    ("table", "runs.sqlite", "database or disk is full"),
+    ("tmpfs", "runs.sqlite", "disk I/O error (16 KB free on its disk)"),
+    ("manifest", "manifest.json", "No space left on device")])
+def test_a_full_disk_at_the_start_is_exit_1_leaves_nothing_and_the_same_command_runs_later(
+        tmp_path, monkeypatch, capsys, count_runs, uninterrupted, where, file, reason):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "new" / "s"
+    with monkeypatch.context() as patch:
+        _fails_as_a_full_disk(patch, where)
+        assert main([*COMMAND, "--out", "new/s"]) == 1
+        line = one_error_line(capsys.readouterr().err)
+        with pytest.raises(store_module.StoreWriteError) as err:
+            jobsim.sweep(BASE, {"caseload": [40, 60]}, replications=4, seed=2, out=out, progress=False)
+    assert line == (f"jobsim: error: cannot write 'new/s/{file}': {reason}; 0 of 8 runs are stored; make room "
+                    "(or make the folder writable) and run the same command again to continue")
+    assert err.value.no_room and err.value.path == out / file and err.value.reason == reason
+    assert count_runs == [] and list(tmp_path.iterdir()) == []  # the folders it made are gone
+
+    assert main([*COMMAND, "--out", "new/s"]) == 0  # room again: the same command runs
+    assert folder_line(capsys.readouterr().out) == "folder: new/s/ (new)"
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet")[KPI_COLUMNS], uninterrupted,
+                                  check_exact=True)
+
+
+# ------------------------------------------------------------------ two processes, one folder
+
+_SLOW_SWEEP = textwrap.dedent("""
+    import os, sys, time, importlib
+    experiment = importlib.import_module("jobsim.runner.sweep")
+    real_replace, real_simulate = os.replace, experiment.simulate
+
+    def slow_replace(src, dst, *args, **kw):  # the manifest's temporary file stays a while before it is renamed
+        if os.path.basename(dst) == "manifest.json" and not os.path.exists(dst):
+            time.sleep(2.0)
+        return real_replace(src, dst, *args, **kw)
+
+    def slow_simulate(*args, **kw):
+        time.sleep(0.25)
+        return real_simulate(*args, **kw)
+
+    os.replace, experiment.simulate = slow_replace, slow_simulate
+    from jobsim.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_a_second_identical_sweep_says_another_process_is_writing_its_folder(tmp_path, monkeypatch, capsys,
+                                                                             uninterrupted):
+    monkeypatch.chdir(tmp_path)
+    folder = experiment.default_folder(BASE, {"caseload": [40, 60]}, replications=4, seed=2)
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_SWEEP, *COMMAND, "--quiet"], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        expected = (f"jobsim: error: another jobsim process (pid {first.pid}) is writing this sweep's folder "
+                    f"{str(folder)!r} right now; wait for it to finish, or run the same command again after it has "
+                    "finished to continue where it stopped")
+
+        def wait_for(condition, what):
+            deadline = time.monotonic() + 60
+            while not condition():
+                if first.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the first sweep ended or took too long before {what}: {first.communicate()}")
+                time.sleep(0.01)
+
+        # the second arrives while the first is writing the manifest: the folder has no manifest.json yet
+        wait_for(lambda: any(tmp_path.glob(f"{folder}/.manifest.json.*.tmp")), "writing its manifest")
+        assert main(COMMAND) == 2
+        assert one_error_line(capsys.readouterr().err) == expected
+        # and again while the first is running
+        wait_for(lambda: len(snapshot(tmp_path / folder)) >= 2 if (tmp_path / folder / "manifest.json").exists()
+                 else False, "storing two runs")
+        assert main(COMMAND) == 2
+        assert one_error_line(capsys.readouterr().err) == expected
+        out, err = first.communicate(timeout=120)
+    finally:
+        first.kill()
+        first.wait()
+    assert (first.returncode, out.strip(), err) == (0, str(folder), "")  # the first was undisturbed
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / folder / "runs.parquet")[KPI_COLUMNS], uninterrupted,
+                                  check_exact=True)
+    assert main(COMMAND) == 0  # after it finished, the same command finds every run stored
+    assert "8 of 8 runs were stored before and not run again" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ a worker that dies

@@ -183,3 +183,35 @@ def test_an_integer_range_holding_two_integers_is_screened():
     assert (r.integer, r.value(r.low), r.value(r.high)) == (True, 2, 3)
     with pytest.raises(JobsimError, match=r"^--param caseload: not screened: --only names workers; add caseload"):
         choose_ranges(TOY, ["workers"], {"workers": (1, 3), "caseload": (40, 80)})
+
+
+def test_cli_a_full_disk_at_the_start_is_exit_1_with_how_to_continue(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from jobsim.runner import store as store_module
+
+    def no_room(path, manifest):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(store_module, "write_manifest", no_room)
+    assert main([*SMALL, "--only", "casework_minutes,fte_cost_dkk", "--out", "t"]) == 1
+    assert capsys.readouterr().err == ("jobsim: error: cannot write 't/manifest.json': No space left on device; no run "
+                                       "is stored; make room and run the same command again\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_range_that_makes_a_team_too_big_asks_first(tmp_path, monkeypatch, capsys):
+    from jobsim.runner import size
+    from jobsim.runner.size import RequestTooBig
+
+    monkeypatch.setattr(size, "MAX_WORKERS", 3)  # a range of workers=2:4 stands for workers=10:1500
+    with pytest.raises(RequestTooBig, match=r"^a very big request: 4 caseworkers in one run \(the limit is 3\); "
+                                            r"roughly .*Pass confirm=True to run it anyway"):
+        jobsim.sensitivity(TOY, "morris", parameters=["workers"], ranges={"workers": (2, 4)}, size=2, progress=False)
+    monkeypatch.chdir(tmp_path)
+    assert main([*SMALL, "--only", "workers", "--param", "workers=2:4"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("jobsim: error: a very big request: 4 caseworkers in one run (the limit is 3); roughly ")
+    assert err.endswith(". Add --yes to run it anyway, or ask for less\n") and list(tmp_path.iterdir()) == []
+    assert main([*SMALL, "--only", "workers", "--param", "workers=2:4", "--yes", "--quiet"]) == 0

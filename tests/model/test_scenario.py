@@ -167,3 +167,16 @@ def test_a_kpi_with_nothing_to_measure_is_nan_never_infinite():
     kpis = jobsim.simulate(Scenario(caseload=0.001, horizon_days=7, warmup_days=0), tables=False).kpis
     assert math.isnan(kpis["cost_dkk_per_citizen_year"])
     assert not any(math.isinf(v) for v in kpis.values())
+
+
+def test_a_large_team_is_a_valid_scenario_up_to_the_hard_bound_of_20000():
+    import jobsim
+
+    assert Scenario(workers=1500).workers == 1500  # a Copenhagen-sized organisation (it was capped at 500)
+    with pytest.raises(ScenarioError) as err:
+        Scenario(workers=20_001)
+    assert str(err.value) == ("workers: Input should be less than or equal to 20000 (got 20001; expected integer in "
+                              "workers)")
+    # simulate() itself does not ask: the size guard is for commands and batches (jobsim.runner.size)
+    tiny = Scenario(workers=600, caseload=0.5, horizon_days=7, warmup_days=0)
+    assert jobsim.simulate(tiny, tables=False).kpis["caseload_mean"] > 0

@@ -122,14 +122,14 @@ def test_scenario_table_keeps_share_intervals_within_0_and_100_percent():
     assert table.rows == [["40", "99.0% [97.0%–100.0%]", "80.0 [78.0–82.5]"]]
 
 
-def test_drawn_intervals_none_below_three_replications_and_shares_bounded():
+def test_drawn_intervals_none_below_three_replications_and_bounded_to_what_the_kpi_can_take():
     rows = pd.DataFrame({"mean": [0.02, 0.5, 0.98], "ci_low": [-0.03, 0.1, 0.9], "ci_high": [0.07, 0.9, 1.06],
                          "n": [10, 2, 3]})
     out = style.drawn_intervals(rows, "overdue_share")
     assert out["ci_low"].tolist()[0] == 0.0 and out["ci_high"].tolist()[2] == 1.0
     assert np.isnan(out.loc[1, "ci_low"]) and np.isnan(out.loc[1, "ci_high"])
     days = style.drawn_intervals(rows.assign(ci_low=[-5.0, 1, 2]), "followup_gap_days_mean")
-    assert days["ci_low"].tolist()[0] == -5.0  # not a share: not clipped
+    assert days["ci_low"].tolist()[0] == 0.0 and days["ci_high"].tolist()[2] == 1.06  # days: never below 0
     assert rows["ci_low"].tolist()[0] == -0.03  # the input is left alone
 
 

@@ -50,7 +50,9 @@ def opened(tmp_path_factory):
     os.chdir(folder)
     try:
         for lang in ("en", "da"):
-            assert main(["report", "staffing", "laerkevej", "--quick", "--jobs", "1", "--lang", lang]) == 0
+            # --out outputs/: the pages under their default names there (by default they go into the runs' folder)
+            assert main(["report", "staffing", "laerkevej", "--quick", "--jobs", "1", "--lang", lang,
+                         "--out", "outputs/"]) == 0
     finally:
         os.chdir(cwd)
     # a sweep folder's report too (its one figure, the overview, has a phone drawing of its own)

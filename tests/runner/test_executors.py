@@ -196,3 +196,112 @@ def test_cli_sweep_on_dask_equals_local(tmp_path, monkeypatch, capsys):
     pd.testing.assert_frame_equal(dask, local, check_exact=True)
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["sessions"][0]["executor"] == "dask"
+
+
+# ------------------------------------------------------------------ a remote cluster is filled
+
+def test_a_sweep_on_a_scheduler_fills_every_worker_whatever_jobs(tmp_path):
+    grid = {"caseload": [40.0, 90.0]}
+    columns = ["caseload", "point", "replication", "seed", *jobsim.KPI_NAMES]
+    serial = jobsim.sweep(BASE, grid, replications=32, seed=6, progress=False).runs[columns]
+    with distributed.LocalCluster(n_workers=4, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.get_task_stream()  # the scheduler records every task from here on
+        result = jobsim.sweep(BASE, grid, replications=32, seed=6, executor="dask",  # jobs=1, the default
+                              scheduler=cluster.scheduler_address, out=tmp_path / "s", progress=False)
+        chunks = [t for t in client.get_task_stream() if str(t["key"]).startswith("jobsim-chunk-")]
+        workers = set(client.nthreads())
+    assert len(workers) == 4
+    assert len(chunks) == 32  # 64 runs in chunks of 2: eight per worker, not chunks sized for one job (8 of 8)
+    assert {t["worker"] for t in chunks} == workers  # every worker ran some
+    pd.testing.assert_frame_equal(result.runs[columns], serial, check_exact=True)
+
+
+def test_a_sweep_inside_another_clients_block_waits_on_its_own_clients_loop(monkeypatch):
+    """In a notebook's ``with Client(...)`` block, a sweep given the scheduler's address makes a client of its own;
+    its results must be gathered on that client's event loop, not the notebook client's (a result fetched again
+    after a lost worker failed with "bound to a different event loop")."""
+    made = []
+
+    class Recording(distributed.as_completed):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(distributed, "as_completed", Recording)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as outer:
+        seen = {}
+        real_submit = distributed.Client.submit
+
+        def submit(self, *args, **kwargs):
+            seen["client"] = self
+            return real_submit(self, *args, **kwargs)
+
+        monkeypatch.setattr(distributed.Client, "submit", submit)
+        jobsim.sweep(BASE, {"caseload": [40.0]}, replications=2, executor="dask",
+                     scheduler=cluster.scheduler_address, progress=False)
+    assert seen["client"] is not outer      # the sweep's own client
+    assert len(made) == 1 and made[0].loop is seen["client"].loop
+
+
+def test_a_sweep_of_fewer_runs_than_eight_per_worker_thread_sends_one_run_per_task():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.get_task_stream()
+        jobsim.sweep(BASE, {"caseload": [40.0, 90.0]}, replications=10, executor="dask", scheduler=cluster,
+                     progress=False)
+        chunks = [t for t in client.get_task_stream() if str(t["key"]).startswith("jobsim-chunk-")]
+    assert len(chunks) == 20  # 20 runs on 4 worker threads: one run per task (not 7 chunks of 3, sized for jobs=1)
+
+
+# ------------------------------------------------------------------ scheduler addresses
+
+TINY_SWEEP = ["sweep", "ds_norm", "--set", "workers=2", "--set", "horizon_days=28", "--set", "warmup_days=7",
+              "--vary", "caseload=40,60", "-r", "1", "--executor", "dask"]
+
+
+@pytest.mark.parametrize("address", ["http://localhost:notaport", "localhost", "tcp://localhost", "tcp://:8786",
+                                     "tcp://localhost:99999", "tcp://localhost:0", "tcp://local host:8786",
+                                     "10.0.0.5:abc", "tcp://10.0.0.5:8786/", ""])
+def test_a_malformed_scheduler_address_is_refused_before_anything_is_made(address, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([*TINY_SWEEP, "--scheduler", address]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"jobsim: error: --scheduler: {address!r} is not an address; allowed: tcp://HOST:PORT, "
+                              "tls://HOST:PORT or HOST:PORT (read as tcp://HOST:PORT), PORT a number from 1 to 65535, "
+                              "e.g. tcp://10.0.0.5:8786\n")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(JobsimError, match=r"^scheduler: .* is not an address; allowed: tcp://HOST:PORT"):
+        jobsim.sweep(BASE, {}, replications=1, executor="dask", scheduler=address, out=tmp_path / "s",
+                     progress=False)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", address or "nonsense")
+    with pytest.raises(JobsimError, match=r"^DASK_SCHEDULER_ADDRESS: .* is not an address; allowed: tcp://HOST:PORT"):
+        jobsim.sweep(BASE, {}, replications=1, executor="dask", out=tmp_path / "s", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "10.0.0.5:8786", "tls://scheduler.example.org:8786",
+                                     "tcp://[::1]:8786", "localhost:1", "tcp://localhost:65535"])
+def test_the_address_forms_dask_connects_to_are_allowed(address):
+    assert executors.check_address(address) == address
+
+
+def test_an_unreachable_scheduler_gives_one_line_exit_2_and_leaves_no_folder(tmp_path, monkeypatch, capsys):
+    import socket
+
+    import dask
+
+    with socket.socket() as probe:  # a port on this machine where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.chdir(tmp_path)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):  # Dask's own setting: the test is quick
+        assert main([*TINY_SWEEP, "--scheduler", address]) == 2
+        err = capsys.readouterr().err
+        assert main([*TINY_SWEEP, "--scheduler", address, "--out", "mine"]) == 2
+    lines = err.splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert lines[0].startswith(f"jobsim: error: --scheduler: cannot reach the Dask scheduler at {address!r} (")
+    assert lines[0].endswith("); start it with 'dask scheduler' or give another address")
+    assert list(tmp_path.iterdir()) == []  # neither outputs/sweep-... nor --out mine

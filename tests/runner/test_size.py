@@ -154,3 +154,47 @@ def test_cli_run_refuses_a_huge_run_and_runs_one_just_over_the_limit_with_yes(tm
     assert main([*argv, "--yes"]) == 0
     folder = capsys.readouterr().out.strip()
     assert (tmp_path / folder / "kpis.csv").exists()
+
+
+# ------------------------------------------------------------------ large teams
+
+LARGE_TINY = ["--set", "caseload=0.5", "--set", "horizon_days=7", "--set", "warmup_days=0"]
+
+
+def test_cli_run_asks_before_a_team_of_more_than_500_and_runs_it_with_yes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "ds_norm", "--set", "workers=1500", "--set", "caseload=82"]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "jobsim: error: a very big request: 1,500 caseworkers in one run (the limit is 500); 52 million "
+        "citizen-days in one run (the limit is 20 million); roughly 42 s on 1 process and 1.4 GB of memory. Add "
+        "--yes to run it anyway, or ask for less")
+    assert not (tmp_path / "outputs").exists()
+    argv = ["run", "ds_norm", "--set", "workers=1500", *LARGE_TINY, "--quiet"]
+    assert main(argv) == 2
+    assert "1,500 caseworkers in one run (the limit is 500); roughly " in one_error_line(capsys.readouterr().err)
+    assert main([*argv, "--yes"]) == 0
+    folder = tmp_path / capsys.readouterr().out.strip()
+    assert (folder / "kpis.csv").exists() and "workers = 1500" in (folder / "scenario.toml").read_text()
+
+
+def test_cli_sweep_sizes_a_large_team_on_its_processes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "ds_norm", "--set", "workers=1500", "--set", "caseload=82", "-r", "3", "--jobs", "2"]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith(
+        "1,500 caseworkers in one run (the limit is 500); 52 million citizen-days in one run (the limit is 20 "
+        "million); roughly 45 s on 2 processes and 880 MB of memory. Add --yes to run it anyway, or ask for less")
+    # a team past the scenario's hard bound: the parameter's own message, not a size
+    assert main(["sweep", "ds_norm", "--vary", "workers=10,30000", "-r", "2"]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "jobsim: error: workers: Input should be less than or equal to 20000 (got 30000; expected integer in "
+        "workers) (at grid point workers=30000)")
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_python_sweep_of_a_large_team_needs_confirm(count_runs):
+    team = jobsim.Scenario(workers=501, caseload=0.5, horizon_days=7, warmup_days=0)
+    with pytest.raises(RequestTooBig, match=r"^a very big request: 501 caseworkers in one run \(the limit is 500\); "
+                                            r"roughly .*Pass confirm=True to run it anyway"):
+        jobsim.sweep(team, {}, replications=1, progress=False)
+    assert count_runs == []
+    assert len(jobsim.sweep(team, {}, replications=1, progress=False, confirm=True).runs) == 1

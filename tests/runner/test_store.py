@@ -227,20 +227,43 @@ def test_folder_with_other_files_is_refused(tmp_path):
         jobsim.load_sweep(run_out)
 
 
-def test_a_live_writer_locks_the_folder_and_a_dead_one_does_not(tmp_path):
+_HOLDS_THE_LOCK = textwrap.dedent("""
+    import fcntl, os, sys, time
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a sweep holds it while it writes
+    os.write(fd, b'{"pid": %d}' % os.getpid())
+    print("locked", flush=True)
+    time.sleep(60)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the holder uses fcntl")
+def test_a_live_writer_locks_the_folder_and_a_killed_one_does_not(tmp_path):
     out = tmp_path / "s"
     jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False)
     assert not (out / ".lock").exists()  # released at the end
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    other = subprocess.Popen([sys.executable, "-c", _HOLDS_THE_LOCK, str(out / ".lock")], stdout=subprocess.PIPE,
+                             text=True)
     try:
-        import socket
-
-        (out / ".lock").write_text(json.dumps({"pid": other.pid, "host": socket.gethostname()}))
-        with pytest.raises(JobsimError, match=f"another jobsim process \\(pid {other.pid}\\) is writing"):
+        assert other.stdout.readline() == "locked\n"
+        with pytest.raises(JobsimError, match=f"^another jobsim process \\(pid {other.pid}\\) is writing this sweep's "
+                                              "folder .* right now; wait for it to finish"):
             jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False)
     finally:
-        other.kill()
+        other.kill()  # kill -9: the system releases its lock
         other.wait()
+    assert (out / ".lock").exists()  # a killed holder leaves its file, not its lock
+    assert len(jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False).runs) == 2
+    assert not (out / ".lock").exists()
+
+
+def test_a_lock_file_naming_a_live_process_that_holds_no_lock_does_not_stop_a_sweep(tmp_path):
+    # jobsim 0.2 trusted the pid in .lock: a reused pid (another program) kept the folder locked for good
+    out = tmp_path / "s"
+    out.mkdir()
+    import socket
+
+    (out / ".lock").write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname()}))
     assert len(jobsim.sweep(BASE, GRID, replications=1, out=out, progress=False).runs) == 2
 
 

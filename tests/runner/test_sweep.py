@@ -12,6 +12,7 @@ from scipy import stats
 import jobsim
 from jobsim.cli import main
 from jobsim.errors import JobsimError
+from jobsim.model.kpis import UNIT_BOUNDS
 from jobsim.runner.results import SweepResult
 from jobsim.runner.store import SweepStore
 from jobsim.runner.stats import replications_algorithm, replications_needed
@@ -128,7 +129,7 @@ def test_summary_intervals_match_scipy(serial):
     assert len(summary) == 4 * len(jobsim.KPI_NAMES)
     assert list(summary.columns) == ["caseload", "prep_policy", "point", "kpi", "unit", "mean", "sd", "ci_low",
                                      "ci_high", "n"]
-    checked = 0
+    checked = clipped = 0
     for row in summary.itertuples():
         x = serial.runs.loc[serial.runs["point"] == row.point, row.kpi].dropna().to_numpy()
         assert row.n == len(x) <= 4          # a KPI with no observation in a run (NaN) is left out
@@ -140,11 +141,17 @@ def test_summary_intervals_match_scipy(serial):
         assert row.sd == pytest.approx(sd, rel=1e-9, abs=1e-12)
         if sd > 0:
             low, high = stats.t.interval(0.9, len(x) - 1, loc=x.mean(), scale=sd / math.sqrt(len(x)))
-            assert (row.ci_low, row.ci_high) == pytest.approx((low, high), rel=1e-9)
+            # the t interval, cut to what the unit allows (a share in [0, 1], minutes >= 0)
+            lowest, highest = UNIT_BOUNDS.get(row.unit, (-math.inf, math.inf))
+            lowest, highest = min(lowest, x.mean()), max(highest, x.mean())
+            expected = (min(max(low, lowest), highest), min(max(high, lowest), highest))
+            assert (row.ci_low, row.ci_high) == pytest.approx(expected, rel=1e-9, abs=1e-15)
+            clipped += (low, high) != expected
             checked += 1
         else:
             assert row.ci_low == row.ci_high == pytest.approx(x.mean())
     assert checked > 20
+    assert clipped > 0    # the fixture has intervals that reach past a bound: the cut is exercised
 
 
 def test_summary_drops_nan_values_per_kpi(serial):
@@ -157,7 +164,8 @@ def test_summary_drops_nan_values_per_kpi(serial):
     assert s.at[(0, "utilization"), "mean"] == pytest.approx(runs.loc[[2, 3], "utilization"].mean())
     low, high = stats.t.interval(0.95, 1, loc=runs.loc[[2, 3], "utilization"].mean(),
                                  scale=runs.loc[[2, 3], "utilization"].std() / math.sqrt(2))
-    assert (s.at[(0, "utilization"), "ci_low"], s.at[(0, "utilization"), "ci_high"]) == pytest.approx((low, high))
+    assert high > 1    # two runs give a wide interval: the share's upper end is cut to 1
+    assert (s.at[(0, "utilization"), "ci_low"], s.at[(0, "utilization"), "ci_high"]) == pytest.approx((low, 1.0))
     assert s.at[(0, "noshow_rate"), "n"] == 3
     assert s.at[(1, "utilization"), "n"] == 4
 
