@@ -81,7 +81,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     executor, scheduler = executor_from_args(args)
     scenario, _ = scenario_from_args(args)
-    only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    only = None
+    if args.only is not None:
+        only = [n.strip() for n in args.only.split(",")]
+        if not all(only):   # '--only ""' or 'a,,b': not "all parameters" in silence
+            raise JobsimError(f"--only {args.only!r} has an empty name; give NAME,NAME,... "
+                              "(leave --only out to screen every parameter of ranges.toml)")
     kpis = args.kpi or list(HEADLINE_KPIS)
     chosen = choose_ranges(scenario, only, args.param)  # bad names and ranges fail here, before a folder
     size = args.size or DEFAULT_SIZE[args.method]

@@ -45,6 +45,8 @@ def parse_assignment(item: str) -> tuple[str, Any]:
         raise ScenarioError(f"--set: {item!r} is not of the form name=value")
     name, text = item.split("=", 1)
     name = name.strip()
+    if not name:
+        raise ScenarioError(f"--set: {item!r} has no parameter name; expected name=value, e.g. caseload=45")
     if name not in Scenario.model_fields:
         raise ScenarioError(unknown_parameter_message(name))
     return name, coerce_value(name, text)

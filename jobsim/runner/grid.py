@@ -46,6 +46,8 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
         raise JobsimError(f"--vary: {text!r} is not of the form name=values "
                           "(e.g. caseload=40:220:20 or prep_policy=ahead,none)")
     name, spec = (part.strip() for part in text.split("=", 1))
+    if not name:
+        raise JobsimError(f"--vary: {text!r} has no parameter name; expected name=values, e.g. caseload=40:220:20")
     if name not in Scenario.model_fields:
         raise ScenarioError(unknown_parameter_message(name))
     numeric = annotation(name) in (int, float)

@@ -168,6 +168,11 @@ SMALL = ["sensitivity", "ds_norm", "--set", "workers=2", "--set", "horizon_days=
     (["--only", "slots_per_day", "--param", "slots_per_day=3.2:3.9"],
      "slots_per_day: the range 3.2 to 3.9 holds no integer, so every point would run with the same value; an "
      "integer parameter needs a range holding at least two integers, e.g. slots_per_day=3:4"),
+    (["--only", ""],
+     "--only '' has an empty name; give NAME,NAME,... (leave --only out to screen every parameter of ranges.toml)"),
+    (["--only", "caseload,,workers"],
+     "--only 'caseload,,workers' has an empty name; give NAME,NAME,... (leave --only out to screen every parameter "
+     "of ranges.toml)"),
 ])
 def test_cli_refuses_a_param_it_would_ignore_or_a_range_holding_one_integer(tmp_path, monkeypatch, capsys, options,
                                                                            message):

@@ -111,6 +111,8 @@ def test_set_assignments_are_typed_by_the_parameter():
         parse_assignment("casload=60")
     with pytest.raises(ScenarioError, match=r"not of the form name=value"):
         parse_assignment("caseload")
+    with pytest.raises(ScenarioError, match=r"^--set: '=5' has no parameter name; expected name=value"):
+        parse_assignment("=5")
 
 
 # ------------------------------------------------------------------ real-world input (hardening)

@@ -77,6 +77,11 @@ def test_missing_equals_sign():
         parse_vary("caseload")
 
 
+def test_missing_parameter_name():
+    with pytest.raises(JobsimError, match=r"^--vary: ' =40,60' has no parameter name; expected name=values"):
+        parse_vary(" =40,60")
+
+
 def test_parameter_given_twice_in_a_grid():
     with pytest.raises(JobsimError, match="^caseload: given twice in --vary"):
         parse_grid(["caseload=40", "prep_policy=none", "caseload=50"])
