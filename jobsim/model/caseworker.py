@@ -57,6 +57,8 @@ class Caseworker:
         self.casework_load: float | None = None
         self.today: CaseworkerDay | None = None
         self.day_end = 0.0          # today's end of the working day, minutes
+        self.working_until = 0.0    # today's end of work: the end of the day, or of overtime (minutes)
+        self.overtime_unused = 0.0  # minutes of today's overtime that found no work left (not worked)
         self.opened_until = -1      # the preparation window has been opened up to this day
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
@@ -215,7 +217,7 @@ class Caseworker:
         self.today = self.desk.today = CaseworkerDay(day, self.index, float(WORKDAY_MINUTES))
         self.ledger.new_day(self.today)
         self.desk.until = self.env.now
-        self.day_end = day * MINUTES_PER_DAY + DAY_END
+        self.day_end = self.working_until = day * MINUTES_PER_DAY + DAY_END
         if self.traits.prepares_ahead:
             self.open_prep_window(add_workdays(day, self.traits.window_days))
 
@@ -233,9 +235,13 @@ class Caseworker:
         if overtime > 0:
             extra = min(overtime, self.desk.minutes_left(end))
             if extra > 0:
-                self.today.overtime_minutes += extra
+                # overtime for the work left now; if some of it goes meanwhile (a citizen leaves, so their
+                # preparation is no longer needed), the minutes that find no work are not worked
+                self.working_until = end + extra
+                self.overtime_unused = 0.0
                 yield env.timeout(extra)
-                self.work_at_desk(end + extra, idle=False)
+                unused = self.overtime_unused + self.work_at_desk(end + extra, idle=False)
+                self.today.overtime_minutes += extra - unused if unused > 0.0 else extra
         self.diary.forget(day)
 
     def absent_day(self, day: int) -> None:
@@ -277,25 +283,34 @@ class Caseworker:
         """The citizen has left: the slot is freed and preparation already done is wasted (desk time up to now
         is shared out first, if the caseworker is at the desk)."""
         if self.at_desk():
-            self.work_at_desk(self.env.now)
+            self.desk_work_to_now()
         self.close_prep_task(booking)
         self.diary.release(booking, today)
 
     # ------------------------------------------------------------ things that happen during the day
     def at_desk(self) -> bool:
-        """At work and at the desk at this minute: a working day, between 8:00 and 15:24, not away and not in a
-        conversation (waiting for a citizen to check in counts as desk time)."""
+        """At work and at the desk at this minute: a working day, between 8:00 and 15:24 (or the end of
+        overtime), not away and not in a conversation (waiting for a citizen to check in counts as desk time)."""
         now = self.env.now
         today = self.today
         return (today is not None and today.day == int(now // MINUTES_PER_DAY)
-                and self.desk.until <= now <= self.day_end)
+                and self.desk.until <= now <= self.working_until)
+
+    def desk_work_to_now(self) -> None:
+        """Share out the desk time up to now (before something changes the desk). In overtime, minutes that
+        found no work are not worked (:meth:`end_day` leaves them out of the overtime); before it, idle."""
+        now = self.env.now
+        if now > self.day_end:
+            self.overtime_unused += self.work_at_desk(now, idle=False)
+        else:
+            self.work_at_desk(now)
 
     def add_desk_work(self, minutes: float, due: float | None = None) -> None:
         """Desk work that arrives now (a phone call, an urgent case): the desk time up to now goes to the work
         that was on the desk; then ``minutes`` of new work join the tasks in the desk rule's order, due at
         minute ``due`` (default: the end of today), never dropped. Counted as documentation minutes."""
         if self.at_desk():
-            self.work_at_desk(self.env.now)
+            self.desk_work_to_now()
         self.desk.add(DOC, minutes, self.day_end if due is None else due, None)
 
     # ------------------------------------------------------------ preparation

@@ -99,8 +99,9 @@ class Desk:
     def remove(self, task: DeskTask) -> None:
         self.tasks.remove(task)
 
-    def share_out(self, until: float, idle: bool = True) -> None:
-        """Share out desk time from :attr:`until` to ``until`` over the tasks, in order.
+    def share_out(self, until: float, idle: bool = True) -> float:
+        """Share out desk time from :attr:`until` to ``until`` over the tasks, in order; return the minutes
+        no task needed (0.0 if the work filled the stretch).
 
         Minutes go to the caseworker-day record :attr:`today` (by kind; what
         is left over is idle unless ``idle=False``). A task past its deadline
@@ -109,7 +110,7 @@ class Desk:
         begin = self.until
         left = until - begin
         if left <= EPS:
-            return
+            return 0.0
         self.until = until
         tasks = self.tasks
         queue = _casework_first_order(tasks, begin) if self.by_urgency else tasks
@@ -151,10 +152,13 @@ class Desk:
                     task.ref.prep_task = None
                 elif kind == CASEWORK:
                     self.on_closed(task.ref)
-        if idle and left > EPS:
+        if left <= EPS:
+            return 0.0
+        if idle:
             day.idle_minutes += left
             if trace is not None:
                 trace.append((self.caseworker, until - left, until, "idle", -1))
+        return left
 
     def _expire(self, task: DeskTask) -> None:
         if task.kind == CASEWORK:

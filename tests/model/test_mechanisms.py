@@ -215,3 +215,20 @@ def test_an_overrun_on_the_last_day_of_the_run_is_overtime_too():
     model.run(prefill=False, arrivals=False)
     day = collect(model).worker_days.set_index("day").loc[7]
     assert day["conversation_minutes"] == 900.0 and day["overtime_minutes"] == 540 + 900 - 924
+
+
+def test_a_citizen_who_leaves_during_overtime_ends_the_overtime_spent_on_them():
+    # found by the property test: day 0 (a Monday), 120 minutes of overtime allowed, and one citizen booked for
+    # Wednesday whose preparation needs 2,000 minutes; 8:00-15:24 (444 minutes) and the overtime go to it. The
+    # citizen leaves at 16:24, an hour into the overtime: the hour's preparation is counted (then wasted),
+    # and the second hour, with nothing left on the desk, is not worked, so 60 minutes of overtime, not 120
+    scenario = Scenario(**{**ONE, "prep_policy": "ahead", "overtime_minutes": 120.0, "horizon_days": 7})
+    model = Jobcenter(scenario, seed=0)
+    c = model.admit(0.0, first_due_day=2, stay=984.0)
+    model.book(c, 2).prep_need = 2000.0    # inside the preparation window (2 working days) from Monday
+    model.run(prefill=False, arrivals=False)
+    result = collect(model)
+    assert result.meetings[["day", "outcome"]].values.tolist() == [[2, "withdrawn"]]
+    day = result.worker_days.set_index("day").loc[0]
+    assert (day["present_minutes"], day["overtime_minutes"], day["idle_minutes"]) == (444.0, 60.0, 0.0)
+    assert day["prep_minutes"] + day["wasted_prep_minutes"] == 504.0
