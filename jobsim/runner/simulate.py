@@ -43,6 +43,7 @@ class SimulationResult:
     citizens: pd.DataFrame | None
     worker_days: pd.DataFrame | None
     trace: pd.DataFrame | None = None
+    #: SimPy events the run processed (counted only with ``tables=True``; 0 without)
     events: int = 0
     wall_seconds: float = 0.0
 
@@ -104,6 +105,5 @@ def collect(model: Jobcenter, wall_seconds: float = 0.0) -> SimulationResult:
     if model.trace is not None:
         trace = pd.DataFrame(model.trace, columns=list(TRACE_COLUMNS)).sort_values(
             ["start", "worker"], kind="stable", ignore_index=True)
-    events = next(model.env._eid)  # SimPy numbers every scheduled event
     return SimulationResult(scenario, model.seed, model.replication, kpis, meetings, citizens, worker_days,
-                            trace=trace, events=events, wall_seconds=wall_seconds)
+                            trace=trace, events=model.events, wall_seconds=wall_seconds)

@@ -71,3 +71,26 @@ def test_a_run_makes_no_cyclic_garbage_so_pausing_the_collector_is_safe():
     assert gc.isenabled()
     assert gc.collect() == 0
     assert model.ledger.bookings
+
+
+def test_the_event_count_is_simpys_run_counted_step_by_step():
+    import simpy
+
+    from jobsim.model.jobcenter import _run_counting
+
+    def ticks(env, log):
+        for _ in range(3):
+            yield env.timeout(10)
+            log.append(env.now)
+
+    env, log = simpy.Environment(), []
+    env.process(ticks(env, log))
+    # the process's start, and its first two timeouts (the third, at 30, is at the end: not processed)
+    assert _run_counting(env, 30) == 3
+    assert (env.now, log) == (30, [10, 20])
+    # a run with tables counts its events; the results are those of a run without
+    scenario = jobsim.load_scenario("laerkevej", workers=2, horizon_days=28, warmup_days=7)
+    with_tables, without = jobsim.simulate(scenario, seed=3), jobsim.simulate(scenario, seed=3, tables=False)
+    assert with_tables.kpis == without.kpis and without.events == 0
+    # every held conversation is a timeout of the caseworker's process (to the conversation's end)
+    assert with_tables.events > (with_tables.meetings.outcome == "held").sum() > 100
