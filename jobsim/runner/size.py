@@ -29,11 +29,11 @@ limit                      value           for scale
 
 A large team is allowed once confirmed, up to the scenario's hard bound of
 20,000 caseworkers (:data:`jobsim.model.scenario.MAX_TEAM`). Measured
-(``benchmarks/large_team_benchmark.py``), 500 caseworkers of ``ds_norm`` at
-82 cases for 147 days take 2.5 s and add 75 MiB without tables, 3.8 s and
-180 MiB with them; a 1,500-caseworker year (123,000 citizens, about 50
-million citizen-days) is estimated here at 30 s and 440 MB without
-tables. :func:`jobsim.simulate` itself does not ask: one run asked for in
+(``benchmarks/large_team_benchmark.py``, 2026-12-05), a 1,500-caseworker
+year of ``ds_norm`` at 82 cases (123,000 citizens, about 50 million
+citizen-days) takes 35 s and a peak of 505 MiB without tables, 49 s and
+1,487 MiB with them; it is estimated here at 36 s and 500 MB without tables,
+48 s and 1.4 GB with them. :func:`jobsim.simulate` itself does not ask: one run asked for in
 Python is run (within the scenario's bounds); the guard is for the commands
 and the batch functions, where a typo in a grid multiplies.
 
@@ -67,13 +67,14 @@ MAX_ENTRIES = 2_000_000
 #: Most memory, in bytes, a request may need at once without confirmation.
 MAX_MEMORY = 4 * 1024**3
 
-# rough costs, measured and rounded up (see the module docstring)
-_SECONDS_PER_WORKER_DAY = 2.5e-5
-_SECONDS_PER_CITIZEN = 5.0e-6       # on the caseload at the start, or entering
-_SECONDS_PER_CITIZEN_DAY = 2.5e-7
+# rough costs, measured and rounded up (see the module docstring); the engine in SimPy processes costs about
+# 1.2x the model time of the day-at-once engine these were first fitted to (benchmarks/large_team_benchmark.py)
+_SECONDS_PER_WORKER_DAY = 3.0e-5
+_SECONDS_PER_CITIZEN = 6.0e-6       # on the caseload at the start, or entering
+_SECONDS_PER_CITIZEN_DAY = 3.0e-7
 _SECONDS_PER_ROW = 6.0e-6           # building the tables of a run that keeps them
 _BYTES_BASE = 200 * 1024**2         # Python, NumPy, pandas, SimPy loaded
-_BYTES_PER_CITIZEN = 2 * 1024       # a citizen on the caseload, with its diary entries (1.6-1.9 KB measured)
+_BYTES_PER_CITIZEN = 2560           # a citizen on the caseload, with its process and diary entries (2.3-2.7 KB measured)
 _BYTES_PER_ROW = 500                # one row of a run's tables
 _BYTES_PER_RECORD = 4 * 1024        # one finished run's KPIs, held by the sweep until the end
 
@@ -212,9 +213,9 @@ def format_duration(seconds: float) -> str:
 
 
 def format_bytes(n: float) -> str:
-    """A size in MB, GB or TB (powers of 1024)."""
+    """A size in MB, GB or TB (powers of 1024); from 1,000 of a unit, the next one (1.0 GB, not 1001 MB)."""
     for unit, size in (("TB", 1024**4), ("GB", 1024**3)):
-        if n >= size:
+        if n >= size * 1000 / 1024:
             return f"{_sig(n / size)} {unit}"
     return f"{n / 1024**2:.0f} MB"
 

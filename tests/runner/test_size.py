@@ -75,6 +75,8 @@ def test_format_duration(seconds, text):
 def test_format_bytes():
     assert (format_bytes(200 * 1024**2), format_bytes(4.6 * 1024**3), format_bytes(7.5 * 1024**4)) == (
         "200 MB", "4.6 GB", "7.5 TB")
+    # from 1,000 of a unit, the next unit: never "1001 MB"
+    assert (format_bytes(999 * 1024**2), format_bytes(1001 * 1024**2)) == ("999 MB", "1.0 GB")
 
 
 # ------------------------------------------------------------------ Python
@@ -166,7 +168,7 @@ def test_cli_run_asks_before_a_team_of_more_than_500_and_runs_it_with_yes(tmp_pa
     assert main(["run", "ds_norm", "--set", "workers=1500", "--set", "caseload=82"]) == 2
     assert one_error_line(capsys.readouterr().err) == (
         "jobsim: error: a very big request: 1,500 caseworkers in one run (the limit is 500); 52 million "
-        "citizen-days in one run (the limit is 20 million); roughly 42 s on 1 process and 1.4 GB of memory. Add "
+        "citizen-days in one run (the limit is 20 million); roughly 48 s on 1 process and 1.4 GB of memory. Add "
         "--yes to run it anyway, or ask for less")
     assert not (tmp_path / "outputs").exists()
     argv = ["run", "ds_norm", "--set", "workers=1500", *LARGE_TINY, "--quiet"]
@@ -182,7 +184,7 @@ def test_cli_sweep_sizes_a_large_team_on_its_processes(tmp_path, monkeypatch, ca
     assert main(["sweep", "ds_norm", "--set", "workers=1500", "--set", "caseload=82", "-r", "3", "--jobs", "2"]) == 2
     assert one_error_line(capsys.readouterr().err).endswith(
         "1,500 caseworkers in one run (the limit is 500); 52 million citizen-days in one run (the limit is 20 "
-        "million); roughly 45 s on 2 processes and 880 MB of memory. Add --yes to run it anyway, or ask for less")
+        "million); roughly 54 s on 2 processes and 1.0 GB of memory. Add --yes to run it anyway, or ask for less")
     # a team past the scenario's hard bound: the parameter's own message, not a size
     assert main(["sweep", "ds_norm", "--vary", "workers=10,30000", "-r", "2"]) == 2
     assert one_error_line(capsys.readouterr().err) == (
