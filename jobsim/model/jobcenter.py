@@ -25,7 +25,7 @@ import numpy as np
 import simpy
 
 from . import streams as st
-from .calendar import DAY_START, MINUTES_PER_DAY
+from .calendar import MINUTES_PER_DAY
 from .caseworker import Caseworker
 from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen, ExitClock
 from .collector import paused_collection

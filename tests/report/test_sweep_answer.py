@@ -146,18 +146,23 @@ def test_lower_first_keeps_an_abbreviation_in_capitals():
 KEPT = {(0, 0), (0, 1), (0, 2), (1, 0), (2, 0), (2, 1), (3, 2)}
 
 
-@pytest.fixture
-def partial(stored, tmp_path):
-    out = tmp_path / "partial"
-    shutil.copytree(stored[0], out)
+def copy_keeping(stored_dir, out, keep):
+    """A copy of the stored sweep at ``out`` with only the runs ``keep(point, replication)`` says yes to."""
+    shutil.copytree(stored_dir, out)
     db = sqlite3.connect(out / "runs.sqlite")
     try:
         with db:
             for point, replication in db.execute("SELECT point, replication FROM runs").fetchall():
-                if (point, replication) not in KEPT:
+                if not keep(point, replication):
                     db.execute("DELETE FROM runs WHERE point = ? AND replication = ?", (point, replication))
     finally:
         db.close()
+    return out
+
+
+@pytest.fixture
+def partial(stored, tmp_path):
+    out = copy_keeping(stored[0], tmp_path / "partial", lambda point, replication: (point, replication) in KEPT)
     assert len(jobsim.load_sweep(out).runs) == 7
     return out
 
@@ -181,14 +186,7 @@ def test_an_unfinished_sweep_is_marked_and_its_replications_told_as_they_are(par
 
 
 def test_an_unfinished_sweep_in_danish_with_even_replications(stored, tmp_path):
-    out = tmp_path / "even"
-    shutil.copytree(stored[0], out)
-    db = sqlite3.connect(out / "runs.sqlite")
-    try:
-        with db:
-            db.execute("DELETE FROM runs WHERE replication = 2")
-    finally:
-        db.close()
+    out = copy_keeping(stored[0], tmp_path / "even", lambda point, replication: replication != 2)
     report = questions.sweep_report(out, "da")
     assert report.warning[0] == "Kørslerne er ikke færdige"
     assert report.warning[1].startswith("Kun 8 af de 12 kørsler er gemt, så nogle scenariepunkter bygger på færre "
