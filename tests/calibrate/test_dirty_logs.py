@@ -6,8 +6,14 @@ be estimated still is, and what cannot says why."""
 
 from __future__ import annotations
 
+import io
+import tomllib
+
+import pandas as pd
 import pytest
 
+from jobsim.calibrate.log import read_appointment_log
+from jobsim.calibrate.report import calibrate
 from jobsim.cli import main
 
 GOOD = """citizen_id,booked_at,slot_start,attended
@@ -70,3 +76,175 @@ def test_a_file_made_at_out_while_calibrating_is_not_replaced(tmp_path, capsys, 
     assert err.strip().splitlines()[-1] == (f"jobsim: error: --out: {out} was made while calibrating; give the name "
                                             "of a new file (an existing file is never overwritten)")
     assert out.read_text() == "theirs\n"
+
+
+# ------------------------------------------------------------------ duplicate rows and booking keys
+
+@pytest.fixture(scope="module")
+def clean_log(tmp_path_factory):
+    """A simulated appointment log (Lærkevej, 3 caseworkers, half a year) with check-in and conversation times."""
+    import jobsim
+    from jobsim.runner.eventlog import appointment_log
+    from jobsim.runner.simulate import simulate
+
+    folder = tmp_path_factory.mktemp("clean")
+    result = simulate(jobsim.load_scenario("laerkevej", workers=3, horizon_days=182), seed=2)
+    path = folder / "appointment_log.csv"
+    appointment_log(result).to_csv(path, index=False)
+    return path
+
+
+def test_exact_duplicate_rows_are_removed_counted_and_change_no_estimate(clean_log, tmp_path, capsys):
+    clean = pd.read_csv(clean_log, dtype=str, keep_default_na=False)
+    # every row twice, the copies shuffled in among the originals
+    dirty = pd.concat([clean, clean.sample(frac=1.0, random_state=3)]).sample(frac=1.0, random_state=4)
+    dirty_path = tmp_path / "appointment_log.csv"
+    dirty.to_csv(dirty_path, index=False)
+    ours, theirs = read_appointment_log(clean_log), read_appointment_log(dirty_path)
+    assert (ours.duplicates_removed, theirs.duplicates_removed) == (0, len(clean))
+    pd.testing.assert_frame_equal(theirs.frame, ours.frame)
+    assert calibrate(theirs).estimates == calibrate(ours).estimates
+    assert main(["calibrate", str(clean_log), "--out", str(tmp_path / "clean.toml")]) == 0
+    clean_report = capsys.readouterr().out
+    assert main(["calibrate", str(dirty_path), "--out", str(tmp_path / "dirty.toml")]) == 0
+    dirty_report = capsys.readouterr().out
+    removed = f"  - removed {len(clean):,} exact duplicate rows (equal in every column; the first of each kept)"
+    assert dirty_report.splitlines()[1] == removed
+    assert dirty_report.replace(removed + "\n", "") == clean_report.replace("clean.toml", "dirty.toml")
+    fragment = (tmp_path / "dirty.toml").read_text()
+    assert (f"# Reading the log: removed {len(clean):,} exact duplicate rows (equal in every column; the first of "
+            "each kept).") in fragment
+    assert tomllib.loads(fragment) == tomllib.loads((tmp_path / "clean.toml").read_text())
+
+
+def test_one_exact_duplicate_is_counted_in_the_singular(tmp_path):
+    log = read_appointment_log(write(tmp_path, GOOD + "c2,2024-01-03,2024-02-10,no\n"))
+    assert (log.bookings, log.duplicates_removed) == (4, 1)
+    assert log.changes == ("removed 1 exact duplicate row (equal in every column; the first of each kept)",)
+
+
+def test_two_different_rows_for_one_booking_are_refused_naming_both_rows_and_what_differs(tmp_path, capsys):
+    text = GOOD + "c3,2024-03-01,2024-03-05,yes\nc1,2024-01-03T08:00:00,2024-01-09T09:00:00,false\n"
+    assert main(["calibrate", str(write(tmp_path, text))]) == 2
+    assert one_error_line(capsys) == (
+        "jobsim: error: log.csv: rows 1 and 6 (lines 2 and 7 of a CSV file) are the same booking (citizen_id 'c1', "
+        "slot_start 2024-01-09 09:00:00) but differ in columns 'booked_at', 'attended'; allowed: one row per "
+        "booking (citizen_id and slot_start, and booked_at where the slot is a date without a time of day); rows "
+        "equal in every column are removed as duplicates, so keep the right one")
+
+
+def test_a_repeated_booking_that_differs_only_in_a_column_the_format_does_not_use_is_refused_too(tmp_path, capsys):
+    text = "id," + GOOD.replace("\nc", "\nx,c") + "y,c2,2024-01-03,2024-02-10,no\n"
+    assert main(["calibrate", str(write(tmp_path, text))]) == 2
+    assert one_error_line(capsys) == (
+        "jobsim: error: log.csv: rows 4 and 5 (lines 5 and 6 of a CSV file) are the same booking (citizen_id 'c2', "
+        "slot_start 2024-02-10 00:00:00, booked_at 2024-01-03 00:00:00) but differ in column 'id'; allowed: one "
+        "row per booking (citizen_id and slot_start, and booked_at where the slot is a date without a time of "
+        "day); rows equal in every column are removed as duplicates, so keep the right one")
+
+
+def test_with_slots_as_dates_two_bookings_on_one_day_booked_at_different_times_are_two_bookings(tmp_path):
+    text = GOOD + "c3,2024-03-01T09:00,2024-03-05,yes\nc3,2024-03-01T10:00,2024-03-05,no\n"
+    log = read_appointment_log(write(tmp_path, text))
+    assert (log.bookings, log.duplicates_removed, log.changes) == (6, 0, ())
+
+
+# ------------------------------------------------------------------ time zones
+
+TIMED = """citizen_id,booked_at,slot_start,attended,checkin_at
+c1,2024-01-02T10:00{z},2024-01-09T09:00{z},yes,2024-01-09T08:58{z}
+c2,2024-01-02T11:00{z},2024-07-09T09:00{s},yes,2024-07-09T09:03{s}
+"""
+
+
+def test_an_offset_in_one_column_and_none_in_the_others_is_refused_naming_the_columns(tmp_path, capsys):
+    text = TIMED.format(z="", s="").replace("09:00,", "09:00+01:00,")
+    assert main(["calibrate", str(write(tmp_path, text))]) == 2
+    assert one_error_line(capsys) == (
+        "jobsim: error: log.csv: mixed time zones: column slot_start has time-zone offsets (such as "
+        "'2024-01-09T09:00+01:00') and booked_at, checkin_at do not, so the minutes between them would be off by "
+        "the offset; allowed: an offset on every date-time or on none; fix: remove the offsets from slot_start if "
+        "all times are local, or export booked_at, checkin_at with offsets too")
+
+
+def test_an_offset_on_some_rows_of_a_column_only_is_refused_naming_the_row(tmp_path, capsys):
+    assert main(["calibrate", str(write(tmp_path, TIMED.format(z="+01:00", s="")))]) == 2
+    assert one_error_line(capsys) == (
+        "jobsim: error: log.csv: column 'slot_start', row 2 (line 3 of a CSV file): '2024-07-09T09:00' has no "
+        "time-zone offset, but row 1 has one ('2024-01-09T09:00+01:00'); allowed: an offset on every date-time or "
+        "on none")
+
+
+def test_one_offset_on_every_date_time_is_read_as_local_time_and_said(tmp_path):
+    naive = read_appointment_log(write(tmp_path, TIMED.format(z="", s=""), "naive.csv"))
+    aware = read_appointment_log(write(tmp_path, TIMED.format(z="+01:00", s="+01:00"), "aware.csv"))
+    pd.testing.assert_frame_equal(aware.frame, naive.frame)
+    assert naive.changes == ()
+    assert aware.changes == ("date-times in booked_at, slot_start, checkin_at all have the time-zone offset "
+                             "+01:00; read as local times without it",)
+
+
+def test_summer_and_winter_offsets_are_read_at_the_most_common_keeping_the_minutes_between_times(tmp_path):
+    log = read_appointment_log(write(tmp_path, TIMED.format(z="+01:00", s="+02:00")))
+    f = log.frame
+    assert f["slot_start"].tolist() == [pd.Timestamp("2024-01-09 09:00"), pd.Timestamp("2024-07-09 08:00")]
+    assert ((f["checkin_at"] - f["slot_start"]).dt.total_seconds() / 60).tolist() == [-2.0, 3.0]
+    assert log.changes == ("date-times in booked_at, slot_start, checkin_at have several time-zone offsets "
+                           "(+01:00 in 4, +02:00 in 2); read as local times at +01:00, the most common (the "
+                           "minutes between them are kept)",)
+
+
+def parquet_log(tmp_path, zone_of) -> str:
+    """TIMED as a Parquet file with datetime columns, each localised to ``zone_of(column)`` (None: naive)."""
+    frame = pd.read_csv(io.StringIO(TIMED.format(z="", s="")))
+    for col in ("booked_at", "slot_start", "checkin_at"):
+        frame[col] = pd.to_datetime(frame[col])
+        if zone_of(col):
+            frame[col] = frame[col].dt.tz_localize(zone_of(col))
+    frame.to_parquet(tmp_path / "log.parquet")
+    return str(tmp_path / "log.parquet")
+
+
+def test_a_zone_aware_parquet_column_next_to_naive_ones_is_refused(tmp_path, capsys):
+    path = parquet_log(tmp_path, lambda col: "Europe/Copenhagen" if col == "slot_start" else None)
+    assert main(["calibrate", path]) == 2
+    assert one_error_line(capsys) == (
+        "jobsim: error: log.parquet: mixed time zones: column slot_start has time-zone offsets (such as "
+        "'2024-01-09 09:00:00+01:00') and booked_at, checkin_at do not, so the minutes between them would be off "
+        "by the offset; allowed: an offset on every date-time or on none; fix: remove the offsets from slot_start "
+        "if all times are local, or export booked_at, checkin_at with offsets too")
+
+
+def test_a_parquet_log_zone_aware_in_every_column_is_read_as_local_time(tmp_path, capsys):
+    path = parquet_log(tmp_path, lambda col: "Europe/Copenhagen")
+    log = read_appointment_log(path)
+    assert log.frame["slot_start"].tolist() == [pd.Timestamp("2024-01-09 09:00"), pd.Timestamp("2024-07-09 08:00")]
+    assert log.changes == ("date-times in booked_at, slot_start, checkin_at have several time-zone offsets (+01:00 "
+                           "in 4, +02:00 in 2); read as local times at +01:00, the most common (the minutes between "
+                           "them are kept)",)
+
+
+# ------------------------------------------------------------------ out-of-range dates and impossible values
+
+@pytest.mark.parametrize("row, message", [
+    ("c3,1024-01-02,2024-03-05,yes,,",
+     "column 'booked_at', row 5 (line 6 of a CSV file): '1024-01-02' is outside the years a booking log can hold; "
+     "allowed: dates from 1970 to 2099"),
+    ("c3,2024-03-01,9999-12-31T10:00,yes,,",
+     "column 'slot_start', row 5 (line 6 of a CSV file): '9999-12-31T10:00' is outside the years a booking log "
+     "can hold; allowed: dates from 1970 to 2099"),
+    ("c3,1900-03-01,2024-03-05,yes,,",
+     "column 'booked_at', row 5 (line 6 of a CSV file): '1900-03-01' is outside the years a booking log can hold; "
+     "allowed: dates from 1970 to 2099"),
+    ("c3,2024-03-01,2024-03-05,yes,2024-03-05T09:00,-5",
+     "column 'conversation_end', row 5 (line 6 of a CSV file): cannot read '-5' as a date (YYYY-MM-DD) or ISO "
+     "date-time (YYYY-MM-DDTHH:MM[:SS][Z])"),
+    ("c3,2024-03-01,2024-03-05,yes,2024-03-05T09:00,2024-03-05T08:55",
+     "column 'conversation_end', row 5 (line 6 of a CSV file): the conversation ends (2024-03-05 08:55:00) before "
+     "it starts (conversation_start 2024-03-05 09:00:00); allowed: an end at or after the start"),
+], ids=["year 1024", "year 9999", "year 1900", "conversation_end -5", "conversation ends before it starts"])
+def test_an_impossible_date_names_the_column_and_row(tmp_path, capsys, row, message):
+    text = GOOD.replace("attended\n", "attended,conversation_start,conversation_end\n").replace("\nc", ",,\nc")
+    text = text.rstrip("\n") + ",,\n" + row + "\n"
+    assert main(["calibrate", str(write(tmp_path, text))]) == 2
+    assert one_error_line(capsys) == "jobsim: error: log.csv: " + message
