@@ -86,12 +86,17 @@ class AppointmentLog:
 
     def describe(self) -> str:
         """``"LOG (n bookings, m citizens, first to last)"``: what estimates are said to come from."""
-        return (f"{self.source} ({self.bookings:,} bookings, {self.citizens:,} citizens, "
+        return (f"{self.source} ({_count(self.bookings, 'booking')}, {_count(self.citizens, 'citizen')}, "
                 f"{self.first_day} to {self.last_day})")
 
     def has(self, column: str) -> bool:
         """The log has this optional column with at least one value."""
         return column in self.frame and bool(self.frame[column].notna().any())
+
+
+def _count(n: int, thing: str) -> str:
+    """``"1 booking"``, ``"1,234 bookings"``."""
+    return f"{n:,} {thing}{'' if n == 1 else 's'}"
 
 
 def parse_column_map(text: str | None) -> dict[str, str]:

@@ -68,6 +68,8 @@ class Calibration:
                  "# Use on top of a scenario: jobsim run laerkevej --with THIS_FILE"]
         lines += [f"# Reading the log: {c}." for c in self.log.changes]
         for e in self.estimates:
+            if e.parameter is not None and e.value is None:   # said, never written as a value
+                lines.append(f"# {e.parameter}: {e.note}")
             if e.parameter is None or e.value is None:
                 continue
             value = _allowed(e.parameter, e.value)

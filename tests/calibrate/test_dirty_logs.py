@@ -222,6 +222,8 @@ def test_a_parquet_log_zone_aware_in_every_column_is_read_as_local_time(tmp_path
     assert log.changes == ("date-times in booked_at, slot_start, checkin_at have several time-zone offsets (+01:00 "
                            "in 4, +02:00 in 2); read as local times at +01:00, the most common (the minutes between "
                            "them are kept)",)
+    assert main(["calibrate", path]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "  - " + log.changes[0]
 
 
 # ------------------------------------------------------------------ out-of-range dates and impossible values
@@ -248,3 +250,76 @@ def test_an_impossible_date_names_the_column_and_row(tmp_path, capsys, row, mess
     text = text.rstrip("\n") + ",,\n" + row + "\n"
     assert main(["calibrate", str(write(tmp_path, text))]) == 2
     assert one_error_line(capsys) == "jobsim: error: log.csv: " + message
+
+
+# ------------------------------------------------------------------ degenerate logs: no traceback, one line each
+
+def timed_log(citizens: list[str], attended: list[bool]) -> str:
+    """A log of one booking per row, booked on 2024-01-01 for slots on the hours from 2024-02-01 09:00; an
+    attended booking has a check-in 0 to 4 minutes early (``i % 5``) and a conversation of 18 to 22 minutes."""
+    lines = ["citizen_id,booked_at,slot_start,attended,checkin_at,conversation_start,conversation_end"]
+    for i, (citizen, came) in enumerate(zip(citizens, attended)):
+        slot = pd.Timestamp("2024-02-01 09:00") + pd.Timedelta(days=i % 28, hours=i // 28)
+        checkin, end = slot - pd.Timedelta(minutes=i % 5), slot + pd.Timedelta(minutes=18 + i % 5)
+        held = f"{checkin:%Y-%m-%dT%H:%M},{slot:%Y-%m-%dT%H:%M},{end:%Y-%m-%dT%H:%M}" if came else ",,"
+        lines.append(f"{citizen},2024-01-01T10:00,{slot:%Y-%m-%dT%H:%M},{'yes' if came else 'no'},{held}")
+    return "\n".join(lines) + "\n"
+
+
+NO_SHOW_PARAMETERS = ("noshow_probability", "noshow_spread", "noshow_lead_odds_ratio", "sms_effect")
+NOT_MISSED = ("not estimated: no booking was missed ({n} of {n} attended): at a no-show rate of 0 nothing can be "
+              "fitted; the rate per booking is below {bound} (95% upper bound)")
+ALL_MISSED = ("not estimated: every booking was missed ({n} of {n}): at a no-show rate of 1 nothing can be "
+              "fitted; the rate per booking is above {bound} (95% lower bound)")
+ONE_CITIZEN = ("not estimated: the log has one citizen, whose own propensity says nothing of the mean or the "
+               "spread between citizens")
+
+DEGENERATE = [
+    ("a one-row log", ["c1"], [True], {"noshow_probability": NOT_MISSED.format(n=1, bound=0.975),
+                                       "conversation_minutes": "not estimated: only 1 citizen with a timed "
+                                                               "conversation (need 10)",
+                                       "punctuality_mean_minutes": "not estimated: only 1 check-in"}, set()),
+    ("everyone attends", [f"c{i}" for i in range(40)], [True] * 40,
+     {p: NOT_MISSED.format(n=40, bound=0.0881) for p in NO_SHOW_PARAMETERS},
+     {"conversation_minutes", "conversation_cv", "punctuality_mean_minutes", "punctuality_sd_minutes"}),
+    ("nobody attends", [f"c{i}" for i in range(40)], [False] * 40,
+     {**{p: ALL_MISSED.format(n=40, bound=0.912) for p in NO_SHOW_PARAMETERS},
+      "conversation_minutes": "not estimated: the log has no conversation_start and conversation_end values",
+      "punctuality_sd_minutes": "not estimated: the log has no checkin_at values"}, set()),
+    ("one citizen", ["c1"] * 40, [i % 3 != 0 for i in range(40)],
+     {"noshow_probability": ONE_CITIZEN, "noshow_spread": ONE_CITIZEN,
+      "conversation_minutes": "not estimated: only 1 citizen with a timed conversation (need 10)"},
+     {"punctuality_mean_minutes", "punctuality_sd_minutes"}),
+]
+
+
+@pytest.mark.parametrize("citizens, attended, unestimated, estimated", [c[1:] for c in DEGENERATE],
+                         ids=[c[0] for c in DEGENERATE])
+def test_a_degenerate_log_says_what_it_cannot_estimate_and_estimates_the_rest(tmp_path, capsys, citizens, attended,
+                                                                              unestimated, estimated):
+    out = tmp_path / "fragment.toml"
+    assert main(["calibrate", str(write(tmp_path, timed_log(citizens, attended))), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""                      # no traceback, not even a warning
+    report, fragment = captured.out.splitlines(), out.read_text()
+    for parameter, why in unestimated.items():
+        assert sum(f"({parameter}): {why}" in line for line in report) == 1, (parameter, report)
+        assert f"# {parameter}: {why}\n" in fragment
+    assert set(tomllib.loads(fragment)) == estimated
+    if "punctuality_mean_minutes" in estimated:   # i % 5 minutes early: 0 to 4 equally often among the attended
+        assert tomllib.loads(fragment)["punctuality_mean_minutes"] == -2.0
+
+
+def test_the_quadrature_holds_a_concentrated_beta_that_overflows_scipys_weights():
+    import math
+
+    import numpy as np
+
+    from jobsim.calibrate.noshow import _nodes
+
+    for mean in (0.01, 0.2, 0.9):
+        p, logw = _nodes(mean, 1e5)
+        w = np.exp(logw)
+        assert np.all(np.isfinite(logw)) and math.isclose(w.sum(), 1.0, rel_tol=1e-12)
+        assert math.isclose(w @ p, mean, rel_tol=1e-9)
+        assert math.isclose(math.sqrt(w @ (p - mean) ** 2), math.sqrt(mean * (1 - mean) / (1e5 + 1)), rel_tol=1e-6)
