@@ -323,3 +323,19 @@ def test_the_quadrature_holds_a_concentrated_beta_that_overflows_scipys_weights(
         assert np.all(np.isfinite(logw)) and math.isclose(w.sum(), 1.0, rel_tol=1e-12)
         assert math.isclose(w @ p, mean, rel_tol=1e-9)
         assert math.isclose(math.sqrt(w @ (p - mean) ** 2), math.sqrt(mean * (1 - mean) / (1e5 + 1)), rel_tol=1e-6)
+
+
+# ------------------------------------------------------------------ the docs' examples are what jobsim says
+
+def test_the_docs_refused_rows_give_the_messages_the_docs_show(tmp_path, capsys):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "appointment_log.md").read_text(encoding="utf-8")
+    texts = re.findall(r"```text\n(.*?)```", doc, flags=re.S)
+    base = next(t for t in texts if t.startswith("citizen_id,booked_at,slot_start,attended,conversation_start"))
+    examples = next(t for t in texts if t.startswith("c1,2024-01-03T08:00:00")).splitlines()
+    assert len(examples) == 10
+    for row, message in zip(examples[::2], examples[1::2]):
+        assert main(["calibrate", str(write(tmp_path, base + row + "\n"))]) == 2
+        assert one_error_line(capsys) == message
