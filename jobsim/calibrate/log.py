@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -178,9 +178,13 @@ def read_appointment_log(path: str | os.PathLike, columns: dict[str, str] | None
     out = out[~exact]
     out = out.sort_values(["citizen_id", "booked_at", "slot_start"], kind="stable", ignore_index=True)
     removed = int(exact.sum())
-    changes = ((f"removed {removed:,} exact duplicate row{'' if removed == 1 else 's'} (equal in every column; "
-                "the first of each kept)",) if removed else ()) + ((zone_note,) if zone_note else ())
-    return AppointmentLog(out, name, frozenset(dated_only), removed, changes)
+    changes = []
+    if removed:
+        changes.append(f"removed {_count(removed, 'exact duplicate row')} (equal in every column; the first of "
+                       "each kept)")
+    if zone_note:
+        changes.append(zone_note)
+    return AppointmentLog(out, name, frozenset(dated_only), removed, tuple(changes))
 
 
 def _read_table(path: Path) -> pd.DataFrame:
