@@ -254,8 +254,11 @@ def _times(values: pd.Series, col: str, name: str, required: bool) -> _Times:
         raise LogError(f"{name}: column {col!r}, {_row(i)}: {text.iloc[i]!r} is outside the years a booking log "
                        f"can hold; allowed: dates from {FIRST_YEAR} to {LAST_YEAR}")
     utc = parsed.dt.tz_convert(None).astype("datetime64[ns]")
-    offset = text.mask(empty).str.extract(_OFFSET, expand=False).map(_offset_minutes, na_action="ignore")
-    offset = offset.astype(float)
+    offset = pd.Series(np.nan, index=text.index)
+    maybe = text.str.contains(r"[Zz]$|\d[+-]\d{2}(?::?\d{2})?$") & ~empty   # a quick first look: most logs have none
+    if maybe.any():
+        found = text[maybe].str.extract(_OFFSET, expand=False)
+        offset[maybe] = found.map(_offset_minutes, na_action="ignore").astype(float)
     wall = utc + pd.to_timedelta(offset.fillna(0.0), unit="min")
     # a column of dates written as midnight date-times ("2016-04-29T00:00:00Z", as many exports do) is dates
     valid = wall[~empty]
