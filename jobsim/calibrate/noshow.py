@@ -211,8 +211,15 @@ def _count_fit(k, n, a, b) -> tuple[float, int, float]:
 def _nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Jacobi nodes (propensities) and log weights for a beta(mean, concentration)."""
     a, b = mean * conc, (1 - mean) * conc
-    x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
+    with np.errstate(all="ignore"):
+        x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
     p = np.clip((1.0 + x) / 2.0, 1e-12, 1 - 1e-12)
+    if not np.all(np.isfinite(w)):
+        # a concentrated beta (a + b in the thousands, away from mean 0.5): SciPy's normalising constant
+        # overflows, though the nodes are right. The normalised weights from the nodes instead:
+        # w_i ~ 1 / ((1 - x_i^2) P'_n(x_i)^2), with P'_n of (alpha, beta) ~ P_(n-1) of (alpha + 1, beta + 1)
+        logw = -np.log1p(-x * x) - 2.0 * np.log(np.abs(special.eval_jacobi(_NODES - 1, b, a, x)))
+        return p, logw - special.logsumexp(logw)
     w = np.clip(w, 1e-300, None)
     return p, np.log(w / w.sum())
 
@@ -356,9 +363,53 @@ def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool, use_first: bool)
     return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
 
 
+#: The no-show estimates (parameter, label), in the order of the report.
+_LABELS = (("noshow_probability", "mean no-show propensity"),
+           ("noshow_spread", "spread of propensities between citizens (SD)"),
+           (None, "likelihood-ratio test: citizens differ"),
+           ("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead"),
+           ("sms_effect", "relative cut in no-show propensity from an SMS reminder"))
+
+
+def _all_or_none(k: np.ndarray, n: np.ndarray) -> str | None:
+    """Why no no-show value can be estimated from a log where every booking was kept, or every one missed.
+
+    The propensities' mean would lie on the edge of its range (0 or 1), where the model has no spread, no
+    lead or reminder effect and no interval; the 95 % bound of the no-show rate per booking (Clopper-Pearson,
+    one side of a two-sided interval) says what the log does tell.
+    """
+    missed, total = int(k.sum()), int(n.sum())
+    if 0 < missed < total:
+        return None
+    bound = 1.0 - 0.025 ** (1.0 / total)
+    if missed == 0:
+        return (f"no booking was missed ({total:,} of {total:,} attended): at a no-show rate of 0 nothing can be "
+                f"fitted; the rate per booking is below {bound:.3g} (95% upper bound)")
+    return (f"every booking was missed ({total:,} of {total:,}): at a no-show rate of 1 nothing can be fitted; the "
+            f"rate per booking is above {1 - bound:.3g} (95% lower bound)")
+
+
 def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
-    """The no-show estimates of a log, ready for the report and the scenario fragment."""
+    """The no-show estimates of a log, ready for the report and the scenario fragment.
+
+    A log that cannot give an estimate (every booking kept or every one missed; a single citizen, whose own
+    propensity says nothing of a mean or spread between citizens) gets it as not estimated, saying why.
+    """
     k, n = counts(log)
+    edge = _all_or_none(k, n)
+    if edge:
+        return [Estimate(p, label, None, note=("not made: " if p is None else "not estimated: ") + edge)
+                for p, label in _LABELS]
+    out = _noshow_estimates(log, k, n)
+    if len(k) == 1:
+        one = ("the log has one citizen, whose own propensity says nothing of the mean or the spread between "
+               "citizens")
+        out[:3] = [Estimate(p, label, None, note=("not made: " if p is None else "not estimated: ") + one)
+                   for p, label in _LABELS[:3]]
+    return out
+
+
+def _noshow_estimates(log: AppointmentLog, k: np.ndarray, n: np.ndarray) -> list[Estimate]:
     bb = beta_binomial(k, n)
     d = design(log)
     joint = noshow_model(log, d, start=bb)

@@ -44,7 +44,7 @@ class Calibration:
 
     def report(self) -> str:
         """The readable report: each value with its interval, its goodness of fit and what limits it."""
-        lines = [f"Calibrated from {self.log.describe()}", ""]
+        lines = [f"Calibrated from {self.log.describe()}"] + [f"  - {c}" for c in self.log.changes] + [""]
         for e in self.estimates:
             head = f"{e.label}"
             if e.parameter:
@@ -66,7 +66,10 @@ class Calibration:
         where = self.log.describe()
         lines = [f"# Scenario values estimated by jobsim calibrate from {where}.",
                  "# Use on top of a scenario: jobsim run laerkevej --with THIS_FILE"]
+        lines += [f"# Reading the log: {c}." for c in self.log.changes]
         for e in self.estimates:
+            if e.parameter is not None and e.value is None:   # said, never written as a value
+                lines.append(f"# {e.parameter}: {e.note}")
             if e.parameter is None or e.value is None:
                 continue
             value = _allowed(e.parameter, e.value)

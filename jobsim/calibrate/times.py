@@ -38,7 +38,7 @@ def conversation_estimates(log: AppointmentLog) -> list[Estimate]:
     """Lognormal mean and CV of the conversation need (minutes), with 95 % intervals."""
     f = log.frame
     if not (log.has("conversation_start") and log.has("conversation_end")):
-        why = "the log has no conversation_start and conversation_end columns"
+        why = "the log has no conversation_start and conversation_end values"
         return [Estimate("conversation_minutes", "mean conversation need", None, note="not estimated: " + why),
                 Estimate("conversation_cv", "CV of the conversation need", None, note="not estimated: " + why)]
     minutes = _minutes(f["conversation_end"], f["conversation_start"])
@@ -51,7 +51,7 @@ def conversation_estimates(log: AppointmentLog) -> list[Estimate]:
         per_citizen = pd.Series(per_citizen).groupby(groups, sort=False).mean().to_numpy()
     n = len(per_citizen)
     if n < _MIN:
-        why = f"only {n} citizens with a timed conversation (need {_MIN})"
+        why = f"only {n} citizen{'' if n == 1 else 's'} with a timed conversation (need {_MIN})"
         return [Estimate("conversation_minutes", "mean conversation need", None, note="not estimated: " + why),
                 Estimate("conversation_cv", "CV of the conversation need", None, note="not estimated: " + why)]
     mu, s2 = float(per_citizen.mean()), float(per_citizen.var(ddof=1))
@@ -76,14 +76,14 @@ def punctuality_estimates(log: AppointmentLog) -> list[Estimate]:
     labels = ("punctuality_mean_minutes", "mean arrival relative to the slot start"), \
              ("punctuality_sd_minutes", "SD of arrival around the slot start")
     if not log.has("checkin_at") or {"checkin_at", "slot_start"} & log.dated_only:
-        why = ("the log has no checkin_at column" if not log.has("checkin_at")
+        why = ("the log has no checkin_at values" if not log.has("checkin_at")
                else "check-in or slot times are dates without a time of day")
         return [Estimate(p, label, None, note="not estimated: " + why) for p, label in labels]
     d = _minutes(f["checkin_at"], f["slot_start"])
     d = d[f["attended"].to_numpy() & np.isfinite(d)]
     n = len(d)
     if n < _MIN:
-        return [Estimate(p, label, None, note=f"not estimated: only {n} check-ins") for p, label in labels]
+        return [Estimate(p, label, None, note=f"not estimated: only {n} check-in{'' if n == 1 else 's'}") for p, label in labels]
     m, sd = float(d.mean()), float(d.std(ddof=1))
     t = stats.t.ppf(0.975, n - 1)
     lo = math.sqrt((n - 1) * sd * sd / stats.chi2.ppf(0.975, n - 1))

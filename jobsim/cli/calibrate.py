@@ -6,6 +6,8 @@ The log's format is in ``docs/appointment_log.md``; the estimators in :mod:`jobs
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
 from ..errors import EXIT_OK, JobsimError
@@ -38,19 +40,57 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """``jobsim calibrate``: read, check and calibrate a log; print the report; write the fragment."""
     from ..calibrate.log import parse_column_map, read_appointment_log
     from ..calibrate.report import calibrate
-    from ..runner.files import write_atomic
 
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists():   # checked before the work: results are never overwritten
-        raise JobsimError(f"--out: {out} exists; give the name of a new file")
-    if out is not None and not out.parent.exists():
-        raise JobsimError(f"--out: the folder {out.parent} does not exist")
+    out = check_new_file(Path(args.out)) if args.out else None   # before any work: a bad --out wastes none
     log = read_appointment_log(args.log, parse_column_map(args.columns), args.noshow_column)
     result = calibrate(log)
     echo(result.report())
     if out is not None:
-        write_atomic(out, result.to_toml())
+        write_new_file(out, result.to_toml())
         echo("")
         echo(f"Scenario fragment written to {display_path(out)}; run it with: "
              f"jobsim run laerkevej --with {display_path(out)}")
     return EXIT_OK
+
+
+def check_new_file(out: Path) -> Path:
+    """Refuse, in one line, an ``--out`` that is not a new file in a folder that exists and can be written to.
+
+    Nothing is left behind: the check makes and removes a hidden probe file in the folder.
+    """
+    folder = out.parent
+    if out.is_dir():
+        raise JobsimError(f"--out: {out} is a folder; give the name of a new file, e.g. {out / 'calibrated.toml'}")
+    if out.exists() or out.is_symlink():
+        raise JobsimError(f"--out: {out} exists; give the name of a new file (an existing file is never "
+                          "overwritten)")
+    if not folder.exists():
+        raise JobsimError(f"--out: the folder {folder} does not exist; create it first or give a new file in an "
+                          "existing folder")
+    if not folder.is_dir():
+        raise JobsimError(f"--out: {folder} is not a folder; give a new file in a folder you can write to")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".jobsim-probe-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise JobsimError(f"--out: cannot write in the folder {folder}: {err.strerror or err}; give a new file "
+                          "in a folder you can write to") from None
+    return out
+
+
+def write_new_file(out: Path, text: str) -> None:
+    """Write ``text`` to ``out``, which must still not exist: a file made there meanwhile is refused, not replaced."""
+    try:
+        fh = open(out, "x", encoding="utf-8")
+    except FileExistsError:
+        raise JobsimError(f"--out: {out} was made while calibrating; give the name of a new file (an existing "
+                          "file is never overwritten)") from None
+    except OSError as err:
+        raise JobsimError(f"--out: cannot write {out}: {err.strerror or err}") from None
+    try:
+        with fh:
+            fh.write(text)
+    except OSError as err:   # a full disk: no half-written fragment is left (the file is ours: we made it)
+        out.unlink(missing_ok=True)
+        raise JobsimError(f"--out: cannot write {out}: {err.strerror or err}") from None
