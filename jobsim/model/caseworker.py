@@ -58,7 +58,6 @@ class Caseworker:
         self.today: CaseworkerDay | None = None
         self.day_end = 0.0          # today's end of the working day, minutes
         self.working_until = 0.0    # today's end of work: the end of the day, or of overtime (minutes)
-        self.overtime_unused = 0.0  # minutes of today's overtime that found no work left (not worked)
         self.opened_until = -1      # the preparation window has been opened up to this day
         self.max_skim = max(0.0, s.slot_minutes - s.min_conversation_minutes)
 
@@ -235,14 +234,24 @@ class Caseworker:
         if overtime > 0:
             extra = min(overtime, self.desk.minutes_left(end))
             if extra > 0:
-                # overtime for the work left now; if some of it goes meanwhile (a citizen leaves, so their
-                # preparation is no longer needed), the minutes that find no work are not worked
+                # overtime for the work left now, counted as it is worked (the run may end during it); if some
+                # of the work goes meanwhile (a citizen leaves, so their preparation is no longer needed), the
+                # minutes that then find no work are not worked
                 self.working_until = end + extra
-                self.overtime_unused = 0.0
                 yield env.timeout(extra)
-                unused = self.overtime_unused + self.work_at_desk(end + extra, idle=False)
-                self.today.overtime_minutes += extra - unused if unused > 0.0 else extra
+                # (a stretch from the end of the day is ``extra`` minutes exactly: (end + extra) - end may differ
+                # from it in the last bit)
+                self.work_overtime(end + extra, extra if self.desk.until == end else None)
         self.diary.forget(day)
+
+    def work_overtime(self, until: float, stretch: float | None = None) -> None:
+        """Desk work in overtime up to minute ``until`` (``stretch`` minutes from the last share-out, if known):
+        the minutes that found work count as overtime."""
+        if stretch is None:
+            stretch = until - self.desk.until
+        unused = self.work_at_desk(until, idle=False)
+        if stretch > 0.0:
+            self.today.overtime_minutes += stretch - unused
 
     def absent_day(self, day: int) -> None:
         """A whole day away: the day's conversations are moved."""
@@ -297,11 +306,11 @@ class Caseworker:
                 and self.desk.until <= now <= self.working_until)
 
     def desk_work_to_now(self) -> None:
-        """Share out the desk time up to now (before something changes the desk). In overtime, minutes that
-        found no work are not worked (:meth:`end_day` leaves them out of the overtime); before it, idle."""
+        """Share out the desk time up to now (before something changes the desk). In overtime, only the minutes
+        that found work count (:meth:`work_overtime`); before it, the rest is idle."""
         now = self.env.now
         if now > self.day_end:
-            self.overtime_unused += self.work_at_desk(now, idle=False)
+            self.work_overtime(now)
         else:
             self.work_at_desk(now)
 

@@ -232,3 +232,23 @@ def test_a_citizen_who_leaves_during_overtime_ends_the_overtime_spent_on_them():
     day = result.worker_days.set_index("day").loc[0]
     assert (day["present_minutes"], day["overtime_minutes"], day["idle_minutes"]) == (444.0, 60.0, 0.0)
     assert day["prep_minutes"] + day["wasted_prep_minutes"] == 504.0
+
+
+def test_overtime_cut_by_the_end_of_the_run_counts_the_minutes_worked_before_it():
+    # found by the property test: the last day of an 8-day run (day 7, a Monday) has 600 minutes of new casework
+    # (two citizens x 300) and one conversation from 9:00 that needs 600 minutes, so it ends at 19:00 (216
+    # minutes past 15:24); the 480 minutes of overtime allowed would end after midnight, when the run ends.
+    # The second citizen leaves at 21:00: the two hours of casework before it are overtime worked
+    scenario = Scenario(**{**ONE, "overrun": True, "warmup_days": 1, "horizon_days": 7, "overtime_minutes": 480.0,
+                           "casework_minutes": 300.0})
+    model = Jobcenter(scenario, seed=0)
+    talker = model.admit(0.0, first_due_day=7, stay=math.inf)
+    talker.conversation_need = 600.0
+    model.book(talker, 7)
+    leaver = model.admit(0.0, first_due_day=9, stay=7 * 1440 + 21 * 60)
+    model.book(leaver, 9)
+    model.run(prefill=False, arrivals=False)
+    day = collect(model).worker_days.set_index("day").loc[7]
+    assert (day["conversation_minutes"], day["casework_minutes"]) == (600.0, 60.0 + 120.0)
+    assert day["overtime_minutes"] == 216.0 + 120.0
+    assert day["conversation_minutes"] + day["casework_minutes"] == day["present_minutes"] + day["overtime_minutes"]
