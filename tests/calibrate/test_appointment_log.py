@@ -8,19 +8,7 @@ import pytest
 
 from jobsim.calibrate.log import LogError, lead_days, parse_column_map, read_appointment_log
 from jobsim.cli import main
-
-GOOD = """citizen_id,booked_at,slot_start,attended
-c1,2024-01-02T10:00:00,2024-01-09T09:00:00,true
-c1,2024-01-09T09:10:00,2024-04-01T09:25:00,false
-c2,2024-01-03,2024-01-03,yes
-c2,2024-01-03,2024-02-10,no
-"""
-
-
-def write(tmp_path, text, name="log.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from log_files import GOOD, write
 
 
 def test_a_good_log_is_read_sorted_with_types(tmp_path):

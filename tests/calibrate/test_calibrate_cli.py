@@ -9,19 +9,13 @@ import tomllib
 import pandas as pd
 import pytest
 
-import jobsim
 from jobsim.cli import main
-from jobsim.runner.eventlog import appointment_log
-from jobsim.runner.simulate import simulate
+from log_files import simulated_log
 
 
 @pytest.fixture(scope="module")
 def log_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("log")
-    result = simulate(jobsim.load_scenario("laerkevej", workers=3, horizon_days=182), seed=2)
-    path = folder / "appointment_log.csv"
-    appointment_log(result).to_csv(path, index=False)
-    return path
+    return simulated_log(tmp_path_factory.mktemp("log"))
 
 
 def test_a_renamed_export_with_a_noshow_column_calibrates_like_the_original(log_file, tmp_path, capsys):

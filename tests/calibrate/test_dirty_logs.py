@@ -15,19 +15,7 @@ import pytest
 from jobsim.calibrate.log import read_appointment_log
 from jobsim.calibrate.report import calibrate
 from jobsim.cli import main
-
-GOOD = """citizen_id,booked_at,slot_start,attended
-c1,2024-01-02T10:00:00,2024-01-09T09:00:00,true
-c1,2024-01-09T09:10:00,2024-04-01T09:25:00,false
-c2,2024-01-03,2024-01-03,yes
-c2,2024-01-03,2024-02-10,no
-"""
-
-
-def write(tmp_path, text, name="log.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from log_files import GOOD, simulated_log, write
 
 
 def one_error_line(capsys) -> str:
@@ -83,15 +71,7 @@ def test_a_file_made_at_out_while_calibrating_is_not_replaced(tmp_path, capsys, 
 @pytest.fixture(scope="module")
 def clean_log(tmp_path_factory):
     """A simulated appointment log (Lærkevej, 3 caseworkers, half a year) with check-in and conversation times."""
-    import jobsim
-    from jobsim.runner.eventlog import appointment_log
-    from jobsim.runner.simulate import simulate
-
-    folder = tmp_path_factory.mktemp("clean")
-    result = simulate(jobsim.load_scenario("laerkevej", workers=3, horizon_days=182), seed=2)
-    path = folder / "appointment_log.csv"
-    appointment_log(result).to_csv(path, index=False)
-    return path
+    return simulated_log(tmp_path_factory.mktemp("clean"))
 
 
 def test_exact_duplicate_rows_are_removed_counted_and_change_no_estimate(clean_log, tmp_path, capsys):
