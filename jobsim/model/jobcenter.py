@@ -30,6 +30,7 @@ from .caseworker import Caseworker
 from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen, ExitClock
 from .collector import paused_collection
 from .groups import effective_groups
+from .leadbands import band_odds_ratios, banded_propensity
 from .ledger import Ledger
 from .policies import PrepPolicy, get_policy, policy_traits
 from .rules import (
@@ -108,6 +109,8 @@ class Jobcenter:
         self._planned = s.planned_interval_days   # days between planned conversations (a property, kept)
         #: the hazard ratio of leaving after a held conversation, or None when stays do not respond
         self.exit_effect = s.exit_effect if s.exit_effect != 1.0 else None
+        #: the lead bands' odds ratios (None: no band effect; see jobsim.model.leadbands)
+        self.lead_band_odds = band_odds_ratios(s)
         self._streams(seed, replication)
         self.population: dict[int, Citizen] = {}
         self._next_citizen = 0
@@ -385,6 +388,11 @@ class Jobcenter:
         diary.book(b, earliest_day, int(now // MINUTES_PER_DAY) if diary.reserved else -1, priority, length)
         if s.noshow_lead_odds_ratio != 1.0:
             b.attends = u_attend >= _lead_propensity(c.propensity, b.day - earliest_day, s.noshow_lead_odds_ratio)
+        elif self.lead_band_odds is not None:   # the lead a booking log would show: slot day less booking day
+            b.attends = u_attend >= banded_propensity(c.propensity, b.day - int(now // MINUTES_PER_DAY),
+                                                      self.lead_band_odds)
+        if b.attends != attends:   # the confirmation follows attendance as the lead left it
+            b.confirmed = u_confirm < (s.confirm_share if b.attends else s.false_confirm_share)
         if b.day <= caseworker.opened_until:   # inside the preparation window (opened only by policies that prepare)
             caseworker.offer_prep(b)
         return b

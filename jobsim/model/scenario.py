@@ -27,6 +27,7 @@ from ..errors import ScenarioError, did_you_mean
 from .calendar import DAY_END, FIRST_SLOT
 from .groups import CitizenGroup, RuleName, check_groups, group_error_message
 from .inflow import derive_caseload
+from .leadbands import BAND_FIELDS
 from .policies import POLICIES
 from .rules import RULES
 from .textfile import read_text_file
@@ -37,6 +38,12 @@ JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no publis
 #: Runs of more than 500 ask first (jobsim.runner.size.MAX_WORKERS: --yes, confirm=True).
 MAX_TEAM = 20_000
 STAR_FOLLOW_UP = "STAR, 'Opfølgning på data om samtaler'"
+
+
+#: Where the lead-band odds ratios come from (one text for the four fields).
+_BAND_SOURCE = ("1 = no effect until calibrated (jobsim calibrate estimates them from a booking log); no-shows about "
+                "3% for same-day bookings, 24% at 1-7 days and 33-40% beyond two weeks ('Medical Appointment No "
+                "Shows' data, Vitória, Brazil, 2016, 110,527 appointments, Kaggle)")
 
 
 def _f(default: Any, doc: str, unit: str = "", source: str = "assumption", **kw: Any) -> Any:
@@ -152,6 +159,18 @@ class Scenario(BaseModel):
         "1 = no effect until calibrated; leads over four weeks: odds ratio 5.5 (Shour & Onitilo 2023, Clin Med "
         "Res 21(4), 263,464 appointments); no-shows 3% same day, 33-40% beyond two weeks ('Medical Appointment "
         "No Shows' data, Vitória, Brazil, 2016, Kaggle)", ge=0.1, le=20)
+    noshow_lead_odds_ratio_same_day: float = _f(
+        1.0, "odds ratio of a no-show for a slot booked the same day, against one booked 1-7 days ahead "
+        "(lead bands: see jobsim.model.leadbands); 1 = no effect", "ratio", _BAND_SOURCE, ge=0.01, le=100)
+    noshow_lead_odds_ratio_8_14_days: float = _f(
+        1.0, "odds ratio of a no-show for a slot booked 8-14 days ahead, against 1-7 days; 1 = no effect", "ratio",
+        _BAND_SOURCE, ge=0.01, le=100)
+    noshow_lead_odds_ratio_15_30_days: float = _f(
+        1.0, "odds ratio of a no-show for a slot booked 15-30 days ahead, against 1-7 days; 1 = no effect", "ratio",
+        _BAND_SOURCE, ge=0.01, le=100)
+    noshow_lead_odds_ratio_31_plus_days: float = _f(
+        1.0, "odds ratio of a no-show for a slot booked 31 days or more ahead, against 1-7 days; 1 = no effect",
+        "ratio", _BAND_SOURCE, ge=0.01, le=100)
     no_followup_share: float = _f(
         0.0, "share of citizens with no planned follow-up after their first conversation (how Odense used its "
         "frikommune exemption); the law still counts them as overdue", "share",
@@ -250,6 +269,12 @@ class Scenario(BaseModel):
         if 0 < p < 1 and s > 0 and s >= limit:
             raise ValueError(f"noshow_spread: {s:g} is too wide for noshow_probability {p:g}; allowed: "
                              f"0 <= noshow_spread < {limit:.4f} (a Beta distribution needs sd^2 < p(1-p))")
+        if self.noshow_lead_odds_ratio != 1.0:
+            banded = [name for name in BAND_FIELDS.values() if getattr(self, name) != 1.0]
+            if banded:
+                raise ValueError(f"noshow_lead_odds_ratio: {self.noshow_lead_odds_ratio:g} per 30 days cannot be "
+                                 f"combined with lead bands ({', '.join(banded)}); allowed: one lead shape, set the "
+                                 "other to 1")
         if self.reserved_slots_per_day >= self.slots_per_day:
             raise ValueError(f"reserved_slots_per_day: {self.reserved_slots_per_day} leaves no slot for ordinary "
                              f"follow-ups; allowed: 0 to slots_per_day - 1 ({self.slots_per_day - 1})")

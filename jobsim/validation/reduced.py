@@ -47,6 +47,8 @@ from ..runner.simulate import SimulationResult, simulate
 REDUCED = dict(name="reduced", description="one caseworker, a full diary of conversations only (Ho & Lau 1992)",
                workers=1, caseload=400.0, casework_minutes=0.0, absence_share=0.0, documentation_minutes=0.0,
                prep_policy="none", overtime_minutes=0.0, noshow_spread=0.0, noshow_lead_odds_ratio=1.0,
+               noshow_lead_odds_ratio_same_day=1.0, noshow_lead_odds_ratio_8_14_days=1.0,
+               noshow_lead_odds_ratio_15_30_days=1.0, noshow_lead_odds_ratio_31_plus_days=1.0,
                sms_reminders=False, punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0,
                slot_minutes=25.0, slots_per_day=4, conversation_minutes=20.0, conversation_cv=0.3,
                noshow_probability=0.15, overrun=True, horizon_days=364, warmup_days=28,

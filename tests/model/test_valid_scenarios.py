@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from jobsim import KPI_NAMES, Scenario, simulate
 from jobsim.model.calendar import DAY_END, FIRST_SLOT
+from jobsim.model.leadbands import BAND_FIELDS
 from jobsim.model.rules import RULES
 from jobsim.policies import BUILTIN_POLICIES
 
@@ -112,6 +113,10 @@ def valid_scenarios(draw):
     p = values["noshow_probability"]
     limit = math.sqrt(p * (1 - p))
     values["noshow_spread"] = min(values["noshow_spread"], limit * draw(st.floats(0, 0.99)))
+    if draw(st.booleans()):   # one lead shape: odds by lead band or one odds ratio per 30 days, not both
+        values["noshow_lead_odds_ratio"] = 1.0
+    else:
+        values.update({name: 1.0 for name in BAND_FIELDS.values()})
     return Scenario(**values)
 
 
