@@ -12,8 +12,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 Z95 = 1.959963984540054  # the 97.5 % point of the standard normal
+_NODES = 20           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 39 bookings
+_MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,9 @@ class Estimate:
     ``parameter`` is the scenario field the value sets (None for a figure that
     only informs, such as the likelihood-ratio test); ``unit`` as in the
     scenario; ``fit`` one sentence on goodness of fit; ``note`` what limits it.
-    ``value`` is None when the log cannot identify it (``note`` says why).
+    ``value`` is None when the log cannot identify it (``note`` says why);
+    ``withheld`` says why an estimated value is still not a setting (its
+    model's fit test failed, another shape of the effect was chosen).
     """
 
     parameter: str | None
@@ -34,6 +39,8 @@ class Estimate:
     unit: str = ""
     fit: str = ""
     note: str = ""
+    #: why the value, though estimated, is not written to a scenario fragment ("" = it may be written)
+    withheld: str = ""
 
     def covers(self, truth: float) -> bool:
         """The interval holds ``truth``."""
@@ -97,3 +104,39 @@ def spread_of(mean: float, concentration: float) -> float:
 def concentration_of(mean: float, spread: float) -> float:
     """a + b of a beta distribution with this mean and standard deviation (the model's parametrisation)."""
     return mean * (1 - mean) / (spread * spread) - 1.0
+
+
+def beta_nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Jacobi nodes (propensities) and log weights for a beta(mean, concentration)."""
+    a, b = mean * conc, (1 - mean) * conc
+    with np.errstate(all="ignore"):
+        x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
+    p = np.clip((1.0 + x) / 2.0, 1e-12, 1 - 1e-12)
+    if not np.all(np.isfinite(w)):
+        # a concentrated beta (a + b in the thousands, away from mean 0.5): SciPy's normalising constant
+        # overflows, though the nodes are right. The normalised weights from the nodes instead:
+        # w_i ~ 1 / ((1 - x_i^2) P'_n(x_i)^2), with P'_n of (alpha, beta) ~ P_(n-1) of (alpha + 1, beta + 1)
+        logw = -np.log1p(-x * x) - 2.0 * np.log(np.abs(special.eval_jacobi(_NODES - 1, b, a, x)))
+        return p, logw - special.logsumexp(logw)
+    w = np.clip(w, 1e-300, None)
+    return p, np.log(w / w.sum())
+
+
+def outcome_loglik(p: np.ndarray, y: np.ndarray, z: np.ndarray, scale: np.ndarray | None) -> np.ndarray:
+    """Log-probability of each booking's outcome (bookings x nodes): propensity ``p`` at each node, cut by
+    ``scale`` (1 - the reminder's effect; None for no reminders), odds shifted by ``z`` (bookings x 1)."""
+    q = p[None, :] if scale is None else p[None, :] * scale[:, None]
+    q = np.minimum(q, 1 - 1e-12)
+    # with r = q e^z / (1 - q + q e^z): log r = log q + z - D and log(1 - r) = log(1 - q) - D, where
+    # D = log(1 + q (e^z - 1)); two logarithms per element instead of four (this is the hot loop of the fits)
+    dee = np.log1p(q * np.expm1(z))
+    return np.where(y[:, None] == 1, np.log(q) + z, np.log1p(-q)) - dee
+
+
+def log_spread_se(theta: np.ndarray, cov: np.ndarray) -> float:
+    """Delta-method standard error of log(spread) from (logit mean, log concentration) in ``theta[:2]``."""
+    m, c = expit(theta[0]), math.exp(theta[1])
+    # log s = 0.5 [log m + log(1 - m) - log(c + 1)]
+    grad = np.array([0.5 * (1 - 2 * m), -0.5 * c / (c + 1)])
+    var = float(grad @ cov[:2, :2] @ grad)
+    return math.sqrt(var) if var >= 0 and math.isfinite(var) else float("nan")

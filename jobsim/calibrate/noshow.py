@@ -39,19 +39,20 @@ their own and no lead term.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from .fit import Estimate, concentration_of, covariance, expit, interval, logit, spread_of
+from .fit import (_MAX_CONCENTRATION, Estimate, beta_nodes, concentration_of, covariance, expit, interval, logit,
+                  log_spread_se, outcome_loglik, spread_of)
+from ..model.leadbands import BAND_FIELDS, BAND_LABELS, LEAD_BANDS
+from .lead import ALPHA_FIT, band_model, choose, lead_group_test, reminders_identified
 from .log import AppointmentLog, lead_days
 
-_NODES = 20           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 39 bookings
 _MIN_BOOKINGS = 30    # fewer than this of a kind: the effect is not estimated
 _MIN_FOLLOW_UPS = 200  # fewer follow-ups than this: the lead effect is not estimated (too weak to be of use)
-_MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
 
 
 @dataclass(frozen=True)
@@ -174,23 +175,14 @@ def beta_binomial(k: np.ndarray, n: np.ndarray) -> dict:
     cov = covariance(nll, theta)
     se_logit = math.sqrt(cov[0, 0]) if np.isfinite(cov[0, 0]) else float("nan")
     spread = spread_of(mean, conc)
-    log_spread_se = _log_spread_se(theta, cov)
+    spread_se = log_spread_se(theta, cov)
     binom_ll = float(weight @ stats.binom.logpmf(kk, nn, pooled))
     lr = max(0.0, 2 * (-res.fun - binom_ll))
     chi2, df, p_fit = _count_fit(k, n, mean * conc, (1 - mean) * conc)
     return {"mean": mean, "mean_ci": interval(theta[0], se_logit, expit), "spread": spread,
-            "spread_ci": interval(math.log(spread), log_spread_se, math.exp), "lr": lr,
+            "spread_ci": interval(math.log(spread), spread_se, math.exp), "lr": lr,
             "p_identical": 0.5 * float(stats.chi2.sf(lr, 1)) if lr > 0 else 1.0, "chi2": chi2, "df": df,
             "p_fit": p_fit, "loglik": -res.fun, "degenerate": False}
-
-
-def _log_spread_se(theta: np.ndarray, cov: np.ndarray) -> float:
-    """Delta-method standard error of log(spread) from (logit mean, log concentration)."""
-    m, c = expit(theta[0]), math.exp(theta[1])
-    # log s = 0.5 [log m + log(1 - m) - log(c + 1)]
-    grad = np.array([0.5 * (1 - 2 * m), -0.5 * c / (c + 1)])
-    var = float(grad @ cov[:2, :2] @ grad)
-    return math.sqrt(var) if var >= 0 and math.isfinite(var) else float("nan")
 
 
 def _count_fit(k, n, a, b) -> tuple[float, int, float]:
@@ -208,22 +200,6 @@ def _count_fit(k, n, a, b) -> tuple[float, int, float]:
 
 # ------------------------------------------------------------------ the model, booking by booking
 
-def _nodes(mean: float, conc: float) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Jacobi nodes (propensities) and log weights for a beta(mean, concentration)."""
-    a, b = mean * conc, (1 - mean) * conc
-    with np.errstate(all="ignore"):
-        x, w = special.roots_jacobi(_NODES, b - 1.0, a - 1.0)
-    p = np.clip((1.0 + x) / 2.0, 1e-12, 1 - 1e-12)
-    if not np.all(np.isfinite(w)):
-        # a concentrated beta (a + b in the thousands, away from mean 0.5): SciPy's normalising constant
-        # overflows, though the nodes are right. The normalised weights from the nodes instead:
-        # w_i ~ 1 / ((1 - x_i^2) P'_n(x_i)^2), with P'_n of (alpha, beta) ~ P_(n-1) of (alpha + 1, beta + 1)
-        logw = -np.log1p(-x * x) - 2.0 * np.log(np.abs(special.eval_jacobi(_NODES - 1, b, a, x)))
-        return p, logw - special.logsumexp(logw)
-    w = np.clip(w, 1e-300, None)
-    return p, np.log(w / w.sum())
-
-
 def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool = False):
     """Log-likelihood of each booking at each quadrature node (bookings x nodes), and the nodes' log weights.
 
@@ -236,18 +212,14 @@ def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool, us
     effect = theta[3] if use_sms else 0.0
     shift = theta[4] if use_other else 0.0
     shift_first = theta[5] if use_first else 0.0
-    p, logw = _nodes(mean, conc)
-    scale = 1.0 - effect * d.sms if use_sms else np.ones_like(d.y)
-    if np.any(scale <= 0):
+    p, logw = beta_nodes(mean, conc)
+    scale = 1.0 - effect * d.sms if use_sms else None
+    if scale is not None and np.any(scale <= 0):
         return None, logw
-    q = np.minimum(p[None, :] * scale[:, None], 1 - 1e-12)       # propensity after any reminder
     first = d.first if use_first else np.zeros_like(d.first)
     other = ~d.follow & ~first
     z = (beta * np.where(other, 0.0, d.x) + shift * other + shift_first * first)[:, None]   # on the log-odds
-    # with r = q e^z / (1 - q + q e^z): log r = log q + z - D and log(1 - r) = log(1 - q) - D, where
-    # D = log(1 + q (e^z - 1)); two logarithms per element instead of four (this is the hot loop of the fit)
-    dee = np.log1p(q * np.expm1(z))
-    return np.where(d.y[:, None] == 1, np.log(q) + z, np.log1p(-q)) - dee, logw
+    return outcome_loglik(p, d.y, z, scale), logw
 
 
 def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool, use_first: bool) -> float:
@@ -258,13 +230,18 @@ def _negloglik(theta, d: Compact, use_lead: bool, use_sms: bool, use_other: bool
     return -float(special.logsumexp(per_citizen, axis=1).sum())
 
 
-def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | None = None) -> dict:
-    """Fit the model's no-show mechanism to a log, booking by booking.
+def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | None = None,
+                 use_sms: bool | None = None) -> dict:
+    """Fit the model's no-show mechanism to a log, booking by booking, with one odds ratio per 30 days of lead.
 
     Returns ``mean`` and ``spread`` of the propensities at the earliest
     allowed day without reminder, ``odds_ratio`` per 30 days of lead beyond
     the earliest allowed day, ``sms_effect``, each with a 95 % interval (None
-    where the log cannot identify it), and ``notes`` saying why not.
+    where the log cannot identify it), ``notes`` saying why not, and for the
+    lead effect ``test`` (:class:`jobsim.calibrate.lead.LeadTest`), ``loglik``
+    and ``params``. ``use_sms`` None: reminders are fitted where
+    :func:`jobsim.calibrate.lead.reminders_identified` says the log can tell
+    them from the lead.
     """
     d = design(log) if d is None else d
     notes = {}
@@ -274,25 +251,11 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
         notes["lead"] = (f"too few follow-up bookings (booked on the day of the citizen's previous slot): "
                          f"{int(d.follow.sum())}, {int((follow_x > 0).sum())} of them beyond the shortest lead of "
                          f"their kind; {_MIN_FOLLOW_UPS} and {_MIN_BOOKINGS} are needed")
-    use_sms = False
-    if d.sms is None:
-        notes["sms"] = "the log has no sms_sent column"
-    elif min(d.sms.sum(), len(d.sms) - d.sms.sum()) < _MIN_BOOKINGS:
-        sent = int(d.sms.sum())
-        notes["sms"] = (f"{sent:,} bookings with an SMS reminder and {len(d.sms) - sent:,} without; at least "
-                        f"{_MIN_BOOKINGS} of each are needed to compare them")
-    else:
-        # reminders confound the lead effect when whether one was sent follows from the lead: then only the
-        # assumed straight-line shape of the lead effect could tell them apart
-        both = pd.Series(d.sms).groupby(d.lead).transform(lambda v: v.min() != v.max()).to_numpy(bool)
-        if both.sum() < _MIN_BOOKINGS:
-            notes["sms"] = ("reminders went with the lead (no lead has bookings both with and without a "
-                            "reminder): the log cannot tell their effects apart")
-            if use_lead:
-                notes["lead"] = notes["sms"]
-                use_lead = False
-        else:
-            use_sms = True
+    identified, why = reminders_identified(d.sms, d.lead)
+    if use_sms is None:
+        use_sms = identified
+    if not use_sms:
+        notes["sms"] = why or "reminders not fitted"
     use_first = use_lead and int(d.first.sum()) >= _MIN_BOOKINGS
     use_other = use_lead and bool((~d.follow & ~(d.first & use_first)).any())
     start = start or {}
@@ -322,14 +285,20 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     spread = spread_of(mean, conc)
     se = np.sqrt(np.where(np.diag(cov) >= 0, np.diag(cov), np.nan))
     out = {"mean": mean, "mean_ci": interval(theta[0], se[0], expit), "spread": spread,
-           "spread_ci": interval(math.log(spread), _log_spread_se(theta, cov), math.exp),
+           "spread_ci": interval(math.log(spread), log_spread_se(theta, cov), math.exp),
            "odds_ratio": None, "odds_ratio_ci": None, "sms_effect": None, "sms_effect_ci": None,
            "notes": notes, "offsets": d.offsets, "loglik": -res.fun, "converged": bool(res.success)}
     if use_lead:
         i = free.index(2)
         out["odds_ratio"] = math.exp(theta[2])
         out["odds_ratio_ci"] = interval(theta[2], se[i], math.exp)
-        out["lead_fit"] = _lead_fit(theta, d, use_sms, use_other, use_first)
+        ll, logw = _booking_loglik(theta, d, True, use_sms, use_other, use_first)
+        out["test"] = lead_group_test(ll, logw, d.starts, d.citizen, d.y, d.lead,
+                                      params=1 + int(use_other) + int(use_first))
+        out["params"] = len(free)
+        out["fitted"] = True
+    else:
+        out["fitted"] = False
     if use_sms:
         i = free.index(3)
         out["sms_effect"] = float(theta[3])
@@ -337,38 +306,16 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     return out
 
 
-def _lead_fit(theta, d: Design, use_sms: bool, use_other: bool, use_first: bool) -> tuple[float, int, float]:
-    """Pearson chi-square of no-shows among follow-ups in five lead bands against the fit.
-
-    Each booking's expected no-show probability uses its citizen's propensity as the fit and the
-    citizen's *other* bookings tell it (leave one out), so the comparison is not flattered by the booking
-    itself and is fair to follow-ups after a no-show (citizens more likely to miss).
-    """
-    ll, logw = _booking_loglik(theta, d, True, use_sms, use_other, use_first)
-    total = np.add.reduceat(ll, d.starts, axis=0)                 # citizens x nodes
-    rest = total[d.citizen] - ll + logw[None, :]                  # each booking left out
-    post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
-    q = np.exp(ll)                                                # probability of the outcome seen
-    noshow_prob = np.where(d.y[:, None] == 1, q, 1 - q)
-    expected = (post * noshow_prob).sum(axis=1)
-    m = d.follow
-    edges = np.unique(np.quantile(d.x[m], [0, 0.2, 0.4, 0.6, 0.8, 1.0]))
-    band = np.clip(np.searchsorted(edges, d.x[m], side="right") - 1, 0, max(len(edges) - 2, 0))
-    obs = np.bincount(band, weights=d.y[m])
-    exp_ = np.bincount(band, weights=expected[m])
-    var = np.bincount(band, weights=expected[m] * (1 - expected[m]))
-    keep = var > 0
-    chi2 = float((((obs - exp_) ** 2) / var)[keep].sum())
-    df = int(keep.sum()) - 1
-    return chi2, df, float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
-
-
 #: The no-show estimates (parameter, label), in the order of the report.
 _LABELS = (("noshow_probability", "mean no-show propensity"),
            ("noshow_spread", "spread of propensities between citizens (SD)"),
            (None, "likelihood-ratio test: citizens differ"),
+           *((BAND_FIELDS[name], "odds ratio of a no-show, booked " + ("for the same day" if name == "same_day" else
+                                                                       f"{BAND_LABELS[name]} ahead") +
+              " against 1-7 days ahead") for name, _, _ in LEAD_BANDS if name in BAND_FIELDS),
            ("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead"),
            ("sms_effect", "relative cut in no-show propensity from an SMS reminder"))
+_LABEL = dict(_LABELS[:2] + _LABELS[3:])
 
 
 def _all_or_none(k: np.ndarray, n: np.ndarray) -> str | None:
@@ -410,45 +357,87 @@ def noshow_estimates(log: AppointmentLog) -> list[Estimate]:
 
 
 def _noshow_estimates(log: AppointmentLog, k: np.ndarray, n: np.ndarray) -> list[Estimate]:
+    """Both lead shapes fitted, the one that fits written (:func:`jobsim.calibrate.lead.choose`), the other
+    reported with why it is not written."""
     bb = beta_binomial(k, n)
     d = design(log)
-    joint = noshow_model(log, d, start=bb)
-    notes = joint["notes"]
-    by_model = joint["odds_ratio"] is not None or joint["sms_effect"] is not None
-    src = joint if by_model else bb
-    fit = (f"beta-binomial over {len(k):,} citizens: citizens with 0/1/2/3+ no-shows against the fit, "
-           f"chi-square {bb['chi2']:.1f} on {bb['df']} df, p = {bb['p_fit']:.2f}" if bb["df"] > 0 else
-           "too few citizens to test the distribution of no-shows per citizen")
-    where = ("at the earliest allowed day, without reminder (the no-show model fitted booking by booking)"
-             if by_model else "as the log's bookings experienced them (no lead or reminder effect fitted)")
-    out = [Estimate("noshow_probability", "mean no-show propensity", src["mean"], *src["mean_ci"], "probability",
+    use_sms, sms_why = reminders_identified(d.sms, d.lead)
+    per_30 = noshow_model(log, d, start=bb, use_sms=use_sms)
+    bands = band_model(d, start=bb, use_sms=use_sms) if len(k) > 1 else {"fitted": False, "note": "one citizen"}
+    shape, why = choose(per_30 if per_30["fitted"] else None, bands if bands["fitted"] else None)
+    counts_fit = (f"beta-binomial over {len(k):,} citizens: citizens with 0/1/2/3+ no-shows against the fit, "
+                  f"chi-square {bb['chi2']:.1f} on {bb['df']} df, p = {bb['p_fit']:.2f}" if bb["df"] > 0 else
+                  "too few citizens to test the distribution of no-shows per citizen")
+    chosen = {"bands": bands, "per_30_days": per_30}.get(shape)
+    lead_failed = shape is None and (per_30["fitted"] or bands["fitted"])
+    if chosen is not None:
+        src, fit = chosen, chosen["test"].sentence()
+        where = ("at a lead of 1-7 days, without reminder (the lead-band model fitted booking by booking)"
+                 if shape == "bands" else
+                 "at the earliest allowed day, without reminder (the no-show model fitted booking by booking)")
+    else:
+        src, fit = bb, counts_fit
+        where = "as the log's bookings experienced them (no lead or reminder effect fitted)"
+    spread_ok = (n >= 2).sum() >= _MIN_BOOKINGS
+    out = [Estimate("noshow_probability", _LABEL["noshow_probability"], src["mean"], *src["mean_ci"], "probability",
                     fit, where),
-           Estimate("noshow_spread", "spread of propensities between citizens (SD)", src["spread"],
-                    *src["spread_ci"], "probability", fit, where) if (n >= 2).sum() >= _MIN_BOOKINGS else
-           Estimate("noshow_spread", "spread of propensities between citizens (SD)", None,
+           Estimate("noshow_spread", _LABEL["noshow_spread"], src["spread"], *src["spread_ci"], "probability", fit,
+                    where) if spread_ok else
+           Estimate("noshow_spread", _LABEL["noshow_spread"], None,
                     note=f"not estimated: {int((n >= 2).sum())} citizens with two or more bookings (at least "
                          f"{_MIN_BOOKINGS} are needed to tell a spread between citizens from chance)"),
            Estimate(None, "likelihood-ratio test: citizens differ", bb["lr"], None, None, "chi-square",
                     f"p = {bb['p_identical']:.3g} against identical citizens (half chi-square(1) tail: the "
                     "spread is 0 on the boundary)", "")]
-    if joint["odds_ratio"] is not None:
-        chi2, df, p = joint["lead_fit"]
-        kinds = {"held": "after a held conversation", "no_show": "after a no-show", "first": "a citizen's first"}
-        offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in joint["offsets"].items())
-        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead",
-                            joint["odds_ratio"], *joint["odds_ratio_ci"], "ratio",
-                            f"follow-ups' no-shows in five lead bands against the fit: chi-square {chi2:.1f} "
-                            f"on {df} df, p = {p:.2f}",
-                            f"lead beyond the shortest lead of bookings of the same kind ({offs})"))
+    if src is bb and bb["df"] > 0 and bb["p_fit"] < ALPHA_FIT:
+        out[0] = replace(out[0], withheld=f"the beta-binomial fit fails (p = {bb['p_fit']:.3g})")
+        out[1] = replace(out[1], withheld=out[0].withheld) if out[1].value is not None else out[1]
+    with_reminders = ("; it holds the reminders' effect too, since this log sent them only at some leads"
+                      if sms_why.startswith("not identified") else "")
+    out += _band_estimates(bands, shape, why, with_reminders)
+    out.append(_per_30_estimate(per_30, shape, why, with_reminders))
+    sms_src = chosen if chosen is not None else per_30
+    if sms_src.get("sms_effect") is not None:
+        reason = ("from a lead model whose fit test fails" if lead_failed else "")
+        out.append(Estimate("sms_effect", _LABEL["sms_effect"], sms_src["sms_effect"], *sms_src["sms_effect_ci"],
+                            "share", "fitted with the lead effect and the citizens' propensities: within lead",
+                            "bookings with and without reminders at the same leads", withheld=reason))
     else:
-        out.append(Estimate("noshow_lead_odds_ratio", "odds ratio of a no-show per 30 days of lead", None,
-                            note="not estimated: " + notes.get("lead", "")))
-    if joint["sms_effect"] is not None:
-        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder",
-                            joint["sms_effect"], *joint["sms_effect_ci"], "share",
-                            "fitted with the lead effect and the citizens' propensities",
-                            "bookings with and without reminders in the same log"))
-    else:
-        out.append(Estimate("sms_effect", "relative cut in no-show propensity from an SMS reminder", None,
-                            note="not estimated: " + notes.get("sms", "")))
+        out.append(Estimate("sms_effect", _LABEL["sms_effect"], None,
+                            note=(sms_why if sms_why.startswith("not identified") else
+                                  "not estimated: " + (sms_why or per_30["notes"].get("sms", "")))))
     return out
+
+
+def _band_estimates(bands: dict, shape: str | None, why: str, extra: str) -> list[Estimate]:
+    """One estimate per lead band's odds ratio (not estimated where the band has too few bookings)."""
+    out = []
+    for name, field in BAND_FIELDS.items():
+        label = _LABEL[field]
+        if not bands["fitted"]:
+            out.append(Estimate(field, label, None, note="not estimated: " + bands["note"]))
+            continue
+        b = bands["bands"].get(name)
+        if b is None or b["bookings"] < _MIN_BOOKINGS:
+            have = 0 if b is None else b["bookings"]
+            ahead = "for the same day" if name == "same_day" else f"{BAND_LABELS[name]} ahead"
+            out.append(Estimate(field, label, None, note=f"not estimated: {have:,} bookings made {ahead}; at least "
+                                                         f"{_MIN_BOOKINGS} are needed"))
+            continue
+        withheld = "" if shape == "bands" else why.replace(" written:", " chosen:", 1) if shape else why
+        out.append(Estimate(field, label, b["ratio"], *b["ci"], "ratio", bands["test"].sentence(),
+                            f"{b['no_shows']:,} no-shows in {b['bookings']:,} bookings against "
+                            f"{bands['reference_bookings']:,} made 1-7 days ahead{extra}", withheld=withheld))
+    return out
+
+
+def _per_30_estimate(per_30: dict, shape: str | None, why: str, extra: str) -> Estimate:
+    label = _LABEL["noshow_lead_odds_ratio"]
+    if not per_30["fitted"]:
+        return Estimate("noshow_lead_odds_ratio", label, None, note="not estimated: " + per_30["notes"].get("lead", ""))
+    kinds = {"held": "after a held conversation", "no_show": "after a no-show", "first": "a citizen's first"}
+    offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in per_30["offsets"].items())
+    withheld = "" if shape == "per_30_days" else why.replace(" written:", " chosen:", 1) if shape else why
+    return Estimate("noshow_lead_odds_ratio", label, per_30["odds_ratio"], *per_30["odds_ratio_ci"], "ratio",
+                    per_30["test"].sentence(), f"lead beyond the shortest lead of bookings of the same kind ({offs}){extra}",
+                    withheld=withheld)

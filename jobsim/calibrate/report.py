@@ -11,18 +11,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import pandas as pd
+from scipy import stats
+
 from ..model.scenario import Scenario
 from .fit import Estimate
-from .log import AppointmentLog
-from .noshow import noshow_estimates
+from .lead import band_rates, predictive_check
+from .log import AppointmentLog, lead_days
+from .noshow import design, noshow_estimates
 from .times import conversation_estimates, punctuality_estimates
 
 #: What a booking log cannot tell (printed with every report and in docs/appointment_log.md).
 LIMITS = ("caseworkers' desk time (preparation, documentation, casework) is not in a booking log: "
           "prep_minutes and the policies' effects on it keep their scenario values",
-          "the lead effect is measured on follow-ups (booked on the day of the previous slot) and new citizens' "
-          "first bookings, beyond the shortest lead of their kind; the earliest day a booking rule allowed is not "
-          "in the log",
+          "lead bands are measured on the lead the log shows (slot day less booking day); one odds ratio per 30 "
+          "days on follow-ups (booked on the day of the previous slot) and new citizens' first bookings, beyond the "
+          "shortest lead of their kind, since the earliest day a booking rule allowed is not in the log",
+          "reminders are told from lead only where, at the same lead, some bookings had one and some not",
           "a conversation cut short by the end of its slot looks shorter than the citizen's need")
 
 
@@ -38,13 +43,42 @@ class Calibration:
         return next((e for e in self.estimates if e.parameter == parameter), None)
 
     def values(self) -> dict[str, float]:
-        """Scenario parameter -> estimated value, for those the log identifies (clipped to the allowed range)."""
-        return {e.parameter: _allowed(e.parameter, e.value) for e in self.estimates
-                if e.parameter is not None and e.value is not None}
+        """Scenario parameter -> estimated value, for those written to the fragment (see :meth:`not_written`)."""
+        return {e.parameter: float(round(e.value, 6)) for e in self.estimates
+                if e.parameter is not None and e.value is not None and not_written(e) is None}
+
+    def warnings(self) -> list[str]:
+        """One line per estimated value that is not written to the fragment, saying why (the other lead shape,
+        fitted to compare and not chosen, is not a warning)."""
+        return [f"{e.parameter} = {_fmt(e.value)} not written: {not_written(e)}" for e in self.estimates
+                if e.parameter is not None and e.value is not None and not_written(e) is not None
+                and " chosen: " not in e.withheld]
+
+    def summary(self) -> list[str]:
+        """What the log is: bookings, citizens, dates, the no-show rate per booking and by lead band."""
+        f = self.log.frame
+        y = (~f["attended"].to_numpy()).astype(float)
+        k, n = int(y.sum()), len(y)
+        lo, hi = stats.binomtest(k, n).proportion_ci(method="wilson")
+        lines = [f"The log: {self.log.describe()}"] + [f"  - {c}" for c in self.log.changes] + [
+                 f"  no-shows per booking: {k:,} of {n:,} = {k / n:.1%} (95% CI {lo:.1%} to {hi:.1%})",
+                 "  by lead (days from booking to slot):"]
+        for r in band_rates(y, lead_days(self.log)).itertuples():
+            if r.bookings:
+                lines.append(f"    {r.label:>16s}: {r.no_shows:,} of {r.bookings:,} = {r.rate:.1%} "
+                             f"(95% CI {r.low:.1%} to {r.high:.1%})")
+            else:
+                lines.append(f"    {r.label:>16s}: no bookings")
+        lines.append("  (Wilson intervals with bookings counted as independent; a citizen's bookings are not, so "
+                     "the true intervals are somewhat wider)")
+        return lines
 
     def report(self) -> str:
-        """The readable report: each value with its interval, its goodness of fit and what limits it."""
-        lines = [f"Calibrated from {self.log.describe()}"] + [f"  - {c}" for c in self.log.changes] + [""]
+        """The readable report: warnings first, what the log is, then each value with its interval and fit."""
+        warn = self.warnings()
+        lines = (["WARNING: estimated but not written to the scenario fragment:"] + [f"  - {w}" for w in warn] + [""]
+                 if warn else [])
+        lines += self.summary() + [""]
         for e in self.estimates:
             head = f"{e.label}"
             if e.parameter:
@@ -58,25 +92,67 @@ class Calibration:
             if e.value is not None:
                 lines += [f"    fit: {e.fit}"] if e.fit else []
                 lines += [f"    note: {e.note}"] if e.note else []
+                reason = not_written(e) if e.parameter else None
+                lines += [f"    NOT WRITTEN: {reason}"] if reason else []
+        lines += [""] + self.check_lines()
         lines += ["", "What this log cannot tell:"] + [f"  - {text}" for text in LIMITS]
         return "\n".join(lines)
 
+    def check(self) -> pd.DataFrame:
+        """The posterior-predictive check of the written values (:func:`jobsim.calibrate.lead.predictive_check`)."""
+        return predictive_check(design(self.log), self.values())
+
+    def check_lines(self) -> list[str]:
+        """The check as the report prints it."""
+        table = self.check()
+        inside = int(table["inside"].sum())
+        lines = [f"Check of the values written: no-shows by lead band simulated 200 times from them on this log's "
+                 f"bookings (same citizens, leads and reminders): {inside} of {len(table)} bands inside the "
+                 "simulated 95% range"]
+        for r in table.itertuples():
+            lines.append(f"    {r.label:>16s}: log {r.observed:.1%}, simulated {r.predicted:.1%} "
+                         f"(95% range {r.low:.1%} to {r.high:.1%}){'' if r.inside else '  OUTSIDE'}")
+        return lines
+
     def to_toml(self) -> str:
-        """The scenario fragment: ``name = value  # estimated from LOG (...); 95% CI a to b``."""
+        """The scenario fragment: ``name = value  # estimated from LOG (...); 95% CI a to b``.
+
+        Only values that are settings: a value outside the scenario's allowed range, outside its own
+        interval, without an interval, or from a model whose fit test failed is a comment saying why.
+        """
         where = self.log.describe()
         lines = [f"# Scenario values estimated by jobsim calibrate from {where}.",
-                 "# Use on top of a scenario: jobsim run laerkevej --with THIS_FILE"]
+                 "# Use on top of a scenario: jobsim run laerkevej --with THIS_FILE",
+                 "# A line '# NAME not written (...)' is an estimate that is not a setting, and why; "
+                 "'# NAME: not estimated ...' one the log cannot give."]
         lines += [f"# Reading the log: {c}." for c in self.log.changes]
         for e in self.estimates:
             if e.parameter is not None and e.value is None:   # said, never written as a value
                 lines.append(f"# {e.parameter}: {e.note}")
             if e.parameter is None or e.value is None:
                 continue
-            value = _allowed(e.parameter, e.value)
-            note = "" if value == round(e.value, 6) else f"; clipped to the allowed range from {_fmt(e.value)}"
-            lines.append(f"{e.parameter} = {_fmt(value, 6)}  # estimated from {where}; 95% CI "
-                         f"{_fmt(e.low)} to {_fmt(e.high)}{note}")
+            reason = not_written(e)
+            ci = f"95% CI {_fmt(e.low)} to {_fmt(e.high)}"
+            if reason:
+                lines.append(f"# {e.parameter} not written ({reason}): estimate {_fmt(e.value)}, {ci}")
+            else:
+                lines.append(f"{e.parameter} = {_fmt(e.value, 6)}  # estimated from {where}; {ci}")
         return "\n".join(lines) + "\n"
+
+
+def not_written(e: Estimate) -> str | None:
+    """Why an estimate is not written as a setting, or None when it is."""
+    if e.withheld:
+        return e.withheld
+    if e.low is None or e.high is None or not (math.isfinite(e.low) and math.isfinite(e.high)):
+        return "no finite 95% interval"
+    if not e.low <= e.value <= e.high:
+        return f"outside its own 95% interval {_fmt(e.low)} to {_fmt(e.high)}"
+    low, high = _allowed_range(e.parameter)
+    value = round(e.value, 6)
+    if not low <= value <= high or allowed_open(e.parameter, value):
+        return f"outside the range the scenario allows ({_fmt(low)} to {_fmt(high)})"
+    return None
 
 
 def calibrate(log: AppointmentLog) -> Calibration:
@@ -90,19 +166,22 @@ def _fmt(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
-def _allowed(name: str, value: float) -> float:
-    """``value`` moved inside the scenario field's allowed range (a spread must stay below 0.5, etc.)."""
+def _bounds(name: str) -> dict:
     bounds = {}
     for m in Scenario.model_fields[name].metadata:   # annotated_types Ge/Gt/Le/Lt from the field's ge=... etc.
         for key in ("ge", "gt", "le", "lt"):
             if hasattr(m, key):
                 bounds[key] = getattr(m, key)
-    if "ge" in bounds and value < bounds["ge"]:
-        value = bounds["ge"]
-    if "gt" in bounds and value <= bounds["gt"]:
-        value = bounds["gt"] + 1e-6
-    if "le" in bounds and value > bounds["le"]:
-        value = bounds["le"]
-    if "lt" in bounds and value >= bounds["lt"]:
-        value = bounds["lt"] - 1e-6
-    return float(round(value, 6))
+    return bounds
+
+
+def _allowed_range(name: str) -> tuple[float, float]:
+    """The scenario field's allowed range (its ends may be open: see :func:`allowed_open`)."""
+    b = _bounds(name)
+    return (b.get("ge", b.get("gt", -math.inf)), b.get("le", b.get("lt", math.inf)))
+
+
+def allowed_open(name: str, value: float) -> bool:
+    """``value`` sits on an open end of the field's range (``gt`` or ``lt``), so it is not allowed."""
+    b = _bounds(name)
+    return value == b.get("gt") or value == b.get("lt")

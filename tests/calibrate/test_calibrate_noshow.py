@@ -103,11 +103,17 @@ def test_no_reminders_in_the_log_means_no_sms_estimate_and_says_so():
     assert fit["odds_ratio_ci"][0] <= 2.0 <= fit["odds_ratio_ci"][1]
 
 
-def test_reminders_sent_only_for_long_leads_are_confounded_and_reported_so():
-    fit = noshow_model(synthetic_log(np.random.default_rng(4), citizens=600, sms_with_lead=True))
-    assert fit["sms_effect"] is None and fit["odds_ratio"] is None
-    assert "reminders went with the lead" in fit["notes"]["sms"]
-    assert "cannot tell their effects apart" in fit["notes"]["lead"]
+def test_reminders_sent_only_for_long_leads_are_not_identified_and_the_lead_says_it_holds_them():
+    log = synthetic_log(np.random.default_rng(4), citizens=600, sms_with_lead=True)
+    fit = noshow_model(log)
+    assert fit["sms_effect"] is None
+    assert fit["notes"]["sms"].startswith("not identified: reminders went with the lead")
+    assert "cannot tell the reminders' effect from the lead's" in fit["notes"]["sms"]
+    from jobsim.calibrate.report import calibrate
+    cal = calibrate(log)
+    assert cal.estimate("sms_effect").value is None and "sms_effect" not in cal.values()
+    lead = cal.estimate("noshow_lead_odds_ratio")
+    assert lead.value is not None and "holds the reminders' effect too" in lead.note
 
 
 @pytest.mark.parametrize("seed", [5, 6])

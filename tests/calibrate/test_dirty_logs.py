@@ -295,7 +295,7 @@ def test_the_quadrature_holds_a_concentrated_beta_that_overflows_scipys_weights(
 
     import numpy as np
 
-    from jobsim.calibrate.noshow import _nodes
+    from jobsim.calibrate.fit import beta_nodes as _nodes
 
     for mean in (0.01, 0.2, 0.9):
         p, logw = _nodes(mean, 1e5)
