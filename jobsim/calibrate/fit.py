@@ -16,7 +16,7 @@ from scipy import special
 
 Z95 = 1.959963984540054  # the 97.5 % point of the standard normal
 _NODES = 20           # Gauss-Jacobi nodes: exact for a citizen's beta-binomial up to 39 bookings
-_MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
+MAX_CONCENTRATION = 1e5  # a + b beyond this is "no spread" (the propensities differ by under 0.1 %)
 
 
 @dataclass(frozen=True)

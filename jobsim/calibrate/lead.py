@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from ..model.leadbands import BAND_FIELDS, BAND_LABELS, LEAD_BANDS, REFERENCE, band_index
-from .fit import (_MAX_CONCENTRATION, beta_nodes, concentration_of, covariance, expit, interval, log_spread_se, logit,
+from .fit import (MAX_CONCENTRATION, beta_nodes, concentration_of, covariance, expit, interval, log_spread_se, logit,
                   outcome_loglik, spread_of)
 
 #: The goodness-of-fit groups of lead (last day of each; the last group is open): finer than the bands, so a
@@ -195,7 +195,7 @@ def band_model(design, start: dict, use_sms: bool) -> dict:
 
     def unpack(theta):
         mean = expit(theta[0])
-        conc = math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+        conc = math.exp(min(theta[1], math.log(MAX_CONCENTRATION)))
         betas = np.zeros(len(LEAD_BANDS))
         betas[present] = theta[2:2 + k]
         effect = theta[2 + k] if use_sms else 0.0
@@ -221,8 +221,8 @@ def band_model(design, start: dict, use_sms: bool) -> dict:
     spread0 = start.get("spread", 0.1)
     conc0 = concentration_of(ref_rate, spread0) if 0 < spread0 < math.sqrt(ref_rate * (1 - ref_rate)) else 10.0
     theta0 = np.r_[logit(ref_rate), min(max(math.log(max(conc0, 0.5)), math.log(0.5)),
-                                         math.log(_MAX_CONCENTRATION)), np.zeros(k), [0.0] * int(use_sms)]
-    bounds = [(-12, 12), (math.log(0.05), math.log(_MAX_CONCENTRATION))] + [(-10, 10)] * k + \
+                                         math.log(MAX_CONCENTRATION)), np.zeros(k), [0.0] * int(use_sms)]
+    bounds = [(-12, 12), (math.log(0.05), math.log(MAX_CONCENTRATION))] + [(-10, 10)] * k + \
         [(-3, 0.99)] * int(use_sms)
     res = optimize.minimize(nll, theta0, method="L-BFGS-B", bounds=bounds)
     theta = res.x
@@ -301,38 +301,46 @@ def band_field(name: str) -> str:
 def predictive_check(design, values: dict, draws: int = 200, seed: int = 0) -> pd.DataFrame:
     """No-show rates by lead band simulated from a fragment's ``values`` on the log's own bookings, against the log.
 
-    Each draw gives every citizen a propensity from the beta (``noshow_probability``, ``noshow_spread``),
-    cuts it by ``sms_effect`` where the booking had a reminder, applies the lead effect the values hold
-    (the bands' odds ratios, or ``noshow_lead_odds_ratio`` per 30 days beyond the shortest lead of the
-    booking's kind) and draws each booking's outcome. A value the fragment does not hold has no effect
-    (ratio 1, no reminder effect). Returns per band: ``bookings``, the ``observed`` rate, the simulated
-    ``predicted`` mean rate with the 2.5 and 97.5 % points of the draws (``low``, ``high``), and ``inside``.
-    The bookings are taken as they are; in a log where a no-show brings a rebooking the check is approximate.
+    Under the values (propensities from the beta of ``noshow_probability`` and ``noshow_spread``, cut by
+    ``sms_effect`` where a booking had a reminder, the lead effect the values hold; a value the fragment
+    does not hold has no effect) each booking's no-show probability is taken given its citizen's *other*
+    bookings (leave one out: a no-show brings a rebooking, so who is booked when depends on earlier
+    outcomes, and the citizen's other bookings carry that), and its outcome is drawn ``draws`` times.
+    Returns per band: ``bookings``, the ``observed`` rate, the simulated ``predicted`` mean rate with the
+    2.5 and 97.5 % points of the draws (``low``, ``high``), and ``inside``.
+
+    Values with one odds ratio per 30 days are refused (ValueError): the lead that ratio applies to, beyond
+    the earliest day the booking rule allowed, is not in the log, so no booking's probability under them
+    can be computed from it (the fit stands in for that day with the shortest lead of a kind and shifts the
+    model does not have).
     """
+    if values.get("noshow_lead_odds_ratio", 1.0) != 1.0:
+        raise ValueError("noshow_lead_odds_ratio: the predictive check needs the lead each booking's odds depend "
+                         "on, and the earliest allowed day is not in a log; allowed: values with lead bands")
     rng = np.random.default_rng(seed)
     mean = values.get("noshow_probability", float(design.y.mean()))
     spread = values.get("noshow_spread", 0.0)
-    citizens = int(design.citizen.max()) + 1
     band = band_index(design.lead)
     ratios = np.array([values.get(BAND_FIELDS.get(name, ""), 1.0) for name, _, _ in LEAD_BANDS])
-    log_odds_shift = np.log(ratios[band])
-    if "noshow_lead_odds_ratio" in values:
-        log_odds_shift = log_odds_shift + np.log(values["noshow_lead_odds_ratio"]) * np.where(
-            design.follow | design.first, design.x, 0.0)
-    cut = 1.0 - values.get("sms_effect", 0.0) * (design.sms if design.sms is not None else 0.0)
+    z = np.log(ratios[band])
+    scale = None
+    if design.sms is not None and values.get("sms_effect", 0.0) != 0.0:
+        scale = 1.0 - values["sms_effect"] * design.sms
+    if 0 < mean < 1 and spread > 0:
+        p, logw = beta_nodes(mean, concentration_of(mean, spread))
+    else:
+        p, logw = np.array([min(max(mean, 1e-12), 1 - 1e-12)]), np.zeros(1)
+    ll = outcome_loglik(p, design.y, z[:, None], scale)
+    total = np.add.reduceat(ll, design.starts, axis=0)
+    rest = total[design.citizen] - ll + logw[None, :]              # each booking left out
+    post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
+    q = np.exp(ll)
+    prob = (post * np.where(design.y[:, None] == 1, q, 1 - q)).sum(axis=1)
     size = len(LEAD_BANDS)
     n = np.bincount(band, minlength=size)
     rates = np.empty((draws, size))
     for k in range(draws):
-        if spread > 0 and 0 < mean < 1:
-            c = concentration_of(mean, spread)
-            p = rng.beta(mean * c, (1 - mean) * c, citizens)[design.citizen]
-        else:
-            p = np.full(len(design.y), mean)
-        q = np.clip(p * cut, 0.0, 1.0)
-        odds = q / np.maximum(1.0 - q, 1e-300) * np.exp(log_odds_shift)
-        r = np.where(q >= 1.0, 1.0, odds / (1.0 + odds))
-        missed = rng.random(len(r)) < r
+        missed = rng.random(len(prob)) < prob
         rates[k] = np.bincount(band, weights=missed, minlength=size) / np.maximum(n, 1)
     observed = np.bincount(band, weights=design.y, minlength=size) / np.maximum(n, 1)
     low, high = np.quantile(rates, [0.025, 0.975], axis=0)
@@ -341,3 +349,4 @@ def predictive_check(design, values: dict, draws: int = 200, seed: int = 0) -> p
                           "observed": observed, "predicted": rates.mean(axis=0), "low": low, "high": high})
     table["inside"] = (table["low"] <= table["observed"]) & (table["observed"] <= table["high"])
     return table[table["bookings"] > 0].reset_index(drop=True)
+

@@ -45,10 +45,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from .fit import (_MAX_CONCENTRATION, Estimate, beta_nodes, concentration_of, covariance, expit, interval, logit,
+from .fit import (MAX_CONCENTRATION, Estimate, beta_nodes, concentration_of, covariance, expit, interval, logit,
                   log_spread_se, outcome_loglik, spread_of)
 from ..model.leadbands import BAND_FIELDS, BAND_LABELS, LEAD_BANDS
-from .lead import ALPHA_FIT, band_model, choose, lead_group_test, reminders_identified
+from .lead import ALPHA_FIT, aic, band_model, choose, lead_group_test, reminders_identified
 from .log import AppointmentLog, lead_days
 
 _MIN_BOOKINGS = 30    # fewer than this of a kind: the effect is not estimated
@@ -163,14 +163,14 @@ def beta_binomial(k: np.ndarray, n: np.ndarray) -> dict:
     kk, nn = pairs
 
     def nll(theta):
-        m, c = expit(theta[0]), math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+        m, c = expit(theta[0]), math.exp(min(theta[1], math.log(MAX_CONCENTRATION)))
         return -float(weight @ stats.betabinom.logpmf(kk, nn, m * c, (1 - m) * c))
 
     start = np.array([logit(pooled), math.log(10.0)])
     res = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-9,
                                                                        "maxiter": 4000})
     theta = res.x
-    theta[1] = min(theta[1], math.log(_MAX_CONCENTRATION))
+    theta[1] = min(theta[1], math.log(MAX_CONCENTRATION))
     mean, conc = float(expit(theta[0])), float(math.exp(theta[1]))
     cov = covariance(nll, theta)
     se_logit = math.sqrt(cov[0, 0]) if np.isfinite(cov[0, 0]) else float("nan")
@@ -207,7 +207,7 @@ def _booking_loglik(theta, d, use_lead: bool, use_sms: bool, use_other: bool, us
     bookings, the shift of first bookings. Without ``use_first`` first bookings count as other.
     """
     mean = expit(theta[0])
-    conc = math.exp(min(theta[1], math.log(_MAX_CONCENTRATION)))
+    conc = math.exp(min(theta[1], math.log(MAX_CONCENTRATION)))
     beta = theta[2] if use_lead else 0.0
     effect = theta[3] if use_sms else 0.0
     shift = theta[4] if use_other else 0.0
@@ -261,8 +261,8 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
     start = start or {}
     theta0 = np.array([logit(start.get("mean", max(1e-3, min(0.999, d.y.mean())))),
                        math.log(concentration_of(start.get("mean", 0.2), start.get("spread", 0.1)))
-                       if start.get("spread", 0.1) > 0 else math.log(_MAX_CONCENTRATION), 0.0, 0.0, 0.0, 0.0])
-    theta0[1] = min(max(theta0[1], math.log(0.5)), math.log(_MAX_CONCENTRATION))
+                       if start.get("spread", 0.1) > 0 else math.log(MAX_CONCENTRATION), 0.0, 0.0, 0.0, 0.0])
+    theta0[1] = min(max(theta0[1], math.log(0.5)), math.log(MAX_CONCENTRATION))
     free = [0, 1] + ([2] if use_lead else []) + ([3] if use_sms else []) + ([4] if use_other else []) + \
         ([5] if use_first else [])
 
@@ -273,7 +273,7 @@ def noshow_model(log: AppointmentLog, d: Design | None = None, start: dict | Non
         theta[free] = sub
         return _negloglik(theta, compact, use_lead, use_sms, use_other, use_first)
 
-    bounds = [(-12, 12), (math.log(0.05), math.log(_MAX_CONCENTRATION))] + \
+    bounds = [(-12, 12), (math.log(0.05), math.log(MAX_CONCENTRATION))] + \
         [(-5, 5)] * int(use_lead) + [(-3, 0.99)] * int(use_sms) + [(-10, 10)] * int(use_other) + \
         [(-10, 10)] * int(use_first)
     res = optimize.minimize(nll, theta0[free], method="L-BFGS-B", bounds=bounds)
@@ -370,11 +370,14 @@ def _noshow_estimates(log: AppointmentLog, k: np.ndarray, n: np.ndarray) -> list
                   "too few citizens to test the distribution of no-shows per citizen")
     chosen = {"bands": bands, "per_30_days": per_30}.get(shape)
     lead_failed = shape is None and (per_30["fitted"] or bands["fitted"])
+    confounded = sms_why.startswith("not identified")
     if chosen is not None:
         src, fit = chosen, chosen["test"].sentence()
-        where = ("at a lead of 1-7 days, without reminder (the lead-band model fitted booking by booking)"
+        reminder = ("with reminders as this log sent them (their effect is not identified)" if confounded else
+                    "without reminder")
+        where = (f"at a lead of 1-7 days, {reminder} (the lead-band model fitted booking by booking)"
                  if shape == "bands" else
-                 "at the earliest allowed day, without reminder (the no-show model fitted booking by booking)")
+                 f"at the earliest allowed day, {reminder} (the no-show model fitted booking by booking)")
     else:
         src, fit = bb, counts_fit
         where = "as the log's bookings experienced them (no lead or reminder effect fitted)"
@@ -393,10 +396,12 @@ def _noshow_estimates(log: AppointmentLog, k: np.ndarray, n: np.ndarray) -> list
         out[0] = replace(out[0], withheld=f"the beta-binomial fit fails (p = {bb['p_fit']:.3g})")
         out[1] = replace(out[1], withheld=out[0].withheld) if out[1].value is not None else out[1]
     with_reminders = ("; it holds the reminders' effect too, since this log sent them only at some leads"
-                      if sms_why.startswith("not identified") else "")
+                      if confounded else "")
     out += _band_estimates(bands, shape, why, with_reminders)
     out.append(_per_30_estimate(per_30, shape, why, with_reminders))
-    sms_src = chosen if chosen is not None else per_30
+    fitted = [f for f in (bands, per_30) if f["fitted"]]
+    # where no shape passes its test, the reminders' estimate shown (not written) is that of the better fit
+    sms_src = chosen if chosen is not None else min(fitted, key=aic) if fitted else per_30
     if sms_src.get("sms_effect") is not None:
         reason = ("from a lead model whose fit test fails" if lead_failed else "")
         out.append(Estimate("sms_effect", _LABEL["sms_effect"], sms_src["sms_effect"], *sms_src["sms_effect_ci"],
@@ -439,5 +444,6 @@ def _per_30_estimate(per_30: dict, shape: str | None, why: str, extra: str) -> E
     offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in per_30["offsets"].items())
     withheld = "" if shape == "per_30_days" else why.replace(" written:", " chosen:", 1) if shape else why
     return Estimate("noshow_lead_odds_ratio", label, per_30["odds_ratio"], *per_30["odds_ratio_ci"], "ratio",
-                    per_30["test"].sentence(), f"lead beyond the shortest lead of bookings of the same kind ({offs}){extra}",
+                    per_30["test"].sentence(),
+                    f"lead beyond the shortest lead of bookings of the same kind ({offs}){extra}",
                     withheld=withheld)

@@ -98,17 +98,25 @@ class Calibration:
         lines += ["", "What this log cannot tell:"] + [f"  - {text}" for text in LIMITS]
         return "\n".join(lines)
 
-    def check(self) -> pd.DataFrame:
-        """The posterior-predictive check of the written values (:func:`jobsim.calibrate.lead.predictive_check`)."""
-        return predictive_check(design(self.log), self.values())
+    def check(self) -> pd.DataFrame | None:
+        """The posterior-predictive check of the written values (:func:`jobsim.calibrate.lead.predictive_check`),
+        or None where it cannot be made (one odds ratio per 30 days written)."""
+        values = self.values()
+        if values.get("noshow_lead_odds_ratio", 1.0) != 1.0:
+            return None
+        return predictive_check(design(self.log), values)
 
     def check_lines(self) -> list[str]:
         """The check as the report prints it."""
         table = self.check()
+        if table is None:
+            return ["Check of the values written: not made. One odds ratio per 30 days applies to the lead beyond "
+                    "the earliest day the booking rule allowed, which a log does not show, so the log's bookings "
+                    "cannot be simulated under it (jobsim run with the fragment and --appointment-log can)"]
         inside = int(table["inside"].sum())
         lines = [f"Check of the values written: no-shows by lead band simulated 200 times from them on this log's "
-                 f"bookings (same citizens, leads and reminders): {inside} of {len(table)} bands inside the "
-                 "simulated 95% range"]
+                 f"bookings (same citizens, leads and reminders; each booking given its citizen's other bookings): "
+                 f"{inside} of {len(table)} bands inside the simulated 95% range"]
         for r in table.itertuples():
             lines.append(f"    {r.label:>16s}: log {r.observed:.1%}, simulated {r.predicted:.1%} "
                          f"(95% range {r.low:.1%} to {r.high:.1%}){'' if r.inside else '  OUTSIDE'}")

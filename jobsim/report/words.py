@@ -550,8 +550,8 @@ def parameter_name(name: str, lang: str = "en") -> str:
 
 # --------------------------------------------------------------------------- calibration recovery (jobsim.studies.calibration)
 _RECOVERY_WORDS = {
-    "recovery_title": ("Calibration recovers the model's values: 95% intervals from {n} simulated appointment logs",
-                       "Kalibreringen genfinder modellens værdier: 95 %-intervaller fra {n} simulerede bookinglogge"),
+    "recovery_title": ("Does calibration find the true values? 95% intervals from {n} simulated appointment logs",
+                       "Finder kalibreringen de sande værdier? 95 %-intervaller fra {n} simulerede bookinglogs"),
     "recovery_panel": ("coverage {share} (95% CI {low}–{high})", "dækning {share} (95 %-KI {low}–{high})"),
     "recovery_covers": ("95% interval holds the true value", "95 %-intervallet rummer den sande værdi"),
     "recovery_misses": ("95% interval misses it", "95 %-intervallet rammer ved siden af"),
@@ -565,6 +565,32 @@ _RECOVERY_WORDS = {
                          "Scenariet '{scenario}' med de sande værdier; {n} gentagelser fra seed {seed}, hver to "
                          "kørsler (uden og med SMS-påmindelser) samlet i én bookinglog med omkring {bookings} "
                          "bookinger; jobsim {version}."),
+    "recovery_param_noshow_probability": ("Mean no-show propensity", "Gennemsnitlig tilbøjelighed til udeblivelse"),
+    "recovery_param_noshow_spread": ("Spread of propensities between citizens (SD)",
+                                     "Spredning i tilbøjelighed mellem borgere (SD)"),
+    "recovery_param_noshow_lead_odds_ratio": ("No-show odds ratio per 30 days of lead",
+                                              "Odds-ratio for udeblivelse pr. 30 dages varsel"),
+    "recovery_param_noshow_lead_odds_ratio_same_day": ("No-show odds ratio, booked the same day (vs. 1-7 days)",
+                                                       "Odds-ratio for udeblivelse, booket samme dag (mod 1-7 dage)"),
+    "recovery_param_noshow_lead_odds_ratio_8_14_days": ("No-show odds ratio, booked 8-14 days ahead (vs. 1-7)",
+                                                        "Odds-ratio for udeblivelse, booket 8-14 dage før (mod 1-7)"),
+    "recovery_param_noshow_lead_odds_ratio_15_30_days": ("No-show odds ratio, booked 15-30 days ahead (vs. 1-7)",
+                                                         "Odds-ratio for udeblivelse, booket 15-30 dage før (mod 1-7)"),
+    "recovery_param_noshow_lead_odds_ratio_31_plus_days": ("No-show odds ratio, booked 31+ days ahead (vs. 1-7)",
+                                                           "Odds-ratio for udeblivelse, booket 31+ dage før (mod 1-7)"),
+    "recovery_param_sms_effect": ("Relative cut in no-shows from an SMS reminder",
+                                  "Relativ nedgang i udeblivelser ved SMS-påmindelse"),
+    "recovery_param_conversation_minutes": ("Mean conversation need (minutes)", "Gennemsnitligt samtalebehov (minutter)"),
+    "recovery_param_conversation_cv": ("Variation of conversation need (CV)", "Variation i samtalebehov (CV)"),
+    "recovery_param_punctuality_mean_minutes": ("Mean arrival vs. slot start (minutes)",
+                                                "Gennemsnitligt fremmøde i forhold til tiden (minutter)"),
+    "recovery_param_punctuality_sd_minutes": ("SD of arrival (minutes)", "Spredning i fremmødetid (minutter)"),
+    "recovery_caption_realistic": ("Realistic booking logs (same-day bookings, odds by lead band, reminders for half "
+                                   "the bookings): {n} logs of about {bookings} bookings from seed {seed}; "
+                                   "jobsim {version}.",
+                                   "Realistiske bookinglogs (bookinger samme dag, odds efter varslingstid, "
+                                   "påmindelser for halvdelen af bookingerne): {n} logs med omkring {bookings} "
+                                   "bookinger fra seed {seed}; jobsim {version}."),
 }
 for _i, _lang in enumerate(LANGS):
     PHRASES[_lang].update({key: pair[_i] for key, pair in _RECOVERY_WORDS.items()})

@@ -71,10 +71,25 @@ def recovery_log(seed: int, scenario: Scenario, folder=None) -> AppointmentLog:
         return read_appointment_log(path)
 
 
+def written_shape(cal) -> str:
+    """The lead shape a calibration wrote: ``"bands"``, ``"per_30_days"`` or ``"none"``."""
+    from ..calibrate.report import not_written
+    from ..model.leadbands import BAND_FIELDS
+
+    def written(name):
+        e = cal.estimate(name)
+        return e is not None and e.value is not None and not_written(e) is None
+    if any(written(name) for name in BAND_FIELDS.values()):
+        return "bands"
+    return "per_30_days" if written("noshow_lead_odds_ratio") else "none"
+
+
 def recovery_replication(seed: int, scenario: Scenario) -> pd.DataFrame:
-    """One replication: ``parameter``, ``truth``, ``estimate``, ``low``, ``high``, ``covered``, ``seed``, ``bookings``."""
+    """One replication: ``parameter``, ``truth``, ``estimate``, ``low``, ``high``, ``covered``, ``seed``,
+    ``bookings``, ``shape`` (the lead shape written: :func:`written_shape`)."""
     log = recovery_log(seed, scenario)
     cal = calibrate(log)
+    shape = written_shape(cal)
     rows = []
     for name in TRUTH:
         e = cal.estimate(name)
@@ -83,7 +98,8 @@ def recovery_replication(seed: int, scenario: Scenario) -> pd.DataFrame:
         low = e.low if e is not None and e.low is not None else math.nan
         high = e.high if e is not None and e.high is not None else math.nan
         rows.append({"parameter": name, "truth": truth, "estimate": value, "low": low, "high": high,
-                     "covered": bool(low <= truth <= high), "seed": seed, "bookings": log.bookings})
+                     "covered": bool(low <= truth <= high), "seed": seed, "bookings": log.bookings,
+                     "shape": shape})
     return pd.DataFrame(rows)
 
 
@@ -165,7 +181,7 @@ def realistic_replication(seed: int, citizens: int = 3000, reminders: str = "wit
         value, low, high = (e.value, e.low, e.high) if have else (math.nan, math.nan, math.nan)
         rows.append({"parameter": name, "truth": truth, "estimate": value, "low": low, "high": high,
                      "covered": bool(low <= truth <= high), "written": have and not_written(e) is None,
-                     "seed": seed, "bookings": log.bookings})
+                     "seed": seed, "bookings": log.bookings, "shape": written_shape(cal)})
     return pd.DataFrame(rows)
 
 
@@ -201,6 +217,23 @@ def coverage(frame: pd.DataFrame) -> list[Coverage]:
             for name, g in frame.groupby("parameter", sort=False)]
 
 
+def coverage_markdown(frame: pd.DataFrame) -> str:
+    """A markdown table of a recovery: per parameter the true value, the mean and scatter (SD) of the estimates,
+    the mean half-width of the 95 % intervals / 1.96 (the reported standard error, roughly, on the value's own
+    scale) and how many intervals held the truth, with a Wilson interval."""
+    lines = ["| parameter | true value | mean estimate | scatter of estimates (SD) | mean reported standard error "
+             "| intervals holding the truth (95% Wilson CI) |", "|---|---|---|---|---|---|"]
+    cov = {c.parameter: c for c in coverage(frame)}
+    for name, g in frame.groupby("parameter", sort=False):
+        c = cov[name]
+        lo, hi = c.wilson()
+        se = ((g["high"] - g["low"]) / (2 * 1.959963984540054)).mean()
+        lines.append(f"| `{name}` | {g['truth'].iloc[0]:.4g} | {g['estimate'].mean():.4g} | "
+                     f"{g['estimate'].std(ddof=1):.3g} | {se:.3g} | {c.hits} of {c.replications} "
+                     f"({lo:.0%} to {hi:.0%}) |")
+    return "\n".join(lines) + "\n"
+
+
 def recovery_figure(frame: pd.DataFrame, lang: str = "en", caption_text: str | None = None):
     """One panel per parameter: each replication's 95 % interval (sorted by estimate), the truth as a line,
     intervals that miss it in a warning colour; the panel title gives the coverage."""
@@ -220,7 +253,7 @@ def recovery_figure(frame: pd.DataFrame, lang: str = "en", caption_text: str | N
         ax.axvline(g["truth"].iloc[0], color="black", lw=1.2, ls="--", label=phrase("recovery_truth", lang))
         c = cov[name]
         lo, hi = c.wilson()
-        ax.set_title(f"{name}\n" + phrase("recovery_panel", lang, share=pct(c.share, lang),
+        ax.set_title(wrap_title(phrase("recovery_param_" + name, lang), 3.4) + "\n" + phrase("recovery_panel", lang, share=pct(c.share, lang),
                                           low=pct(lo, lang), high=pct(hi, lang)), fontsize=9.5)
         ax.set_xlabel(phrase("recovery_x_" + _unit(name), lang))
         ax.set_ylabel(phrase("recovery_y", lang))
