@@ -167,3 +167,40 @@ def test_realistic_logs_look_like_the_published_outpatient_figures():
     assert 0.18 < rate((lead >= 1) & (lead <= 7)) < 0.30
     assert 0.28 < rate(lead > 14) < 0.42
     assert math.isclose(len(frame) / 4000, 2.0, rel_tol=0.05)   # 1-3 bookings each
+
+
+@pytest.mark.parametrize("estimate, reason", [
+    # the case: an odds ratio of 27.6 (interval 21.6 to 35.3) used to be clipped to 20 and written
+    (("noshow_lead_odds_ratio", 27.6, 21.6, 35.3), "outside the range the scenario allows (0.1 to 20)"),
+    # and a reminder effect of -0.27 clipped to 0
+    (("sms_effect", -0.27, -0.4, -0.14), "outside the range the scenario allows (0 to 1)"),
+    (("noshow_spread", 0.1, 0.12, 0.2), "outside its own 95% interval 0.12 to 0.2"),
+    (("noshow_probability", 0.2, math.nan, math.nan), "no finite 95% interval"),
+    (("noshow_spread", 0.1, 0.05, math.inf), "no finite 95% interval"),
+    (("noshow_spread", 0.5, 0.45, 0.55), "outside the range the scenario allows (0 to 0.5)"),   # lt: 0.5 is out
+])
+def test_a_value_that_is_not_a_setting_is_a_comment_saying_why(tmp_path, estimate, reason):
+    from jobsim.calibrate.fit import Estimate
+    from jobsim.calibrate.report import Calibration, not_written
+
+    name, value, low, high = estimate
+    e = Estimate(name, "a label", value, low, high, "ratio")
+    assert not_written(e) == reason
+    cal = Calibration(read(tmp_path, realistic_log(10, 50)), [e])
+    text = cal.to_toml()
+    assert f"# {name} not written ({reason}): estimate " in text
+    assert not re.search(rf"^{name} =", text, flags=re.M) and cal.values() == {}
+    assert cal.report().splitlines()[:2] == ["WARNING: estimated but not written to the scenario fragment:",
+                                             f"  - {name} = {value:.3g} not written: {reason}"]
+
+
+def test_a_value_inside_its_interval_and_range_from_a_passing_fit_is_written(tmp_path):
+    from jobsim.calibrate.fit import Estimate
+    from jobsim.calibrate.report import Calibration, not_written
+
+    e = Estimate("noshow_lead_odds_ratio_same_day", "a label", 0.1, 0.08, 0.13, "ratio")
+    assert not_written(e) is None
+    cal = Calibration(read(tmp_path, realistic_log(10, 50)), [e])
+    assert cal.values() == {"noshow_lead_odds_ratio_same_day": 0.1}
+    assert re.search(r"^noshow_lead_odds_ratio_same_day = 0.1  # estimated from log.csv .*95% CI 0.08 to 0.13$",
+                     cal.to_toml(), flags=re.M)
