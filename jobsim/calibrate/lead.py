@@ -293,11 +293,6 @@ def band_rates(y: np.ndarray, lead: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def band_field(name: str) -> str:
-    """The scenario field of a lead band's odds ratio."""
-    return BAND_FIELDS[name]
-
-
 def predictive_check(design, values: dict, draws: int = 200, seed: int = 0) -> pd.DataFrame:
     """No-show rates by lead band simulated from a fragment's ``values`` on the log's own bookings, against the log.
 
