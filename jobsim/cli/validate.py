@@ -53,6 +53,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     echo(f"\n{int(counts.get('inside', 0))} inside, {int(counts.get('outside', 0))} outside, "
          f"{int(counts.get('not available', 0))} not available; {replications} replications per target, "
          f"seed {args.seed}{', quick mode' if quick else ''}, {wall:.0f} s")
+    held = table[table["role"] == "validation"]["verdict"].value_counts()
+    echo(f"Only the {int(held.sum())} validation (held-out) targets can show the model right or wrong: "
+         f"{int(held.get('inside', 0))} inside, {int(held.get('outside', 0))} outside, "
+         f"{int(held.get('not available', 0))} without a band. Verification targets equal an input; calibration "
+         "targets were used to set one.")
     with folder_atomically(out, "--out") as tmp:
         write_validation(tmp, table, values, replications=replications, seed=args.seed, quick=quick,
                          jobs=args.jobs, wall_seconds=wall)

@@ -36,6 +36,8 @@ VALIDATION_FILE = "validation.csv"
 VALIDATION_COLUMNS = ("target", "description", "reference_low", "reference_high", "reference_text", "model_mean",
                       "model_ci_low", "model_ci_high", "unit", "verdict", "source")
 VERDICTS = ("inside", "outside", "not available")
+#: A target's role (an optional last column: tables written before it was added have none).
+ROLES = ("verification", "calibration", "validation")
 SENSITIVITY_FILE = "sensitivity.csv"
 SENSITIVITY_COLUMNS = ("kpi", "parameter", "method", "index", "value", "ci_low", "ci_high")
 SENSITIVITY_METHODS = ("morris", "sobol", "lhs")
@@ -84,6 +86,8 @@ def read_validation(folder: str | Path) -> pd.DataFrame | None:
     frame = _read_csv(path, VALIDATION_COLUMNS, "validation")
     frame = _numbers(frame, path, ("reference_low", "reference_high", "model_mean", "model_ci_low", "model_ci_high"))
     _choice(frame, path, "verdict", VERDICTS)
+    if "role" in frame:
+        _choice(frame, path, "role", ROLES)
     return frame.fillna({c: "" for c in ("description", "reference_text", "unit", "source")})
 
 
@@ -135,11 +139,16 @@ def validation_table(frame: pd.DataFrame, lang: str) -> tuple[Table, str]:
         target = f"{r['target']}: {r['description']}" if r["description"] else str(r["target"])
         rows.append([target, ref, with_interval(r["model_mean"], r["model_ci_low"], r["model_ci_high"], unit, lang),
                      text(r["verdict"], lang), str(r["source"])])
-    header = [text(k, lang) for k in ("col_target", "col_reference", "col_model", "col_verdict", "col_source")]
+        if "role" in frame:
+            rows[-1].insert(1, text("role_" + r["role"], lang))
+    keys = ["col_target", "col_reference", "col_model", "col_verdict", "col_source"]
+    if "role" in frame:
+        keys.insert(1, "col_role")
+    header = [text(k, lang) for k in keys]
     counts = frame["verdict"].value_counts()
     summary = text("validation_counts", lang, n=len(frame), inside=int(counts.get("inside", 0)),
                    outside=int(counts.get("outside", 0)), na=int(counts.get("not available", 0)))
-    return Table(header, rows, ref_columns=(4,)), summary
+    return Table(header, rows, ref_columns=(len(header) - 1,)), summary
 
 
 def sensitivity_table(frame: pd.DataFrame, lang: str, top: int = 5) -> Table:

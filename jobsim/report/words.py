@@ -348,6 +348,9 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
                          "jobsim mod offentliggjorte tal: {inside} af {banded} mål med et bånd ligger i det, "
                          "{outside} uden for; {na} uden bånd"),
     "validation_band": ("reference band (published figure)", "referencebånd (offentliggjort tal)"),
+    "validation_role_verification": ("verification: equals an input", "verifikation: lig med et input"),
+    "validation_role_calibration": ("calibration: an input was set to meet it", "kalibrering: et input er sat efter den"),
+    "validation_role_validation": ("validation: held out", "validering: holdt ude"),
     "validation_inside": ("model mean, 95% interval: inside the band", "modellens gennemsnit, 95 %-interval: i båndet"),
     "validation_outside": ("model mean, 95% interval: outside the band",
                            "modellens gennemsnit, 95 %-interval: uden for båndet"),

@@ -37,7 +37,7 @@ from .figure import validation_figure
 from .reduced import (REDUCED, expected_talk_minutes_integral, expected_unused_minutes, main_effects,
                       ordering_experiment, reduced_scenario)
 from .run import DEFAULT_REPLICATIONS, value_text, validate
-from .targets import load_targets
+from .targets import ROLES, load_targets
 
 
 def _ci(row) -> str:
@@ -199,11 +199,18 @@ def paragraph(row, diag: dict[str, float]) -> str:
     return PARAGRAPHS[row.target].format(**fill)
 
 
+#: The heading of each role's table (docs/validation.md groups the targets by role).
+ROLE_HEADINGS = {"verification": "Verification: figures that equal an input",
+                 "calibration": "Calibration: figures an input was set to meet",
+                 "validation": "Validation: held-out figures, never used to set anything"}
+
+
 def render(table: pd.DataFrame, diag: dict[str, float], closed: pd.DataFrame, effects: pd.DataFrame,
            grid: pd.DataFrame, replications: int, image: str, desk: pd.DataFrame | None = None) -> str:
     """The Markdown of docs/validation.md."""
     titles = {t.id: t for t in load_targets()}
     counts = table["verdict"].value_counts()
+    held = table[table["role"] == "validation"]["verdict"].value_counts()
     lines = [
         "# Validation: jobsim against the published figures",
         "",
@@ -216,7 +223,10 @@ def render(table: pd.DataFrame, diag: dict[str, float], closed: pd.DataFrame, ef
         "`python -m jobsim.validation.document --jobs 2`.",
         "",
         f"**Status: {int(counts.get('inside', 0))} targets inside their band, {int(counts.get('outside', 0))} "
-        f"outside, {int(counts.get('not available', 0))} without a band.** These are the results of the current "
+        f"outside, {int(counts.get('not available', 0))} without a band; of the {int(held.sum())} held-out "
+        f"validation targets, the only ones that can show the model wrong, {int(held.get('inside', 0))} inside, "
+        f"{int(held.get('outside', 0))} outside, {int(held.get('not available', 0))} without a band.** "
+        "These are the results of the current "
         "defaults, stated as they are. The no-show mean and spread were recalibrated to the per-booking and "
         "first-meeting targets; the time-use targets stay outside with the legal contact plan, and the paragraphs "
         "below say why, with numbers (a limitation of the defaults, not a failure of the run). A model outside a "
@@ -224,15 +234,32 @@ def render(table: pd.DataFrame, diag: dict[str, float], closed: pd.DataFrame, ef
         "",
         f"![The model against each published figure]({image})",
         "",
-        "| target | reference | model mean (95% interval) | verdict | source |",
-        "|---|---|---|---|---|",
+        "Each target has a **role**, which says what it can tell. *Verification*: the figure equals an input (a "
+        "caseload the scenario is given), so the model can only reproduce it; it checks the run, not the "
+        "model. *Calibration*: an input was chosen or fitted so that the model meets the figure; meeting it is "
+        "by construction. *Validation*: held out, never used to set anything; only these can show the model "
+        "right or wrong. The role of each target and why is in `targets.toml` (`role`, `role_note`) and in "
+        "`validation.csv`'s `role` column.",
     ]
-    for row in table.itertuples(index=False):
-        ci = (value_text(row.model_mean, row.unit) + ("" if pd.isna(row.model_ci_low) else
-              f" (from {value_text(row.model_ci_low, row.unit)}, no upper bound)" if pd.isna(row.model_ci_high) else
-              f" ({value_text(row.model_ci_low, row.unit)} to {value_text(row.model_ci_high, row.unit)})"))
-        lines.append(f"| {titles[row.target].title} (`{row.target}`) | {_band(row)}: {row.reference_text} | {ci} | "
-                     f"{row.verdict} | {row.source} |")
+    for role in ROLES:
+        part = table[table["role"] == role]
+        if part.empty:
+            continue
+        verdicts = part["verdict"].value_counts()
+        lines += ["", f"## {ROLE_HEADINGS[role]}", "",
+                  f"{len(part)} targets: {int(verdicts.get('inside', 0))} inside their band, "
+                  f"{int(verdicts.get('outside', 0))} outside, {int(verdicts.get('not available', 0))} without a "
+                  "band.", "",
+                  "| target | reference | model mean (95% interval) | verdict | why this role | source |",
+                  "|---|---|---|---|---|---|"]
+        for row in part.itertuples(index=False):
+            ci = (value_text(row.model_mean, row.unit) + ("" if pd.isna(row.model_ci_low) else
+                  f" (from {value_text(row.model_ci_low, row.unit)}, no upper bound)"
+                  if pd.isna(row.model_ci_high) else
+                  f" ({value_text(row.model_ci_low, row.unit)} to {value_text(row.model_ci_high, row.unit)})"))
+            t = titles[row.target]
+            lines.append(f"| {t.title} (`{row.target}`) | {_band(row)}: {row.reference_text} | {ci} | "
+                         f"{row.verdict} | {t.role_note} | {row.source} |")
     lines += ["", f"{replications} replications per target, seed 0, common random numbers between the arms of a "
               f"target; jobsim {__version__}. Each target's scenario and settings are in `targets.toml` and in "
               "the run's `manifest.json`.", "", "## What each target means", ""]

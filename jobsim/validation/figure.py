@@ -70,8 +70,11 @@ def validation_figure(table: pd.DataFrame, lang: str = "en", *, replications: in
             ax.xaxis.set_major_formatter(number_ticks(lang, share=row.unit == "share",
                                                       decimals=2 if row.unit == "ratio" else 0))
             ax.locator_params(axis="x", nbins=5)
-            ax.text(-0.01, 0.5, labels.get(row.target, row.target), transform=ax.transAxes, ha="right", va="center",
-                    fontsize=10)
+            ax.text(-0.01, 0.62, labels.get(row.target, row.target), transform=ax.transAxes, ha="right",
+                    va="center", fontsize=10)
+            if hasattr(row, "role"):   # what the target can tell (tables made before roles have none)
+                ax.text(-0.01, 0.0, phrase("validation_role_" + row.role, lang), transform=ax.transAxes, ha="right",
+                        va="center", fontsize=8, color="#555555", style="italic")
             band = ("—" if pd.isna(row.reference_low) else
                     f"{value_text(row.reference_low, row.unit, lang)}–{value_text(row.reference_high, row.unit, lang)}")
             ax.text(1.01, 0.5, phrase("validation_values", lang, model=value_text(row.model_mean, row.unit, lang),

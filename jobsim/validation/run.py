@@ -36,9 +36,9 @@ from ..runner.stats import t_interval
 from .measures import MEASURES, group_for_caseload
 from .targets import Target, load_targets
 
-#: Columns of validation.csv, in order (another tool reads this format: do not rename).
+#: Columns of validation.csv, in order (another tool reads this format: do not rename; new columns go last).
 CSV_COLUMNS = ("target", "description", "reference_low", "reference_high", "reference_text", "model_mean",
-               "model_ci_low", "model_ci_high", "unit", "verdict", "source")
+               "model_ci_low", "model_ci_high", "unit", "verdict", "source", "role")
 #: Replications per target: by default, and in quick mode (``JOBSIM_QUICK=1``).
 DEFAULT_REPLICATIONS, QUICK_REPLICATIONS = 20, 3
 #: What quick mode changes in every arm: a half-year horizon after a four-week warm-up (days).
@@ -104,7 +104,7 @@ def validation_table(targets: Sequence[Target], values: pd.DataFrame, confidence
             # interval, follow through the increasing group_for_caseload; an end at no bound is left empty (NaN)
             mean, low, high = (group_for_caseload(v, t.options) for v in (mean, low, high))
             mean, low, high = (math.nan if math.isinf(v) else v for v in (mean, low, high))
-        rows.append({"target": t.id, "description": t.description, "reference_low": t.low,
+        rows.append({"target": t.id, "role": t.role, "description": t.description, "reference_low": t.low,
                      "reference_high": t.high, "reference_text": t.reference, "model_mean": mean,
                      "model_ci_low": low, "model_ci_high": high, "unit": t.unit, "verdict": t.verdict(mean),
                      "source": t.source})
@@ -134,14 +134,14 @@ def table_text(table: pd.DataFrame, lang: str = "en") -> str:
     The source is the target's ``cite`` (a few words) when ``targets.toml`` has one.
     """
     cites = {t.id: t.cite for t in load_targets()}
-    head = ("target", "reference", "model mean [95% CI]", "verdict", "source")
+    head = ("target", "role", "reference", "model mean [95% CI]", "verdict", "source")
     rows = [head]
     for r in table.itertuples(index=False):
         band = ("n/a" if pd.isna(r.reference_low) else
                 f"{value_text(r.reference_low, r.unit, lang)}-{value_text(r.reference_high, r.unit, lang)}")
         ci = ("" if pd.isna(r.model_ci_low) else
               f" [{value_text(r.model_ci_low, r.unit, lang)}, {value_text(r.model_ci_high, r.unit, lang)}]")
-        rows.append((r.target, band, value_text(r.model_mean, r.unit, lang) + ci, r.verdict,
+        rows.append((r.target, r.role, band, value_text(r.model_mean, r.unit, lang) + ci, r.verdict,
                      cites.get(r.target) or short_source(r.source)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
     lines = ["  ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]) for row in rows]

@@ -20,7 +20,12 @@ from .measures import MEASURES
 
 UNITS = ("share", "ratio", "citizens", "cases")
 INTERVALS = ("t", "share", "group")
-_REQUIRED = ("id", "title", "title_da", "description", "unit", "reference", "source", "measure", "arms")
+#: What a target can tell about the model: *verification* (the figure equals an input, so the model can only
+#: reproduce it), *calibration* (an input was chosen or fitted to make the model meet it) or *validation* (held
+#: out: never used to set anything, so only it can show the model right or wrong).
+ROLES = ("verification", "calibration", "validation")
+_REQUIRED = ("id", "title", "title_da", "description", "unit", "reference", "source", "measure", "arms", "role",
+             "role_note")
 _KNOWN = {*_REQUIRED, "cite", "low", "high", "band_note", "interval", "options"}
 
 
@@ -43,6 +48,8 @@ class Target:
     source: str
     measure: str
     arms: dict[str, dict[str, Any]]
+    role: str = "validation"
+    role_note: str = ""
     low: float | None = None
     high: float | None = None
     band_note: str = ""
@@ -120,6 +127,8 @@ def _target(entry: dict[str, Any], index: int) -> Target:
     unknown = sorted(set(entry) - _KNOWN)
     if unknown:
         raise bad(unknown[0], f"unknown field; allowed: {', '.join(sorted(_KNOWN))}")
+    if entry["role"] not in ROLES:
+        raise bad("role", f"{entry['role']!r}; allowed: {', '.join(ROLES)}")
     if entry["unit"] not in UNITS:
         raise bad("unit", f"{entry['unit']!r}; allowed: {', '.join(UNITS)}")
     interval = entry.get("interval", "t")
@@ -145,7 +154,8 @@ def _target(entry: dict[str, Any], index: int) -> Target:
             raise bad(f"arms.{arm_name}.scenario", f"expected a built-in scenario: {', '.join(builtin_names())}")
     target = Target(id=entry["id"], title=entry["title"], title_da=entry["title_da"], description=entry["description"], unit=entry["unit"],
                     reference=entry["reference"], source=entry["source"], measure=measure,
-                    arms={k: dict(v) for k, v in arms.items()}, low=None if low is None else float(low),
+                    arms={k: dict(v) for k, v in arms.items()}, role=entry["role"], role_note=entry["role_note"],
+                    low=None if low is None else float(low),
                     high=None if high is None else float(high), band_note=entry.get("band_note", ""), cite=entry.get("cite", ""),
                     interval=interval, options=options)
     try:

@@ -37,6 +37,20 @@ def test_every_published_figure_of_the_issue_is_a_target_with_a_source():
         assert by_id[name].verdict(1234.0) == "not available"
 
 
+def test_each_target_says_whether_it_verifies_calibrates_or_validates():
+    # a figure equal to an input is verification, one an input was set to meet is calibration, only a held-out
+    # figure validates (issue 24): the caseloads are inputs, the no-show rates set the no-show defaults, the
+    # time-use shares and the lead effect were never used to set anything
+    by_id = {t.id: t for t in load_targets()}
+    roles = {t.id: t.role for t in by_id.values()}
+    assert {k for k, v in roles.items() if v == "verification"} == {
+        "caseload_at_survey_average", "ds_norm_in_guidance", "laerkevej_in_survey_range", "sms_noshow_cut"}
+    assert {k for k, v in roles.items() if v == "calibration"} == {"noshow_rate", "first_meeting_noshow_rate"}
+    assert {"direct_contact_share", "prep_followup_share", "lead_time_noshow_odds_ratio"} <= {
+        k for k, v in roles.items() if v == "validation"}
+    assert all(t.role_note for t in by_id.values())
+
+
 def test_the_time_use_and_noshow_targets_run_at_the_2013_average_caseload():
     by_id = {t.id: t for t in load_targets()}
     for name in ("direct_contact_share", "prep_followup_share", "noshow_rate", "sms_noshow_cut"):
@@ -62,6 +76,8 @@ GOOD = """
     reference = "r"
     source = "s (2014)"
     measure = "kpi"
+    role = "validation"
+    role_note = "held out"
     [target.options]
     kpi = "noshow_rate"
     [target.arms.base]
@@ -84,6 +100,8 @@ def test_a_good_file_loads(tmp_path):
     (('scenario = "ds_norm"', 'scenario = "nowhere"'), "arms.base.scenario"),
     (("caseload = 60.0", "caseloda = 60.0"), "caseloda"),
     (('title = "X"\n', ""), "title: missing"),
+    (('role = "validation"', 'role = "validated"'), "role: 'validated'; allowed: verification, calibration, validation"),
+    (('role_note = "held out"\n', ""), "role_note: missing"),
 ])
 def test_a_bad_file_names_the_target_and_field(tmp_path, change, message):
     with pytest.raises(JobsimError, match=message) as err:

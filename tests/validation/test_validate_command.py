@@ -16,6 +16,8 @@ def test_validate_writes_csv_figures_and_exits_0_with_targets_outside(tmp_path, 
     table = pd.read_csv(out / "validation.csv")
     assert tuple(table.columns) == CSV_COLUMNS
     assert list(table.target) == [t.id for t in load_targets()]
+    assert list(table.role) == [t.role for t in load_targets()]
+    assert "verification" in printed and "calibration" in printed   # the role column of the printed table
     assert set(table.verdict) <= {"inside", "outside", "not available"}
     assert "outside" in set(table.verdict)  # exit 0 all the same: a finding, not a crash
     for name in ("validation_en.png", "validation_da.png", "validation_en.svg", "validation_runs.csv", "manifest.json"):
