@@ -41,6 +41,8 @@ class Estimate:
     note: str = ""
     #: why the value, though estimated, is not written to a scenario fragment ("" = it may be written)
     withheld: str = ""
+    #: withheld because another shape of the same effect was written instead (a comparison, not a warning)
+    superseded: bool = False
 
     def covers(self, truth: float) -> bool:
         """The interval holds ``truth``."""

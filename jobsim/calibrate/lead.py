@@ -60,11 +60,13 @@ def group_index(lead: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LeadTest:
-    """Observed against expected no-shows by lead group: the Pearson chi-square, its df and p, and the table."""
+    """Observed against expected no-shows by lead group: the chi-square statistic, its df and p, the number of
+    lead parameters the shape fitted (``params``) and the table per group."""
 
     chi2: float
     df: int
     p: float
+    params: int
     table: pd.DataFrame
 
     @property
@@ -74,36 +76,40 @@ class LeadTest:
     def sentence(self) -> str:
         if self.df <= 0 or not math.isfinite(self.p):
             return "too few bookings in enough lead groups to test the shape"
-        return (f"no-shows in {self.df + self.params + 1} lead groups against the fit: chi-square {self.chi2:.1f} on "
-                f"{self.df} df, p = {self.p:.3g}" + (" (fails: below 0.01)" if self.failed else ""))
-
-    @property
-    def params(self) -> int:
-        return int(self.table.attrs.get("params", 0))
+        return (f"no-shows in {int(self.table['tested'].sum())} lead groups against the fit: chi-square "
+                f"{self.chi2:.1f} on {self.df} df, p = {self.p:.3g}" +
+                (f" (fails: below {ALPHA_FIT:g})" if self.failed else ""))
 
 
-def lead_group_test(ll: np.ndarray, logw: np.ndarray, starts: np.ndarray, citizen: np.ndarray, y: np.ndarray,
-                    lead: np.ndarray, params: int) -> LeadTest:
-    """Observed against expected no-shows in the lead groups, for a fitted model.
+def left_out_noshow_probability(ll: np.ndarray, logw: np.ndarray, starts: np.ndarray, citizen: np.ndarray,
+                                y: np.ndarray) -> np.ndarray:
+    """Each booking's no-show probability given its citizen's *other* bookings (leave one out).
 
     ``ll`` is each booking's outcome log-probability at each quadrature node (bookings x nodes, citizens
-    contiguous from ``starts`` and numbered by ``citizen``), ``logw`` the nodes' log weights.
-
-    A booking's expected no-show probability uses its citizen's propensity as the citizen's *other*
-    bookings tell it (leave one out): how many bookings a citizen has depends on their no-shows (a no-show
-    is rebooked), so the propensities of the booked are not the fitted beta's, and the citizen's other
-    bookings correct for that. The statistic is the quadratic form of observed less expected no-shows per
-    group in the inverse of their covariance, estimated from the citizens' own residuals (a cluster-robust
-    estimate, since a citizen's bookings share one propensity within and between groups). Groups with fewer
-    than 5 expected no-shows or shows are left out; the statistic is referred to a chi-square with the
-    groups kept, less 1, less the shape's ``params`` (lead parameters fitted) degrees of freedom.
+    contiguous from ``starts`` and numbered by ``citizen``), ``logw`` the nodes' log weights. How many
+    bookings a citizen has depends on their no-shows (a no-show is rebooked), so the propensities of the
+    booked are not the fitted beta's; the citizen's other bookings correct for that, and leaving the booking
+    itself out keeps it from flattering the comparison.
     """
     total = np.add.reduceat(ll, starts, axis=0)                 # citizens x nodes
     rest = total[citizen] - ll + logw[None, :]                  # each booking left out
     post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
     q = np.exp(ll)                                              # probability of the outcome seen
-    noshow_prob = np.where(y[:, None] == 1, q, 1 - q)
-    expected = (post * noshow_prob).sum(axis=1)
+    return (post * np.where(y[:, None] == 1, q, 1 - q)).sum(axis=1)
+
+
+def lead_group_test(ll: np.ndarray, logw: np.ndarray, starts: np.ndarray, citizen: np.ndarray, y: np.ndarray,
+                    lead: np.ndarray, params: int) -> LeadTest:
+    """Observed against expected no-shows in the lead groups, for a fitted model (``ll``, ``logw``, ``starts``,
+    ``citizen``, ``y`` as in :func:`left_out_noshow_probability`).
+
+    The statistic is the quadratic form of observed less expected no-shows per group in the inverse of their
+    covariance, estimated from the citizens' own residuals (a cluster-robust estimate, since a citizen's
+    bookings share one propensity within and between groups). Groups with fewer than 5 expected no-shows or
+    shows are left out; the statistic is referred to a chi-square with the groups kept, less 1, less the
+    shape's ``params`` (lead parameters fitted) degrees of freedom.
+    """
+    expected = left_out_noshow_probability(ll, logw, starts, citizen, y)
     size = len(GROUP_LAST_DAYS) + 1
     group = group_index(lead)
     citizens = int(citizen.max()) + 1 if len(citizen) else 0
@@ -123,9 +129,8 @@ def lead_group_test(ll: np.ndarray, logw: np.ndarray, starts: np.ndarray, citize
     df = int(keep.sum()) - 1 - params
     table = pd.DataFrame({"lead_days": group_labels(), "bookings": n, "no_shows": obs.astype(int),
                           "expected": exp_, "sd": np.sqrt(np.diag(cov)), "tested": keep})
-    table.attrs["params"] = params
     p = float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan")
-    return LeadTest(chi2, df, p, table)
+    return LeadTest(chi2, df, p, params, table)
 
 
 def reminders_identified(sms: np.ndarray | None, lead: np.ndarray) -> tuple[bool, str]:
@@ -326,11 +331,7 @@ def predictive_check(design, values: dict, draws: int = 200, seed: int = 0) -> p
     else:
         p, logw = np.array([min(max(mean, 1e-12), 1 - 1e-12)]), np.zeros(1)
     ll = outcome_loglik(p, design.y, z[:, None], scale)
-    total = np.add.reduceat(ll, design.starts, axis=0)
-    rest = total[design.citizen] - ll + logw[None, :]              # each booking left out
-    post = np.exp(rest - special.logsumexp(rest, axis=1)[:, None])
-    q = np.exp(ll)
-    prob = (post * np.where(design.y[:, None] == 1, q, 1 - q)).sum(axis=1)
+    prob = left_out_noshow_probability(ll, logw, design.starts, design.citizen, design.y)
     size = len(LEAD_BANDS)
     n = np.bincount(band, minlength=size)
     rates = np.empty((draws, size))

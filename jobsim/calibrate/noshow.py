@@ -409,8 +409,7 @@ def _noshow_estimates(log: AppointmentLog, k: np.ndarray, n: np.ndarray) -> list
                             "bookings with and without reminders at the same leads", withheld=reason))
     else:
         out.append(Estimate("sms_effect", _LABEL["sms_effect"], None,
-                            note=(sms_why if sms_why.startswith("not identified") else
-                                  "not estimated: " + (sms_why or per_30["notes"].get("sms", "")))))
+                            note=sms_why if confounded else "not estimated: " + sms_why))
     return out
 
 
@@ -429,10 +428,11 @@ def _band_estimates(bands: dict, shape: str | None, why: str, extra: str) -> lis
             out.append(Estimate(field, label, None, note=f"not estimated: {have:,} bookings made {ahead}; at least "
                                                          f"{_MIN_BOOKINGS} are needed"))
             continue
-        withheld = "" if shape == "bands" else why.replace(" written:", " chosen:", 1) if shape else why
+        withheld = _not_this_shape(shape, "bands", why)
         out.append(Estimate(field, label, b["ratio"], *b["ci"], "ratio", bands["test"].sentence(),
                             f"{b['no_shows']:,} no-shows in {b['bookings']:,} bookings against "
-                            f"{bands['reference_bookings']:,} made 1-7 days ahead{extra}", withheld=withheld))
+                            f"{bands['reference_bookings']:,} made 1-7 days ahead{extra}", withheld=withheld,
+                            superseded=shape not in (None, "bands")))
     return out
 
 
@@ -442,8 +442,16 @@ def _per_30_estimate(per_30: dict, shape: str | None, why: str, extra: str) -> E
         return Estimate("noshow_lead_odds_ratio", label, None, note="not estimated: " + per_30["notes"].get("lead", ""))
     kinds = {"held": "after a held conversation", "no_show": "after a no-show", "first": "a citizen's first"}
     offs = ", ".join(f"{kinds[k]}: {v:g} day{'' if v == 1 else 's'}" for k, v in per_30["offsets"].items())
-    withheld = "" if shape == "per_30_days" else why.replace(" written:", " chosen:", 1) if shape else why
+    withheld = _not_this_shape(shape, "per_30_days", why)
     return Estimate("noshow_lead_odds_ratio", label, per_30["odds_ratio"], *per_30["odds_ratio_ci"], "ratio",
                     per_30["test"].sentence(),
                     f"lead beyond the shortest lead of bookings of the same kind ({offs}){extra}",
-                    withheld=withheld)
+                    withheld=withheld, superseded=shape not in (None, "per_30_days"))
+
+
+def _not_this_shape(shape: str | None, this: str, why: str) -> str:
+    """Why an estimate of lead shape ``this`` is not written, given the ``shape`` chosen and ``why`` (the
+    sentence of :func:`jobsim.calibrate.lead.choose`); "" when it is the shape written."""
+    if shape == this:
+        return ""
+    return why.replace(" written:", " chosen:", 1) if shape else why

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from scipy import stats
 
-from ..model.scenario import Scenario
+from ..model.scenario import field_bounds
 from .fit import Estimate
 from .lead import band_rates, predictive_check
 from .log import AppointmentLog, lead_days
@@ -43,7 +43,7 @@ class Calibration:
         return next((e for e in self.estimates if e.parameter == parameter), None)
 
     def values(self) -> dict[str, float]:
-        """Scenario parameter -> estimated value, for those written to the fragment (see :meth:`not_written`)."""
+        """Scenario parameter -> estimated value, for those written to the fragment (see :func:`not_written`)."""
         return {e.parameter: float(round(e.value, 6)) for e in self.estimates
                 if e.parameter is not None and e.value is not None and not_written(e) is None}
 
@@ -52,7 +52,7 @@ class Calibration:
         fitted to compare and not chosen, is not a warning)."""
         return [f"{e.parameter} = {_fmt(e.value)} not written: {not_written(e)}" for e in self.estimates
                 if e.parameter is not None and e.value is not None and not_written(e) is not None
-                and " chosen: " not in e.withheld]
+                and not e.superseded]
 
     def summary(self) -> list[str]:
         """What the log is: bookings, citizens, dates, the no-show rate per booking and by lead band."""
@@ -156,11 +156,7 @@ def not_written(e: Estimate) -> str | None:
         return "no finite 95% interval"
     if not e.low <= e.value <= e.high:
         return f"outside its own 95% interval {_fmt(e.low)} to {_fmt(e.high)}"
-    low, high = _allowed_range(e.parameter)
-    value = round(e.value, 6)
-    if not low <= value <= high or allowed_open(e.parameter, value):
-        return f"outside the range the scenario allows ({_fmt(low)} to {_fmt(high)})"
-    return None
+    return _outside_range(e.parameter, round(e.value, 6))
 
 
 def calibrate(log: AppointmentLog) -> Calibration:
@@ -174,22 +170,10 @@ def _fmt(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
-def _bounds(name: str) -> dict:
-    bounds = {}
-    for m in Scenario.model_fields[name].metadata:   # annotated_types Ge/Gt/Le/Lt from the field's ge=... etc.
-        for key in ("ge", "gt", "le", "lt"):
-            if hasattr(m, key):
-                bounds[key] = getattr(m, key)
-    return bounds
-
-
-def _allowed_range(name: str) -> tuple[float, float]:
-    """The scenario field's allowed range (its ends may be open: see :func:`allowed_open`)."""
-    b = _bounds(name)
-    return (b.get("ge", b.get("gt", -math.inf)), b.get("le", b.get("lt", math.inf)))
-
-
-def allowed_open(name: str, value: float) -> bool:
-    """``value`` sits on an open end of the field's range (``gt`` or ``lt``), so it is not allowed."""
-    b = _bounds(name)
-    return value == b.get("gt") or value == b.get("lt")
+def _outside_range(name: str, value: float) -> str | None:
+    """Why ``value`` is outside the scenario field's allowed range (its ge/gt/le/lt), or None if inside."""
+    bounds = field_bounds(name)
+    low, high = bounds.get("ge", bounds.get("gt", -math.inf)), bounds.get("le", bounds.get("lt", math.inf))
+    if low <= value <= high and value != bounds.get("gt") and value != bounds.get("lt"):
+        return None
+    return f"outside the range the scenario allows ({_fmt(low)} to {_fmt(high)})"

@@ -19,6 +19,7 @@ shape or the other, not both.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 import numpy as np
 
@@ -32,7 +33,7 @@ BAND_FIELDS = {name: f"noshow_lead_odds_ratio_{name}" for name, _, _ in LEAD_BAN
 #: Band name -> how people read it.
 BAND_LABELS = {"same_day": "same day", "1_7_days": "1-7 days", "8_14_days": "8-14 days",
                "15_30_days": "15-30 days", "31_plus_days": "31 days or more"}
-_LAST_DAYS = np.array([last for _, _, last in LEAD_BANDS[:-1]])
+_LAST_DAYS = tuple(last for _, _, last in LEAD_BANDS[:-1])
 
 
 def band_index(lead_days):
@@ -41,8 +42,8 @@ def band_index(lead_days):
     >>> band_index(0), band_index(7), band_index(8), band_index(400)
     (0, 1, 2, 4)
     """
-    if np.ndim(lead_days) == 0:
-        return int(np.searchsorted(_LAST_DAYS, lead_days, side="left"))
+    if np.ndim(lead_days) == 0:   # one booking's lead (the model, per booking): no array machinery
+        return bisect_left(_LAST_DAYS, lead_days)
     return np.searchsorted(_LAST_DAYS, np.asarray(lead_days), side="left")
 
 

@@ -393,6 +393,13 @@ def field_names() -> list[str]:
     return list(Scenario.model_fields)
 
 
+def field_bounds(name: str) -> dict[str, float]:
+    """The bounds a parameter declares, as ``{"ge": 0, "lt": 0.5}`` and so on (empty for one without any)."""
+    field = Scenario.model_fields.get(name)
+    return {key: getattr(m, key) for m in (field.metadata if field is not None else ())   # annotated_types Ge/Lt/...
+            for key in ("ge", "gt", "le", "lt") if getattr(m, key, None) is not None}
+
+
 def field_info(name: str) -> dict[str, Any]:
     """Type, default, unit, description and default source of one parameter."""
     if name not in Scenario.model_fields:

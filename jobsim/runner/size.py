@@ -193,15 +193,10 @@ def sweep_size(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: i
 
 def _within_bounds(name: str, value: float) -> bool:
     """Is ``value`` within the upper bound the Scenario field ``name`` declares (``le=``/``lt=``)?"""
-    from ..model.scenario import Scenario   # here: the estimate itself needs no model
+    from ..model.scenario import field_bounds   # here: the estimate itself needs no model
 
-    field = Scenario.model_fields.get(name)
-    for bound in field.metadata if field is not None else ():
-        if getattr(bound, "le", None) is not None and value > bound.le:
-            return False
-        if getattr(bound, "lt", None) is not None and value >= bound.lt:
-            return False
-    return True
+    bounds = field_bounds(name)
+    return not ("le" in bounds and value > bounds["le"]) and not ("lt" in bounds and value >= bounds["lt"])
 
 
 def format_duration(seconds: float) -> str:

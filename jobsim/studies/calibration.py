@@ -73,34 +73,35 @@ def recovery_log(seed: int, scenario: Scenario, folder=None) -> AppointmentLog:
 
 def written_shape(cal) -> str:
     """The lead shape a calibration wrote: ``"bands"``, ``"per_30_days"`` or ``"none"``."""
-    from ..calibrate.report import not_written
     from ..model.leadbands import BAND_FIELDS
 
-    def written(name):
-        e = cal.estimate(name)
-        return e is not None and e.value is not None and not_written(e) is None
-    if any(written(name) for name in BAND_FIELDS.values()):
+    written = cal.values()
+    if any(name in written for name in BAND_FIELDS.values()):
         return "bands"
-    return "per_30_days" if written("noshow_lead_odds_ratio") else "none"
+    return "per_30_days" if "noshow_lead_odds_ratio" in written else "none"
+
+
+def _recovery_rows(cal, truth: dict[str, float], seed: int) -> pd.DataFrame:
+    """One row per true value: ``parameter``, ``truth``, ``estimate``, ``low``, ``high`` (NaN where not
+    estimated), ``covered``, ``written`` (a setting of the fragment), ``seed``, ``bookings``, ``shape`` (the
+    lead shape written: :func:`written_shape`)."""
+    written, shape = cal.values(), written_shape(cal)
+    rows = []
+    for name, true in truth.items():
+        e = cal.estimate(name)
+        have = e is not None and e.value is not None
+        value, low, high = (e.value, e.low, e.high) if have else (math.nan, math.nan, math.nan)
+        low, high = (math.nan if v is None else v for v in (low, high))
+        rows.append({"parameter": name, "truth": true, "estimate": value, "low": low, "high": high,
+                     "covered": bool(low <= true <= high), "written": name in written, "seed": seed,
+                     "bookings": cal.log.bookings, "shape": shape})
+    return pd.DataFrame(rows)
 
 
 def recovery_replication(seed: int, scenario: Scenario) -> pd.DataFrame:
-    """One replication: ``parameter``, ``truth``, ``estimate``, ``low``, ``high``, ``covered``, ``seed``,
-    ``bookings``, ``shape`` (the lead shape written: :func:`written_shape`)."""
-    log = recovery_log(seed, scenario)
-    cal = calibrate(log)
-    shape = written_shape(cal)
-    rows = []
-    for name in TRUTH:
-        e = cal.estimate(name)
-        truth = getattr(scenario, name)
-        value = e.value if e is not None and e.value is not None else math.nan
-        low = e.low if e is not None and e.low is not None else math.nan
-        high = e.high if e is not None and e.high is not None else math.nan
-        rows.append({"parameter": name, "truth": truth, "estimate": value, "low": low, "high": high,
-                     "covered": bool(low <= truth <= high), "seed": seed, "bookings": log.bookings,
-                     "shape": shape})
-    return pd.DataFrame(rows)
+    """One replication of the model's own logs: :func:`_recovery_rows` for :data:`TRUTH`."""
+    cal = calibrate(recovery_log(seed, scenario))
+    return _recovery_rows(cal, {name: getattr(scenario, name) for name in TRUTH}, seed)
 
 
 def recovery(replications: int, seed: int = 0, scenario: Scenario | None = None, jobs: int = 1) -> pd.DataFrame:
@@ -162,27 +163,16 @@ def realistic_log(seed: int, citizens: int = 3000, reminders: str = "within_lead
 
 
 def realistic_replication(seed: int, citizens: int = 3000, reminders: str = "within_lead") -> pd.DataFrame:
-    """One realistic log calibrated: ``parameter``, ``truth``, ``estimate``, ``low``, ``high``, ``covered``,
-    ``written`` (the value is a setting in the fragment), ``seed``, ``bookings``."""
+    """One realistic log, written as CSV and read back as a user's would be, calibrated: :func:`_recovery_rows`
+    for :data:`REALISTIC_TRUTH`."""
     import tempfile
     from pathlib import Path
-
-    from ..calibrate.report import not_written
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"realistic_{seed}.csv"
         realistic_log(seed, citizens, reminders).to_csv(path, index=False)
         log = read_appointment_log(path)
-    cal = calibrate(log)
-    rows = []
-    for name, truth in REALISTIC_TRUTH.items():
-        e = cal.estimate(name)
-        have = e is not None and e.value is not None
-        value, low, high = (e.value, e.low, e.high) if have else (math.nan, math.nan, math.nan)
-        rows.append({"parameter": name, "truth": truth, "estimate": value, "low": low, "high": high,
-                     "covered": bool(low <= truth <= high), "written": have and not_written(e) is None,
-                     "seed": seed, "bookings": log.bookings, "shape": written_shape(cal)})
-    return pd.DataFrame(rows)
+    return _recovery_rows(calibrate(log), REALISTIC_TRUTH, seed)
 
 
 def realistic_recovery(replications: int, seed: int = 0, citizens: int = 3000, jobs: int = 1) -> pd.DataFrame:
