@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 import jobsim
-from jobsim.errors import EXIT_OK
+from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.report.words import num, phrase
 from jobsim.studies import calibration
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="replications of the realistic logs (default: as --replications)")
     args = parser.parse_args(argv)
     check_args(args)
+    if args.realistic_replications is not None and args.realistic_replications < 2:
+        raise JobsimError(f"--realistic-replications: {args.realistic_replications} is too few for a coverage; "
+                          "use 2 or more")
     out = output_folder(args, NAME)
     t0 = time.perf_counter()
     replications = args.replications or (6 if args.quick else 200)

@@ -69,3 +69,14 @@ def test_the_recovery_script_writes_its_tables_figure_and_manifest(tmp_path):
     assert set(coverage_table["parameter"]) == set(TRUTH) and (coverage_table["replications"] == 2).all()
     assert json.loads((out / "manifest.json").read_text())["truth"] == TRUTH
     assert "noshow_lead_odds_ratio" in res.stdout and "covered" in res.stdout
+
+
+def test_the_recovery_script_refuses_too_few_realistic_replications_in_one_line(tmp_path):
+    from conftest import run_experiment
+
+    res = run_experiment("calibration_recovery", "--realistic-replications", "1", "--out", str(tmp_path / "out"),
+                         cwd=tmp_path)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert res.stderr.strip().splitlines()[-1].endswith(
+        "--realistic-replications: 1 is too few for a coverage; use 2 or more")
+    assert not (tmp_path / "out").exists()
