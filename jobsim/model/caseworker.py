@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from .calendar import DAY_END, DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK, WORKDAY_MINUTES, add_workdays
 from .citizens import ALREADY_THERE, PENDING
-from .desk import CASEWORK, DOC, EPS, PREP, CaseworkBucket, Desk
+from .desk import CALL, CASEWORK, DOC, EPS, MEETING, NONCASE, PREP, CaseworkBucket, Desk
 from .diary import Diary
 from .ledger import CaseworkerDay
 from .scenario import ScenarioValues
+
+#: A network meeting called (arrives as contact; on the desk it is a MEETING).
+NETWORK = -1
 
 
 class Caseworker:
@@ -48,7 +51,7 @@ class Caseworker:
         self.absent = absent
         self.trace = trace          # list of (caseworker, start, end, activity, booking id) or None
         self.diary = Diary(s.slots_per_day, s.slot_minutes, s.overbook_per_day, s.reserved_slots_per_day)
-        self.desk = Desk(s.desk_priority, index, ledger.casework_closed, trace)
+        self.desk = Desk(s.desk_priority, index, ledger.casework_closed, trace, ledger.task_done)
         #: desk work from the last accounted minute to ``until`` (see :meth:`Desk.share_out`)
         self.work_at_desk = self.desk.share_out
         self.citizens = 0           # citizens on the caseload now
@@ -219,6 +222,8 @@ class Caseworker:
         self.day_end = self.working_until = day * MINUTES_PER_DAY + DAY_END
         if self.traits.prepares_ahead:
             self.open_prep_window(add_workdays(day, self.traits.window_days))
+        if self.values.noncase_minutes_per_day > 0:
+            self.desk.add(NONCASE, self.values.noncase_minutes_per_day, self.day_end, None)
 
     def end_day(self, day: int):
         """15:24 (or when the last conversation is over, if later): desk work to the end of the day, then
@@ -274,6 +279,61 @@ class Caseworker:
         deadline = week_start + MINUTES_PER_WEEK + 4 * MINUTES_PER_DAY + DAY_END + s.overtime_minutes
         self.desk.add(CASEWORK, minutes, deadline, CaseworkBucket(week_start, minutes, deadline))
         self.desk.drop_expired_casework(self.env.now)
+
+    # ------------------------------------------------------------ contact outside the diary, a SimPy process
+    def contacts(self, rng):
+        """The contact outside the booked conversations that reaches this caseworker, a SimPy process.
+
+        On each working day at work: calls and messages from and to citizens (Poisson, with mean
+        ``citizen_contacts_per_week / 5`` per citizen on the caseload at 8:00), employer contacts (mean
+        ``employer_contacts_per_week / 5``) and network meetings called (mean
+        ``network_meetings_per_citizen_year / (365 / 7) / 5`` per citizen), each at a uniform minute of the
+        working day (:meth:`contact_arrives`). ``rng`` is the caseworker's own random generator. On a day
+        away nothing arrives (a colleague answers; not modelled).
+        """
+        env = self.env
+        s = self.values
+        per_day_citizen = s.citizen_contacts_per_week / 5.0
+        per_day_employer = s.employer_contacts_per_week / 5.0
+        per_day_network = s.network_meetings_per_citizen_year / (365.0 / 7.0) / 5.0
+        kinds = (CALL, MEETING, NETWORK)
+        for day in range(self.ledger.run_days):
+            if day % 7 >= 5 or self.absent[day]:
+                continue
+            start = day * MINUTES_PER_DAY + DAY_START
+            counts = rng.poisson((per_day_citizen * self.citizens, per_day_employer,
+                                  per_day_network * self.citizens))
+            total = int(counts.sum())
+            if not total:
+                continue
+            offsets = rng.random(total) * WORKDAY_MINUTES
+            arrivals = sorted(zip(offsets.tolist(), [k for k, n in zip(kinds, counts.tolist()) for _ in range(n)]))
+            for offset, kind in arrivals:
+                yield env.timeout(start + offset - env.now)
+                self.contact_arrives(kind, day)
+
+    def contact_arrives(self, kind: int, day: int) -> None:
+        """A call or message (``CALL``), an employer contact (``MEETING``) or a network meeting called
+        (``NETWORK``) arrives now: the desk time up to now goes to the work that was on the desk; the contact
+        joins the desk (a call before any other desk work; the others among it), due by the end of the working
+        day ``contact_answer_days`` (a network meeting: ``network_meeting_days``) after today, with its
+        documentation (a network meeting: its preparation and documentation) due at the same minute."""
+        s = self.values
+        if kind == NETWORK:
+            minutes, follow_up, days, kind = s.network_meeting_minutes, s.network_prep_minutes, \
+                s.network_meeting_days, MEETING
+        elif kind == CALL:
+            minutes, follow_up, days = s.citizen_contact_minutes, s.contact_documentation_minutes, s.contact_answer_days
+        else:
+            minutes, follow_up, days = s.employer_contact_minutes, s.contact_documentation_minutes, \
+                s.contact_answer_days
+        if self.at_desk():
+            self.desk_work_to_now()
+        due = add_workdays(day, days) * MINUTES_PER_DAY + DAY_END
+        if minutes > 0:
+            self.desk.add(kind, minutes, due, None)
+        if follow_up > 0:
+            self.desk.add(DOC, follow_up, due, None)
 
     # ------------------------------------------------------------ bookings
     def take_booking(self, booking, earliest_day: int) -> None:

@@ -1,10 +1,19 @@
 """Desk work: the tasks on a caseworker's desk, and how desk time is shared out over them.
 
-Three kinds of task: preparation of a booking (due at its slot start),
-documentation after a held conversation (due at the end of the day, never
-dropped), and a week's casework for the caseload (due at the end of the
-following week, dropped as unmet if not done by then). The caseworker
-takes them in the order of the desk rule (``desk_priority``):
+The kinds of task:
+
+* preparation of a booking (due at its slot start; dropped at the slot start);
+* documentation after a contact, and the preparation of a network meeting (due as the contact says; never
+  dropped: done late if need be);
+* a week's casework for the caseload (due at the end of the following week, dropped as unmet if not done by then);
+* contact that is not a booked conversation: a call or message from or to a citizen (``CALL``), taken before any
+  other desk work (it interrupts it), and an employer contact or network meeting (``MEETING``), planned among the
+  desk work; never dropped: answered late (postponed) if need be;
+* the day's time that is not case work (team meetings, supervision, training, administration: ``NONCASE``),
+  taken before other desk work and never dropped.
+
+Apart from calls and non-case time, which come first under every rule, the caseworker takes the tasks in the
+order of the desk rule (``desk_priority``); employer contact and network meetings rank with documentation:
 
 * ``edf``: "whatever is due first, whatever it is";
 * ``prep_first``: "I prepare my conversations first; then documentation and casework, whichever is due first";
@@ -26,14 +35,16 @@ from operator import attrgetter
 from .calendar import DAY_END, MINUTES_PER_DAY, MINUTES_PER_WEEK, add_workdays
 
 #: Kinds of desk task.
-PREP, DOC, CASEWORK = 0, 1, 2
+PREP, DOC, CASEWORK, CALL, MEETING, NONCASE = 0, 1, 2, 3, 4, 5
 #: Activity names of the kinds, as used in traces and caseworker-day columns.
-KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework"}
-#: Task rank (lower first) for each desk rule; ties broken by deadline.
+KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework", CALL: "contact", MEETING: "contact",
+              NONCASE: "noncase"}
+#: Task rank (lower first) for each desk rule; ties broken by deadline. Calls and non-case time come first
+#: under every rule.
 PRIORITY_RANKS = {
-    "edf": {PREP: 0, DOC: 0, CASEWORK: 0},
-    "prep_first": {PREP: 0, DOC: 1, CASEWORK: 1},
-    "casework_first": {CASEWORK: 0, DOC: 1, PREP: 2},
+    "edf": {NONCASE: -1, CALL: -1, PREP: 0, DOC: 0, MEETING: 0, CASEWORK: 0},
+    "prep_first": {NONCASE: -1, CALL: -1, PREP: 0, DOC: 1, MEETING: 1, CASEWORK: 1},
+    "casework_first": {NONCASE: -1, CALL: -1, CASEWORK: 0, DOC: 1, MEETING: 1, PREP: 2},
 }
 _RANK_SPAN = 1e9  # sort keys are rank * span + deadline; deadlines stay below 20 years of minutes
 EPS = 1e-9        # minutes: less than this is nothing (floating-point dust)
@@ -44,7 +55,8 @@ class DeskTask:
     """One task: ``left`` minutes of work of a ``kind``, due at ``deadline`` (minutes).
 
     ``ref`` is the :class:`~jobsim.model.citizens.Booking` being prepared, the
-    :class:`CaseworkBucket` of a week's casework, or None for documentation.
+    :class:`CaseworkBucket` of a week's casework, or None for the kinds never dropped (documentation,
+    contact, non-case time).
     """
 
     __slots__ = ("key", "left", "kind", "deadline", "ref")
@@ -73,13 +85,15 @@ class Desk:
     """The desk tasks of one caseworker, kept sorted by the desk rule, and the desk clock.
 
     ``on_closed(bucket)`` is called when a week's casework is finished or
-    expires (the ledger counts it); ``trace`` is a list to append
+    expires (the ledger counts it); ``on_done(kind, deadline, finished)`` when a task of a kind never dropped
+    (documentation, contact, non-case time) is finished, at minute ``finished``; ``trace`` is a list to append
     ``(caseworker, start, end, activity, booking id)`` stretches to, or None.
     """
 
-    __slots__ = ("tasks", "until", "today", "rank_base", "by_urgency", "caseworker", "on_closed", "trace")
+    __slots__ = ("tasks", "until", "today", "rank_base", "by_urgency", "caseworker", "on_closed", "on_done",
+                 "trace")
 
-    def __init__(self, desk_priority: str, caseworker: int, on_closed, trace: list | None):
+    def __init__(self, desk_priority: str, caseworker: int, on_closed, trace: list | None, on_done=None):
         self.tasks: list[DeskTask] = []
         self.until = 0.0                # desk time is shared out up to this minute
         self.today = None               # the caseworker-day record that desk minutes are booked to
@@ -88,6 +102,7 @@ class Desk:
         self.by_urgency = desk_priority == "casework_first"
         self.caseworker = caseworker
         self.on_closed = on_closed
+        self.on_done = on_done
         self.trace = trace
 
     def add(self, kind: int, minutes: float, deadline: float, ref) -> DeskTask:
@@ -104,8 +119,8 @@ class Desk:
         no task needed (0.0 if the work filled the stretch).
 
         Minutes go to the caseworker-day record :attr:`today` (by kind; what
-        is left over is idle unless ``idle=False``). A task past its deadline
-        is dropped first (documentation never is).
+        is left over is idle unless ``idle=False``). Preparation and casework
+        past their deadline are dropped first; the other kinds never are.
         """
         begin = self.until
         left = until - begin
@@ -120,7 +135,7 @@ class Desk:
         while left > EPS and i < len(queue):
             task = queue[i]
             kind = task.kind
-            if task.deadline <= begin and kind != DOC:
+            if task.deadline <= begin and (kind == CASEWORK or kind == PREP):
                 del queue[i]
                 if queue is not tasks:
                     tasks.remove(task)
@@ -142,8 +157,12 @@ class Desk:
             elif kind == CASEWORK:
                 day.casework_minutes += x
                 task.ref.done += x
-            else:
+            elif kind == DOC:
                 day.documentation_minutes += x
+            elif kind == NONCASE:
+                day.noncase_minutes += x
+            else:
+                day.contact_minutes += x
             if task.left <= EPS:
                 del queue[i]
                 if queue is not tasks:
@@ -152,6 +171,8 @@ class Desk:
                     task.ref.prep_task = None
                 elif kind == CASEWORK:
                     self.on_closed(task.ref)
+                elif self.on_done is not None:
+                    self.on_done(kind, task.deadline, until - left)
         if left <= EPS:
             return 0.0
         if idle:
@@ -174,12 +195,17 @@ class Desk:
             self.on_closed(task.ref)
 
     def minutes_left(self, end: float) -> float:
-        """Minutes of work left that overtime after ``end`` could still do (not yet due, or documentation)."""
-        return sum(t.left for t in self.tasks if t.deadline > end or t.kind == DOC)
+        """Minutes of work left that overtime after ``end`` could still do (not yet due, or of a kind never
+        dropped)."""
+        return sum(t.left for t in self.tasks if t.deadline > end or (t.kind != CASEWORK and t.kind != PREP))
 
     def open_casework(self) -> list[CaseworkBucket]:
         """The casework buckets still on the desk."""
         return [t.ref for t in self.tasks if t.kind == CASEWORK]
+
+    def open_kept(self) -> list[DeskTask]:
+        """The tasks of the kinds never dropped (documentation, contact, non-case time) still on the desk."""
+        return [t for t in self.tasks if t.kind != CASEWORK and t.kind != PREP]
 
 
 def _casework_first_order(tasks: list[DeskTask], now: float) -> list[DeskTask]:
@@ -189,6 +215,8 @@ def _casework_first_order(tasks: list[DeskTask], now: float) -> list[DeskTask]:
     tomorrow_end = add_workdays(day, 1) * MINUTES_PER_DAY + DAY_END
 
     def urgency(task: DeskTask) -> int:
+        if task.kind == CALL or task.kind == NONCASE:
+            return -1
         if task.kind == CASEWORK:
             return 0 if task.deadline < next_week else 3
         if task.kind == PREP:

@@ -109,6 +109,9 @@ class Jobcenter:
         self._planned = s.planned_interval_days   # days between planned conversations (a property, kept)
         #: the hazard ratio of leaving after a held conversation, or None when stays do not respond
         self.exit_effect = s.exit_effect if s.exit_effect != 1.0 else None
+        #: contact outside the diary reaches the caseworkers (else no process is started for it)
+        self.has_contacts = (s.citizen_contacts_per_week > 0 or s.employer_contacts_per_week > 0
+                             or s.network_meetings_per_citizen_year > 0)
         #: the lead bands' odds ratios (None: no band effect; see jobsim.model.leadbands)
         self.lead_band_odds = band_odds_ratios(s)
         self._streams(seed, replication)
@@ -170,6 +173,11 @@ class Jobcenter:
                 self.prefill()
             for caseworker in self.caseworkers:
                 env.process(caseworker.working_days())
+            if self.has_contacts:
+                for caseworker in self.caseworkers:
+                    # one stream per caseworker, so contact does not move when the team changes
+                    env.process(caseworker.contacts(st.generator(self.seed, self.replication,
+                                                                 f"contacts/{caseworker.index}")))
             env.process(self.exit_days.opening())
             if arrivals:
                 env.process(self.arrivals())
@@ -501,6 +509,8 @@ class Jobcenter:
             for bucket in caseworker.desk.open_casework():
                 if bucket.deadline <= end:
                     ledger.casework_closed(bucket)
+            for task in caseworker.desk.open_kept():   # still open at the end: late if already due
+                ledger.task_done(task.kind, task.deadline, math.inf)
         pending = [b for cw in self.caseworkers for b in cw.diary.bookings() if b.outcome == PENDING]
         for b in sorted(pending, key=attrgetter("id")):
             ledger.record_booking(b)

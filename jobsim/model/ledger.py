@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from .calendar import MINUTES_PER_DAY
 from .citizens import HELD
+from .desk import DOC, NONCASE
 
 #: Caseworker-day records before the horizon are not kept; with tables=False the ledger keeps at most
 #: this many days of records per caseworker and folds older ones into the totals.
@@ -88,15 +89,19 @@ class CaseworkerDay:
     """One caseworker's working day: minutes by activity (a row of the ``worker_days`` table).
 
     ``present_minutes`` is the working day (0 on a day of absence); the
-    activities add up to present plus overtime minutes. ``prep_minutes`` is
+    activities add up to present plus overtime minutes. ``contact_minutes`` is
+    direct contact outside the booked conversations (calls and messages,
+    employer contact, network meetings); ``documentation_minutes`` includes
+    the documentation of that contact and the preparation of network meetings;
+    ``noncase_minutes`` is time that is not case work. ``prep_minutes`` is
     all preparation done that day; ``wasted_prep_minutes`` the part of it
     later wasted (the citizen did not come or left first), which can be
     learned long after the day. The table shows preparation not wasted and
     wasted preparation as two columns (:meth:`Ledger.day_rows`).
     """
 
-    COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "prep_minutes",
-               "wasted_prep_minutes", "documentation_minutes", "casework_minutes", "idle_minutes",
+    COLUMNS = ("day", "worker", "present_minutes", "conversation_minutes", "contact_minutes", "prep_minutes",
+               "wasted_prep_minutes", "documentation_minutes", "casework_minutes", "noncase_minutes", "idle_minutes",
                "overtime_minutes")
     __slots__ = COLUMNS
 
@@ -105,10 +110,12 @@ class CaseworkerDay:
         self.worker = worker
         self.present_minutes = present_minutes
         self.conversation_minutes = 0.0
+        self.contact_minutes = 0.0
         self.prep_minutes = 0.0
         self.wasted_prep_minutes = 0.0
         self.documentation_minutes = 0.0
         self.casework_minutes = 0.0
+        self.noncase_minutes = 0.0
         self.idle_minutes = 0.0
         self.overtime_minutes = 0.0
 
@@ -141,7 +148,18 @@ class Totals:
     present: float = 0.0
     busy: float = 0.0
     conversation: float = 0.0
+    contact: float = 0.0            # direct contact outside booked conversations
+    prep: float = 0.0               # all preparation done (ahead and after check-in), wasted or not
+    documentation: float = 0.0      # documentation of contacts and preparation of network meetings
+    casework: float = 0.0
+    noncase: float = 0.0
+    idle: float = 0.0
     overtime: float = 0.0
+    # desk tasks of the kinds never dropped, due in the horizon: finished (or still open) after their deadline
+    contacts: int = 0               # unbooked contacts and meetings outside the diary
+    contacts_late: int = 0
+    documentation_tasks: int = 0
+    documentation_late: int = 0
     # preparation wasted, added up when it is learned (the citizen did not come, or left first)
     wasted_noshow: float = 0.0
     wasted_withdrawn: float = 0.0
@@ -242,6 +260,21 @@ class Ledger:
             self.totals.casework_demand += bucket.demand
             self.totals.casework_done += min(bucket.done, bucket.demand)  # chunks can add up to dust more
 
+    def task_done(self, kind: int, deadline: float, finished: float) -> None:
+        """A desk task of a kind never dropped, due at minute ``deadline``, was finished at ``finished`` (or is
+        still open at the end of the run: ``finished`` is then infinite); counted if due in the horizon.
+        Non-case time is not counted (it has no deadline that anyone outside the team sees)."""
+        if kind == NONCASE or not self.horizon_start <= deadline <= self.run_end:
+            return
+        t = self.totals
+        late = finished > deadline + 1e-9
+        if kind == DOC:
+            t.documentation_tasks += 1
+            t.documentation_late += late
+        else:
+            t.contacts += 1
+            t.contacts_late += late
+
     def new_day(self, day: CaseworkerDay) -> None:
         """A caseworker-day begins; days before the horizon are not kept."""
         if day.day >= self.warmup_days:
@@ -256,8 +289,15 @@ class Ledger:
         days = self.days
         for d in days[:n]:
             t.present += d.present_minutes
-            t.busy += d.conversation_minutes + d.prep_minutes + d.documentation_minutes + d.casework_minutes
+            t.busy += (d.conversation_minutes + d.contact_minutes + d.prep_minutes + d.documentation_minutes
+                       + d.casework_minutes + d.noncase_minutes)
             t.conversation += d.conversation_minutes
+            t.contact += d.contact_minutes
+            t.prep += d.prep_minutes
+            t.documentation += d.documentation_minutes
+            t.casework += d.casework_minutes
+            t.noncase += d.noncase_minutes
+            t.idle += d.idle_minutes
             t.overtime += d.overtime_minutes
         self.days = days[n:]
 

@@ -38,6 +38,10 @@ JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no publis
 #: Runs of more than 500 ask first (jobsim.runner.size.MAX_WORKERS: --yes, confirm=True).
 MAX_TEAM = 20_000
 STAR_FOLLOW_UP = "STAR, 'Opfølgning på data om samtaler'"
+#: Where the week's unsourced minutes and rates come from (no study gives them one by one).
+WEEK_SOURCE = ("assumption: no source gives it; 0 = not modelled until fitted (jobsim fit) to the time-use shares: "
+               "26% direct contact with citizens and employers, about a third on preparation and follow-up "
+               "(Quartz+Co and BDO for KL 2014, 'Analyse af jobcentrenes ressourceforbrug')")
 
 
 #: Where the lead-band odds ratios come from (one text for the four fields).
@@ -224,6 +228,37 @@ class Scenario(BaseModel):
     casework_minutes: float = _f(30.0, "ongoing casework per citizen per week, due by the end of the next week",
                                  "minutes", "assumption; with the defaults desk work breaks even near 55-57 cases (docs/model.md)",
                                  ge=0, le=2220)
+    # the rest of the week: contact outside the diary, and time that is not case work
+    citizen_contacts_per_week: float = _f(
+        0.0, "calls and messages from and to each citizen on the caseload, per week at work, outside the booked "
+        "conversations; each arrives during the day and is taken before any other desk work (it interrupts it)",
+        "contacts/citizen/week", WEEK_SOURCE, ge=0, le=20)
+    citizen_contact_minutes: float = _f(10.0, "direct contact per call or message with a citizen", "minutes",
+                                        WEEK_SOURCE, ge=0, le=120)
+    contact_documentation_minutes: float = _f(5.0, "documentation after each call, message or employer contact",
+                                              "minutes", WEEK_SOURCE, ge=0, le=120)
+    employer_contacts_per_week: float = _f(
+        0.0, "contacts with employers per caseworker per week at work (planned among the desk work)",
+        "contacts/week", WEEK_SOURCE, ge=0, le=100)
+    employer_contact_minutes: float = _f(20.0, "direct contact per employer contact", "minutes", WEEK_SOURCE,
+                                         ge=0, le=240)
+    network_meetings_per_citizen_year: float = _f(
+        0.0, "network and round-table meetings (with other professionals) per citizen on the caseload per year, "
+        "held outside the conversation slots", "meetings/citizen/year", WEEK_SOURCE, ge=0, le=52)
+    network_meeting_minutes: float = _f(60.0, "direct contact per network meeting", "minutes", WEEK_SOURCE,
+                                        ge=0, le=480)
+    network_prep_minutes: float = _f(30.0, "preparation and documentation per network meeting", "minutes",
+                                     WEEK_SOURCE, ge=0, le=480)
+    contact_answer_days: int = _f(
+        1, "working days after the day it arrives within which a call or employer contact is answered (0 = the "
+        "same day); answered later, it counts as postponed", "days",
+        "assumption: answered by the next working day", ge=0, le=20)
+    network_meeting_days: int = _f(
+        10, "working days within which a network meeting is held once it is called; held later, it counts as "
+        "postponed", "days", "assumption: within two weeks", ge=1, le=60)
+    noncase_minutes_per_day: float = _f(
+        0.0, "time that is not case work (team meetings, supervision, training, administration), per day "
+        "present; taken before other desk work", "minutes", WEEK_SOURCE, ge=0, le=444)
     # staff time
     absence_share: float = _f(0.12, "share of working days a caseworker is absent (whole days)", "share",
                               "assumption: 6 weeks' holiday plus sickness", ge=0, lt=1)

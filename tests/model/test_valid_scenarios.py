@@ -18,6 +18,10 @@ from jobsim.policies import BUILTIN_POLICIES
 
 #: Fields whose range is narrowed to keep each run small (name -> (low, high)).
 SMALL_RUN = {"workers": (1, 2), "horizon_days": (7, 21), "warmup_days": (0, 7)}
+#: Contact rates drawn from a narrower range than allowed (at 1,000 cases, 20 calls per citizen a week would make
+#: one example take minutes; the mechanism is the same at any rate).
+NARROW = {"citizen_contacts_per_week": (0.0, 2.0), "employer_contacts_per_week": (0.0, 20.0),
+          "network_meetings_per_citizen_year": (0.0, 12.0)}
 #: Fields drawn on a log scale (their ranges span orders of magnitude).
 LOG_SCALE = {"caseload", "stay_days", "fte_cost_dkk", "casework_minutes"}
 
@@ -40,6 +44,8 @@ def value(draw, name):
     ann = Scenario.model_fields[name].annotation
     if name in SMALL_RUN:
         return draw(st.integers(*SMALL_RUN[name]))
+    if name in NARROW:
+        return draw(st.floats(*NARROW[name]))
     low, high, low_open, high_open = bounds(name)
     if ann is int:
         return draw(st.integers(low, high))
@@ -129,13 +135,14 @@ def test_valid_scenarios_run_and_give_finite_or_na_kpis_and_minutes_that_add_up(
     for name, v in result.kpis.items():
         assert math.isnan(v) or math.isfinite(v), name
     days = result.worker_days
-    activities = ["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
-                  "casework_minutes", "idle_minutes"]
+    activities = ["conversation_minutes", "contact_minutes", "prep_minutes", "wasted_prep_minutes",
+                  "documentation_minutes", "casework_minutes", "noncase_minutes", "idle_minutes"]
     spent = days[activities].sum(axis=1)
     available = days["present_minutes"] + days["overtime_minutes"]
     assert ((spent - available).abs() <= 1e-6 * (1 + available)).all()
     assert (days[activities] >= -1e-9).all().all()
-    for share in ("noshow_rate", "prepared_share", "overdue_share", "casework_coverage", "utilization"):
+    for share in ("noshow_rate", "prepared_share", "overdue_share", "casework_coverage", "utilization",
+                  "contacts_postponed_share", "documentation_late_share"):
         v = result.kpis[share]
         assert math.isnan(v) or -1e-12 <= v <= 1 + 1e-12, share
     # every slot before the last day of the run was dealt with (held, missed, withdrawn or moved): only the
