@@ -69,11 +69,11 @@ import sys
 from typing import Sequence
 
 from ..errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, JobsimError
-from . import calibrate, plot, report, run, scenarios, sensitivity, sweep, validate
+from . import calibrate, fit, plot, report, run, scenarios, sensitivity, sweep, validate
 from .common import PROG, Parser, stdout_to_devnull
 
 #: The command modules, in the order their commands appear in ``jobsim --help``.
-COMMAND_MODULES = (run, scenarios, sweep, plot, report, sensitivity, validate, calibrate)
+COMMAND_MODULES = (run, scenarios, sweep, plot, report, sensitivity, validate, calibrate, fit)
 
 
 def _version_text() -> str:

@@ -2,14 +2,16 @@
 
 ::
 
-    jobsim sensitivity SCENARIO [--set name=value ...] [--method morris|sobol|lhs] [--param name=low:high ...]
+    jobsim sensitivity SCENARIO [--set name=value ...] [--method morris|sobol|lhs]
+                       [--param name=low:high | name=level,level,... ...]
                        [--only name,name,...] [--kpi NAME ...] [--replications R] [--size N] [--seed N]
                        [--jobs N] [--executor local|dask] [--scheduler tcp://HOST:PORT] [--out DIR]
                        [--lang en|da] [--yes] [--quiet]
 
 The ranges come from ``jobsim/gsa/ranges.toml`` (every assumption
-parameter, with its source); ``--param`` overrides or adds one, ``--only``
-screens a subset. Writes ``sensitivity.csv`` (kpi, parameter, method, index,
+parameter, with its source); ``--param`` overrides or adds one (a
+categorical parameter's levels as a comma list: ``--param
+desk_priority=edf,prep_first``), ``--only`` screens a subset. Writes ``sensitivity.csv`` (kpi, parameter, method, index,
 value, ci_low, ci_high), ``noise.csv``, ``design.csv``, ``runs.csv``,
 ``ranges.csv``, the chart (``morris.png``/``.svg`` or ``sobol``/``lhs``, with
 ``--lang da`` the Danish one) and ``manifest.json`` with ``runs.sqlite`` to the
@@ -45,9 +47,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--method", choices=("morris", "sobol", "lhs"), default="morris",
                    help="morris: screening, mu* and sigma (default); sobol: S1 and ST; lhs: a Latin hypercube, S1")
     p.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH",
-                   help="override or add the range of a parameter (repeatable), e.g. --param caseload=150:260; "
-                   "with --only, name the parameter there too; an integer parameter's range must hold at least two "
-                   "integers")
+                   help="override or add the range of a parameter (repeatable), e.g. --param caseload=150:260, or "
+                   "a categorical parameter's levels, e.g. --param desk_priority=edf,prep_first; with --only, name "
+                   "the parameter there too; an integer parameter's range must hold at least two integers")
     p.add_argument("--only", default=None, metavar="NAME,NAME,...",
                    help="screen only these parameters (default: all of ranges.toml, plus those of --param)")
     p.add_argument("--kpi", action="append", default=None, metavar="NAME",
@@ -134,10 +136,13 @@ def ranking_text(result, shown: int = SHOWN) -> str:
             "model noise not estimated (use --replications 2 or more)"
         lines.append(f"{kpi} ({note}): {key} by parameter")
         table = result.ranking(kpi).head(shown)
-        width = max(len(p) for p in table["parameter"])
-        for row in table.itertuples():
+        # a categorical parameter is shown with its levels, as --param takes them (its mu* is a switch's effect)
+        levels = {r.name: f"{r.name}={','.join(r.levels)}" for r in result.ranges if r.categorical}
+        names = [levels.get(p, p) for p in table["parameter"]]
+        width = max(len(p) for p in names)
+        for name, row in zip(names, table.itertuples()):
             interval = f"  [{row.ci_low:.4g}, {row.ci_high:.4g}]" if not math.isnan(row.ci_low) else ""
-            lines.append(f"  {row.parameter:<{width}}  {row.value:.4g}{interval}")
+            lines.append(f"  {name:<{width}}  {row.value:.4g}{interval}")
     if not lines:
         raise JobsimError("no KPI was analysed")
     return "\n".join(lines)

@@ -50,14 +50,6 @@ def relative_cut(results: Results, options: Mapping[str, Any]) -> float:
     return 1.0 - after / before if before else math.nan
 
 
-def prep_followup_share(results: Results, options: Mapping[str, Any]) -> float:
-    """Preparation (wasted or not) plus documentation, over minutes present, from the ``worker_days`` table."""
-    days = results["base"].worker_days
-    present = float(days["present_minutes"].sum())
-    work = float((days["prep_minutes"] + days["wasted_prep_minutes"] + days["documentation_minutes"]).sum())
-    return work / present if present else math.nan
-
-
 def first_booking_noshow_rate(results: Results, options: Mapping[str, Any]) -> float:
     """No-shows over held plus missed, among new citizens' first bookings (made on the day they entered).
 
@@ -190,7 +182,6 @@ def expand_caseloads(arms: Mapping[str, Any], options: Mapping[str, Any]) -> dic
 MEASURES: dict[str, Measure] = {
     "kpi": Measure(kpi, options=("kpi",)),
     "relative_cut": Measure(relative_cut, options=("kpi", "after")),
-    "prep_followup_share": Measure(prep_followup_share, tables=True),
     "first_booking_noshow_rate": Measure(first_booking_noshow_rate, tables=True),
     "lead_noshow_odds_ratio": Measure(lead_noshow_odds_ratio, tables=True),
     "implied_group_cost": Measure(implied_group_cost, options=("budget_dkk", "from_arm", "to_arm")),

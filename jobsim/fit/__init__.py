@@ -1,0 +1,1 @@
+"""Fitting the time budget to published figures (``jobsim fit``): priors, ABC-SMC, the shipped posterior."""
