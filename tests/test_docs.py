@@ -11,7 +11,7 @@ import jobsim
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["jobsim", "jobsim.model.scenario", "jobsim.runner.simulate", "jobsim.policies", "jobsim.model.calendar", "jobsim.model.streams",
-           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.gsa.analysis", "jobsim.report.html",
+           "jobsim.runner.sweep", "jobsim.model.jobcenter", "jobsim.errors", "jobsim.gsa.analysis", "jobsim.gsa.ranges", "jobsim.report.html",
            "jobsim.report.texts", "jobsim.report.citation", "jobsim.report.style", "jobsim.report.words"]
 
 

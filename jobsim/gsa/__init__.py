@@ -4,7 +4,7 @@ Used as :func:`jobsim.sensitivity` and ``jobsim sensitivity`` (the package has
 its own short name so that ``jobsim.sensitivity`` stays the function).
 
 * :mod:`.ranges`: the range of every assumption parameter (``ranges.toml``, with its source) and
-  ``--param name=low:high``;
+  ``--param name=low:high``, or a categorical parameter's levels (``desk_priority=edf,prep_first``);
 * :mod:`.methods`: the designs and their analyses (Morris, Sobol, Latin hypercube; SALib and SciPy);
 * :mod:`.analysis`: :func:`sensitivity`, which runs a design (:mod:`jobsim.runner.design`: replications
   with common random numbers, local processes or Dask, a resumable store) and returns a

@@ -42,13 +42,15 @@ class SensitivityResult:
       (``mu_star``, ``sigma`` for Morris; ``S1``, ``ST`` for Sobol; ``S1`` for a Latin hypercube),
       ``value``, ``ci_low``, ``ci_high`` (the bootstrap interval; NaN for sigma). Morris values are in
       the KPI's unit: the change over the parameter's whole range (a step's change divided by the step,
-      ``levels / (2 (levels - 1))`` of the range); Sobol values are shares of the KPI's variance.
+      ``levels / (2 (levels - 1))`` of the range), and for a categorical parameter the change a switch of
+      level makes; Sobol values are shares of the KPI's variance.
     * ``noise``: per KPI, the variance of the design-point means over the design (``design_variance``),
       the part of it that is the model's own noise (``noise_variance``: the mean within-point
       variance over replications / ``replications``; NaN with one replication) and their ratio
       ``noise_share``: near 0, the indices describe the parameters; near 1, mostly noise.
     * ``design``: one row per point (``point`` and the parameters' values as run); ``runs``: one row per
-      point and replication with every KPI; ``ranges``: the :class:`Range` of each parameter.
+      point and replication with every KPI (a categorical parameter's value is its level); ``ranges``: the
+      :class:`Range` of each parameter.
     """
 
     scenario: Scenario
@@ -75,11 +77,15 @@ class SensitivityResult:
         return table.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write ``sensitivity.csv``, ``noise.csv``, ``design.csv``, ``runs.csv`` and ``ranges.csv`` to ``folder``."""
+        """Write ``sensitivity.csv``, ``noise.csv``, ``design.csv``, ``runs.csv`` and ``ranges.csv`` to ``folder``.
+
+        ``ranges.csv``: ``parameter``, ``low``, ``high``, ``integer``, ``source`` and ``levels`` (a categorical
+        parameter's levels joined by commas, its low and high 0 and 1; empty for a numeric one).
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         ranges = pd.DataFrame([{"parameter": r.name, "low": r.low, "high": r.high, "integer": r.integer,
-                                "source": r.source} for r in self.ranges])
+                                "source": r.source, "levels": ",".join(r.levels)} for r in self.ranges])
         return [write_frame(folder / "sensitivity.csv", self.indices, "csv"),
                 write_frame(folder / "noise.csv", self.noise, "csv"),
                 write_frame(folder / "design.csv", self.design, "csv"),
@@ -103,7 +109,9 @@ def sensitivity(scenario: Scenario | str | Path, method: str = "morris", *, para
       (a Latin hypercube; first-order indices by RBD-FAST); see :mod:`jobsim.gsa.methods`.
     * ``parameters``: the names to vary (default: every parameter of ``ranges.toml``, see
       :mod:`jobsim.gsa.ranges`); ``ranges``: overrides or additions, ``{"caseload": (150, 260)}``
-      or ``["caseload=150:260"]``; ``ranges_file``: another ranges file.
+      or ``["caseload=150:260"]``, for a categorical parameter its levels, ``{"desk_priority": ["edf",
+      "casework_first"]}`` or ``["desk_priority=edf,casework_first"]`` (each a part of [0, 1) in the design,
+      see :mod:`jobsim.gsa.methods`); ``ranges_file``: another ranges file.
     * ``size``: Morris trajectories ``r`` (default 10; ``r (k + 1)`` points), Sobol base samples ``N`` (a
       power of two, default 64; ``N (k + 2)`` points) or Latin hypercube points (default 100);
       ``levels``: Morris grid levels.
@@ -138,10 +146,10 @@ def sensitivity(scenario: Scenario | str | Path, method: str = "morris", *, para
     points = points_of(X, chosen)
     # run_design sizes its base scenario only; a range can make a point bigger (workers=10:1500): size the
     # largest point the ranges allow, with the design's number of runs
-    largest = sweep_size(scenario, {r.name: [r.value(r.low), r.value(r.high)] for r in chosen}, replications, jobs)
+    largest = sweep_size(scenario, {r.name: list(r.values()) for r in chosen}, replications, jobs)
     dataclasses.replace(largest, runs=len(points) * replications).check(confirm, "pass confirm=True")
     request = {"method": method, "size": size, "levels": levels, "kpis": kpis,
-               "ranges": [[r.name, r.low, r.high] for r in chosen]}
+               "ranges": [r.spec() for r in chosen]}
     runs = run_design(scenario, points, replications, seed, jobs=jobs, executor=executor, scheduler=scheduler,
                       out=out, progress=progress, policy=policy, confirm=confirm, label=f"sensitivity {method}",
                       extra={"sensitivity": request})
@@ -182,5 +190,5 @@ def request_digest(scenario: Scenario, method: str, ranges: Sequence[Range], rep
     """Ten hex digits that fingerprint a request (names the default folder of ``jobsim sensitivity``)."""
     text = json.dumps({"scenario": scenario.to_dict(), "method": method, "size": size, "levels": levels,
                        "replications": replications, "seed": seed, "kpis": list(kpis),
-                       "ranges": [[r.name, r.low, r.high] for r in ranges]}, sort_keys=True)
+                       "ranges": [r.spec() for r in ranges]}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]

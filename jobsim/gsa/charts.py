@@ -25,6 +25,7 @@ TEXT = {
            "lhs_title": "Share of each answer's variance due to each assumption alone: RBD-FAST on a Latin "
                         "hypercube ({scenario})",
            "mu_star": "μ*: mean absolute effect over the whole range (KPI units)",
+           "mu_star_levels": "μ*: mean absolute effect over the whole range, or of a switch of level (KPI units)",
            "sigma": "σ: spread of the effects (interactions, non-linearity)",
            "share": "share of the KPI's variance", "S1": "S1: alone", "ST": "ST: with interactions",
            "noise": "model noise: {pct} of the variance",
@@ -36,6 +37,8 @@ TEXT = {
            "lhs_title": "Andel af hvert svars varians, der skyldes hver antagelse alene: RBD-FAST på en latinsk "
                         "hyperkube ({scenario})",
            "mu_star": "μ*: gennemsnitlig absolut effekt over hele intervallet (KPI-enheder)",
+           "mu_star_levels": "μ*: gennemsnitlig absolut effekt over hele intervallet eller af et skift af niveau "
+                             "(KPI-enheder)",
            "sigma": "σ: spredning i effekterne (samspil, ikke-linearitet)",
            "share": "andel af KPI'ens varians", "S1": "S1: alene", "ST": "ST: med samspil",
            "noise": "modelstøj: {pct} af variansen",
@@ -71,9 +74,11 @@ def _noise_text(result: SensitivityResult, kpi: str, lang: str) -> str:
 
 
 def morris_chart(result: SensitivityResult, lang: str = "en"):
-    """mu* against sigma per KPI; the :data:`LABELLED` most influential parameters are named."""
+    """mu* against sigma per KPI; the :data:`LABELLED` most influential parameters are named (a categorical
+    one with its levels; its mu* is the effect of a switch of level)."""
     t = TEXT[lang]
     labels = {r.name: r.label(lang) for r in result.ranges}
+    mu_star = t["mu_star_levels"] if any(r.categorical for r in result.ranges) else t["mu_star"]
     fig, axes = _panels(len(result.kpis))
     for ax, kpi in zip(axes, result.kpis):
         table = result.indices[result.indices["kpi"] == kpi].pivot(index="parameter", columns="index", values="value")
@@ -88,7 +93,7 @@ def morris_chart(result: SensitivityResult, lang: str = "en"):
         ax.set_xlim(0, top * 1.6)  # room for the names
         ax.set_ylim(0, top * 1.1)
         _panel_title(ax, result, kpi, lang)
-        ax.set_xlabel(t["mu_star"], fontsize=8.5)
+        ax.set_xlabel(mu_star, fontsize=8.5)
         ax.set_ylabel(t["sigma"], fontsize=8.5)
     axes[0].legend(loc="upper left", fontsize=8, frameon=False)
     fig.suptitle(wrap_title(t["morris_title"].format(k=len(result.ranges), scenario=result.scenario.name),

@@ -18,6 +18,16 @@
   Plischke 2010), with bootstrap intervals.
 
 The designs are drawn with SALib and SciPy from ``seed``; the same seed gives the same design.
+
+A categorical parameter (:attr:`Range.levels <jobsim.gsa.ranges.Range.levels>`) enters every design as a
+number uniform on [0, 1), cut into equal parts, one per level (:func:`jobsim.gsa.ranges.level_of`): the
+standard way to screen a discrete factor with Morris or Sobol. A Morris step (more than half the range)
+always switches its level, so its elementary effect is the change a switch of level makes; jobsim
+reports it as that change (SALib's value times the step), so ``mu_star`` of a categorical parameter is
+the mean absolute effect of switching levels, in the KPI's unit. Which levels a step compares follows
+from the grid: with 4 grid levels and three levels, the first with the third and the second with the
+third; with ``levels=6`` every pair. Sobol and Latin hypercube indices are shares of variance, the same
+for any kind of parameter.
 """
 
 from __future__ import annotations
@@ -60,6 +70,11 @@ def problem(ranges: Sequence[Range]) -> dict[str, Any]:
     return {"num_vars": len(ranges), "names": [r.name for r in ranges], "bounds": [[r.low, r.high] for r in ranges]}
 
 
+def step(levels: int = 4) -> float:
+    """A Morris step as a share of a parameter's range: ``levels / (2 (levels - 1))`` (2/3 with 4 levels)."""
+    return levels / (2 * (levels - 1))
+
+
 def design_points(method: str, size: int) -> str:
     """How many points a design of ``size`` makes, as a formula (for messages)."""
     return {"morris": f"{size} trajectories x (k + 1)", "sobol": f"{size} x (k + 2)", "lhs": f"{size}"}[method]
@@ -87,7 +102,7 @@ def sample(method: str, ranges: Sequence[Range], size: int, seed: int = 0, level
 
 
 def points_of(X: np.ndarray, ranges: Sequence[Range]) -> list[dict[str, Any]]:
-    """The design's points as scenario changes (integer parameters rounded)."""
+    """The design's points as scenario changes (integer parameters rounded, categorical ones as their level)."""
     return [{r.name: r.value(x) for r, x in zip(ranges, row)} for row in X]
 
 
@@ -111,9 +126,11 @@ def analyse(method: str, ranges: Sequence[Range], X: np.ndarray, y: np.ndarray, 
     if method == "morris":
         res = morris_analyze.analyze(prob, X, y, num_resamples=RESAMPLES, conf_level=confidence,
                                      num_levels=levels, seed=seed)
-        for j, n in enumerate(names):
-            m, half = float(res["mu_star"][j]), float(res["mu_star_conf"][j])
-            rows += [_row(n, "mu_star", m, m - half, m + half), _row(n, "sigma", float(res["sigma"][j]))]
+        for j, (n, r) in enumerate(zip(names, ranges)):
+            m, half, sigma = float(res["mu_star"][j]), float(res["mu_star_conf"][j]), float(res["sigma"][j])
+            if r.categorical:  # the change of one switch of level, not per whole range (see the module's text)
+                m, half, sigma = m * step(levels), half * step(levels), sigma * step(levels)
+            rows += [_row(n, "mu_star", m, m - half, m + half), _row(n, "sigma", sigma)]
     elif method == "sobol":
         res = sobol_analyze.analyze(prob, y, calc_second_order=False, num_resamples=RESAMPLES,
                                     conf_level=confidence, seed=seed)

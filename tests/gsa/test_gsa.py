@@ -98,12 +98,19 @@ def test_every_range_in_the_file_is_sourced_and_every_corner_is_a_valid_scenario
     for r in ranges.values():
         assert r.low < r.high and len(r.source) > 20 and r.label_en and r.label_da
     chosen = list(ranges.values())
+    assert {r.name for r in chosen if r.categorical} == {"desk_priority"}
     rng = np.random.default_rng(1)
-    corners = [np.zeros(len(chosen), bool), np.ones(len(chosen), bool), *rng.integers(0, 2, (64, len(chosen)))]
+    # a corner takes each numeric range at one end (0 or 1 of the range) and each categorical parameter at one
+    # of its levels (the middle of its part of [0, 1)); the two all-low and all-high corners at every level
+    ends = [np.zeros(len(chosen)), np.ones(len(chosen)), *rng.integers(0, 2, (64, len(chosen)))]
+    corners = [[(rng.integers(len(r.levels)) + 0.5) / len(r.levels) if r.categorical else x
+                for r, x in zip(chosen, end)] for end in ends]
+    corners += [[(i + 0.5) / len(r.levels) if r.categorical else x for r in chosen]
+                for i in range(3) for x in (0.0, 1.0)]
     for builtin in jobsim.builtin_names():
         base = jobsim.load_scenario(builtin)
         for corner in corners:
-            base.replace(**{r.name: r.value(r.high if hi else r.low) for r, hi in zip(chosen, corner)})
+            base.replace(**{r.name: r.value(r.low + x * (r.high - r.low)) for r, x in zip(chosen, corner)})
 
 
 def test_integer_parameters_are_rounded_and_designs_repeat_with_the_seed():
@@ -116,12 +123,15 @@ def test_integer_parameters_are_rounded_and_designs_repeat_with_the_seed():
 
 
 @pytest.mark.parametrize("request_, message", [
-    ({"parameters": ["caseloda"]}, "caseloda: not a numeric scenario parameter (did you mean 'caseload'?)"),
+    ({"parameters": ["caseloda"]},
+     "caseloda: not a numeric or categorical scenario parameter (did you mean 'caseload'?)"),
     ({"parameters": ["caseload"]}, "caseload: has no range in ranges.toml; give one with --param caseload=LOW:HIGH"),
     ({"ranges": {"casework_minutes": (40, 20)}}, "casework_minutes: the range 40 to 20 is empty"),
     ({"ranges": ["grace_minutes=5:30"]}, "grace_minutes: the range end 30 is not valid in this scenario"),
     ({"ranges": ["grace_minutes=5"]}, "--param: 'grace_minutes=5' is not NAME=LOW:HIGH"),
-    ({"parameters": ["prep_policy"]}, "prep_policy: not a numeric scenario parameter"),
+    ({"parameters": ["prep_policy"]}, "prep_policy: has no levels in ranges.toml; give them with --param "
+                                      "prep_policy=after_checkin,ahead,none,confirmed_ahead"),
+    ({"parameters": ["name"]}, "name: not a numeric or categorical scenario parameter"),
 ])
 def test_bad_ranges_are_refused_naming_the_parameter(request_, message):
     with pytest.raises(JobsimError) as err:
