@@ -10,7 +10,12 @@ ahead (``ds_norm``, only the caseload changed):
 3. :func:`sobol_stage`: Sobol first-order and total indices of those;
 4. :func:`drivers_table`, :func:`findings` and :func:`drivers_figure`: the
    tidy table (``sensitivity.csv`` columns plus ``caseload`` and ``stage``), the
-   sentences of ``docs/what_drives_the_answers.md`` and the headline heatmap.
+   sentences of ``docs/what_drives_the_answers.md`` (among them where the
+   decisive choices rank, :data:`CHOICES`: the desk rule, the contact plan and
+   the exit effect) and the headline heatmap;
+5. :func:`desk_rules` and :func:`desk_rule_sentences`: the three desk rules
+   compared directly at each caseload (:data:`DESK_KPIS`, means with t
+   intervals over replications, a sweep with common random numbers).
 
 The script is ``experiments/what_drives_the_answers.py``.
 """
@@ -27,7 +32,9 @@ import pandas as pd
 from ..gsa import HEADLINE_KPIS, SensitivityResult, load_ranges, sensitivity
 from ..model.scenario import Scenario
 from ..report.style import caption, new_figure, wrap_title
-from ..report.words import kpi_label
+from ..report.words import and_list, kpi_label, lower_first, pct
+from ..runner.sweep import sweep
+from .caseload import DESK_RULES
 
 BASE_SCENARIO = "ds_norm"
 #: DS's 2013 average caseload and Lærkevej's.
@@ -35,11 +42,21 @@ CASELOADS = (82.0, 220.0)
 KPIS = tuple(HEADLINE_KPIS)
 #: Full run: Morris r = 20 trajectories, 5 replications per point; Sobol N = 64 for the top five, 2 replications.
 TRAJECTORIES, REPLICATIONS, SOBOL_SIZE, SOBOL_REPLICATIONS, TOP = 20, 5, 64, 2, 5
-#: --quick: a small team over eight weeks, 3 trajectories, 2 replications; Sobol N = 8.
+#: --quick: a small team over eight weeks, 3 trajectories, 2 replications; Sobol N = 8; 3 replications of
+#: each desk rule.
 QUICK = {"changes": {"workers": 2, "horizon_days": 56, "warmup_days": 14}, "trajectories": 3, "replications": 2,
-         "sobol_size": 8, "sobol_replications": 1}
+         "sobol_size": 8, "sobol_replications": 1, "desk_replications": 3}
 #: A parameter whose relative mu* stays below this for a KPI at both caseloads "does not matter" for it.
 NEGLIGIBLE = 0.05
+#: The choices no published figure settles, screened with the assumptions: where each ranks is a headline finding.
+CHOICES = {"desk_priority": "the desk rule", "contact_interval_days": "the contact plan",
+           "exit_effect": "the exit effect of follow-up", "exit_effect_days": "how long the exit effect lasts"}
+#: How to read the sentences on the choices (printed and stored beside them).
+CHOICES_NOTE = (f"Ranks by Morris μ* per answer and caseload (first = the largest effect); below {NEGLIGIBLE:.0%} of "
+                "the strongest assumption's effect counts as not mattering.")
+#: The desk rules compared directly: these KPIs, this many replications per rule and caseload (t intervals).
+DESK_KPIS = ("prepared_share", "casework_coverage", "overdue_share")
+DESK_REPLICATIONS = 10
 
 TEXT = {
     "en": {"title": "Which assumptions decide each answer: Morris μ* relative to the strongest, at {a} and {b} cases",
@@ -103,13 +120,18 @@ def drivers_table(morris: Mapping[float, SensitivityResult],
 
 
 def findings(morris: Mapping[float, SensitivityResult], sobol: Mapping[float, SensitivityResult]) -> dict[str, Any]:
-    """Per KPI and caseload: the deciding parameters (Sobol ST, largest first) and those that do not matter.
+    """Per KPI and caseload: the deciding parameters (Sobol ST, largest first) and those that do not matter;
+    where the decisive choices (:data:`CHOICES`) rank, in figures and in words.
 
     ``{"decides": {kpi: {caseload: [(parameter, ST), ...]}}, "negligible": {kpi: [parameter, ...]},
-    "noise": {kpi: {caseload: share}}}``; negligible: relative mu* below :data:`NEGLIGIBLE` at every caseload.
+    "noise": {kpi: {caseload: share}}, "ranks": ..., "choices": [sentence, ...], "choices_note": ...}``;
+    negligible: relative mu* below :data:`NEGLIGIBLE` at every caseload; ``ranks`` and ``choices``:
+    :func:`choice_ranks` and :func:`choice_sentences`, ``choices_note`` how to read them.
     """
     rel = relative_mu_star(morris)
-    out: dict[str, Any] = {"decides": {}, "negligible": {}, "noise": {}}
+    ranks = choice_ranks(morris)
+    out: dict[str, Any] = {"decides": {}, "negligible": {}, "noise": {}, "ranks": ranks,
+                           "choices": choice_sentences(ranks), "choices_note": CHOICES_NOTE}
     for kpi in KPIS:
         out["decides"][kpi] = {}
         out["noise"][kpi] = {}
@@ -122,6 +144,117 @@ def findings(morris: Mapping[float, SensitivityResult], sobol: Mapping[float, Se
         sel = rel[rel["kpi"] == kpi].groupby("parameter")["relative"].max()
         out["negligible"][kpi] = sorted(sel[sel < NEGLIGIBLE].index)
     return out
+
+
+def choice_ranks(morris: Mapping[float, SensitivityResult],
+                 choices: Sequence[str] = tuple(CHOICES)) -> dict[str, dict[str, dict[float, dict[str, Any]]]]:
+    """Where each of ``choices`` ranks among all screened parameters by Morris mu*, per KPI and caseload.
+
+    ``{parameter: {kpi: {caseload: {"rank": 1 for the largest mu*, "of": parameters screened,
+    "relative": mu* over the largest mu* for that KPI and caseload}}}}``; a tie shares the better rank; a
+    parameter that was not screened is left out.
+    """
+    rel = relative_mu_star(morris)
+    out: dict[str, dict[str, dict[float, dict[str, Any]]]] = {}
+    for name in choices:
+        if name not in set(rel["parameter"]):
+            continue
+        out[name] = {}
+        for kpi in KPIS:
+            out[name][kpi] = {}
+            for c in morris:
+                table = rel[(rel["caseload"] == c) & (rel["kpi"] == kpi)]
+                mine = table.loc[table["parameter"] == name, "value"]
+                if table.empty or mine.empty:
+                    continue
+                value = float(mine.iloc[0])
+                out[name][kpi][c] = {"rank": int((table["value"] > value).sum()) + 1, "of": len(table),
+                                     "relative": float(table.loc[table["parameter"] == name, "relative"].iloc[0])}
+    return out
+
+
+def ordinal(n: int) -> str:
+    """``1`` -> ``"first"`` ... ``10`` -> ``"tenth"``, then ``"11th"``, ``"21st"``, ``"22nd"``."""
+    words = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    if 1 <= n <= len(words):
+        return words[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def choice_sentences(ranks: Mapping[str, Mapping[str, Mapping[float, Mapping[str, Any]]]]) -> list[str]:
+    """One sentence per choice of :func:`choice_ranks`: where it ranks for each KPI at each caseload, in words.
+
+    Ranked by Morris mu* (:data:`CHOICES_NOTE`). A KPI for which its relative mu* stays below
+    :data:`NEGLIGIBLE` at every caseload is named as one it does not matter for. E.g. "Of the 25 assumptions
+    screened, the desk rule (desk_priority) ranks first for the share of conversations fully prepared at 82
+    and 220 cases, second at 82 and fifth at 220 cases for the share of casework done on time; it does not
+    matter for the share of conversations overdue."
+    """
+    sentences = []
+    for name, by_kpi in ranks.items():
+        parts, negligible, total = [], [], 0
+        for kpi, by_caseload in by_kpi.items():
+            if not by_caseload:
+                continue
+            total = max(total, *(r["of"] for r in by_caseload.values()))
+            label = lower_first(kpi_label(kpi, "en"))
+            if all(r["relative"] < NEGLIGIBLE for r in by_caseload.values()):
+                negligible.append(label)
+                continue
+            places = {c: ordinal(r["rank"]) for c, r in by_caseload.items()}
+            if len(set(places.values())) == 1:
+                parts.append(f"{next(iter(places.values()))} for the {label} at "
+                             f"{and_list([f'{c:g}' for c in places])} cases")
+            else:
+                parts.append(f"{and_list([f'{p} at {c:g}' for c, p in places.items()])} cases for the {label}")
+        text = f"Of the {total} assumptions screened, {CHOICES.get(name, name)} ({name})"
+        if parts:
+            text += f" ranks {', '.join(parts)}"
+            if negligible:
+                text += f"; it does not matter for the {and_list(negligible)}"
+        else:
+            text += f" does not matter for any of the {len(negligible)} answers screened"
+        sentences.append(text + ".")
+    return sentences
+
+
+def desk_rules(base: Scenario, caseloads: Sequence[float] = CASELOADS, replications: int = DESK_REPLICATIONS,
+               seed: int = 0, out: str | Path | None = None, confidence: float = 0.95, **run: Any) -> pd.DataFrame:
+    """The three desk rules (:data:`~jobsim.studies.caseload.DESK_RULES`) compared at each caseload.
+
+    A sweep of ``base`` over caseload x ``desk_priority`` with ``replications`` runs per point (common
+    random numbers: replication ``r`` of every rule uses the same streams), stored in ``out/desk_rules``.
+    ``run`` goes to :func:`jobsim.sweep` (``jobs``, ``executor``, ``scheduler``, ``progress``). Returns one
+    row per caseload, rule and KPI of :data:`DESK_KPIS`: ``caseload``, ``desk_priority``, ``kpi``, ``mean``,
+    ``sd``, ``ci_low``, ``ci_high`` (the t interval over replications, cut to 0-1 for a share) and ``n``.
+    """
+    result = sweep(base, {"caseload": list(caseloads), "desk_priority": list(DESK_RULES)}, replications=replications,
+                   seed=seed, out=Path(out) / "desk_rules" if out is not None else None, **run)
+    summary = result.summary(confidence=confidence)
+    table = summary[summary["kpi"].isin(DESK_KPIS)]
+    return table[["caseload", "desk_priority", "kpi", "mean", "sd", "ci_low", "ci_high", "n"]].reset_index(drop=True)
+
+
+def desk_rule_sentences(table: pd.DataFrame) -> list[str]:
+    """One sentence per caseload of :func:`desk_rules`: each KPI under each rule, mean (95% interval).
+
+    E.g. "At 220 cases: share of conversations fully prepared 93% (92-94%) under edf, 100% (100-100%) under
+    prep_first and 0% (0-0%) under casework_first; ..."
+    """
+    sentences = []
+    for c, at in table.groupby("caseload", sort=True):
+        parts = []
+        for kpi in DESK_KPIS:
+            rows = at[at["kpi"] == kpi].set_index("desk_priority")
+            if rows.empty:
+                continue
+            rules = [f"{pct(r['mean'])} ({pct(r['ci_low'])}–{pct(r['ci_high'])}) under {rule}"
+                     for rule in DESK_RULES if rule in rows.index for r in [rows.loc[rule]]]
+            parts.append(f"{lower_first(kpi_label(kpi, 'en'))} {and_list(rules)}")
+        n = int(at["n"].min())
+        sentences.append(f"At {c:g} cases ({n} replications, 95% t intervals): {'; '.join(parts)}.")
+    return sentences
 
 
 def drivers_figure(morris: Mapping[float, SensitivityResult], lang: str = "en", seed: int = 0):
