@@ -14,8 +14,13 @@ from jobsim.gsa.methods import analyse, points_of, sample, step
 from jobsim.gsa.ranges import level_of, parse_param
 
 DESK_RULES = ("edf", "prep_first", "casework_first")
-# a small team well above the knee (200 cases): preparing ahead, the desk rule decides what gets prepared
-TOY = jobsim.Scenario(workers=2, horizon_days=56, warmup_days=14, caseload=200)
+# a small team well above the knee (200 cases): preparing ahead, the desk rule decides what gets prepared. The
+# desk's time needs are pinned (the first edition's: no calls, employer contacts, network meetings or time that
+# is not case work), so that a new calibration of the defaults does not move what the test is about.
+TOY = jobsim.Scenario(workers=2, horizon_days=56, warmup_days=14, caseload=200, prep_minutes=15.0,
+                      documentation_minutes=10.0, casework_minutes=30.0, citizen_contacts_per_week=0.0,
+                      employer_contacts_per_week=0.0, network_meetings_per_citizen_year=0.0,
+                      noncase_minutes_per_day=0.0)
 
 
 def test_levels_divide_the_unit_interval_into_equal_parts_in_their_order():
@@ -46,14 +51,15 @@ def test_a_categorical_range_from_the_file_and_from_param():
     assert cli == python and cli.levels == ("casework_first", "edf")
     assert cli.source.startswith("given with --param (file: edf, prep_first, casework_first; jobsim's three")
     # a numeric range's record is as it was: [name, low, high]
-    (numeric,) = choose_ranges(TOY, ["casework_minutes"])
+    (numeric,) = choose_ranges(TOY, ["casework_minutes"], {"casework_minutes": (20, 45)})
     assert numeric.spec() == ["casework_minutes", 20.0, 45.0] and not numeric.categorical
 
 
 @pytest.fixture(scope="module")
 def desk_morris():
     return jobsim.sensitivity(TOY, "morris", parameters=["desk_priority", "casework_minutes", "fte_cost_dkk"], size=3,
-                              kpis=["prepared_share", "casework_coverage"], seed=2, progress=False)
+                              ranges={"casework_minutes": (20, 45)}, kpis=["prepared_share", "casework_coverage"],
+                              seed=2, progress=False)
 
 
 def test_a_seeded_tiny_morris_ranks_the_desk_rule_first_for_the_prepared_share(desk_morris):
@@ -62,6 +68,7 @@ def test_a_seeded_tiny_morris_ranks_the_desk_rule_first_for_the_prepared_share(d
     assert res.runs["desk_priority"].isin(DESK_RULES).all()
     ranking = res.ranking("prepared_share")
     assert ranking["parameter"].iloc[0] == "desk_priority" and ranking["value"].iloc[0] > 0.5
+    assert ranking.set_index("parameter").loc["desk_priority", "ci_low"] > 0   # its interval excludes zero
     assert ranking.set_index("parameter").loc["fte_cost_dkk", "value"] == 0.0
     # mu* of a categorical parameter is the mean absolute change of the KPI where a step switched its level
     y = res.runs.groupby("point")["prepared_share"].mean()
@@ -85,8 +92,7 @@ def test_only_categorical_indices_are_rescaled_by_the_step():
 
 def test_every_point_of_a_design_over_the_whole_file_is_a_valid_scenario():
     chosen = choose_ranges(jobsim.load_scenario("ds_norm"))
-    assert [r.name for r in chosen][-4:] == ["desk_priority", "contact_interval_days", "exit_effect",
-                                             "exit_effect_days"]
+    assert {"desk_priority", "contact_interval_days", "exit_effect", "exit_effect_days"} <= {r.name for r in chosen}
     points = points_of(sample("morris", chosen, 6, seed=0), chosen)
     assert {p["desk_priority"] for p in points} <= set(DESK_RULES)
     assert {p["contact_interval_days"] for p in points} <= {28, 49, 70, 91}
