@@ -93,3 +93,9 @@ def close_figures():
     """Close every figure a test opened, so figures do not pile up across tests."""
     yield
     plt.close("all")
+
+
+#: The week's work outside the diary switched off (calls, employer contact, network meetings, non-case time): for
+#: hand-traced runs whose every minute is known, and for checks of mechanisms that came before the week.
+NO_WEEK = dict(citizen_contacts_per_week=0.0, employer_contacts_per_week=0.0, network_meetings_per_citizen_year=0.0,
+               noncase_minutes_per_day=0.0)

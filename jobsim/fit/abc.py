@@ -11,8 +11,8 @@ band: ABC with tolerance 1.
 How: pyabc's ``ABCSMC`` run for one generation at tolerance 1, which is rejection ABC from the prior, so every
 particle has the same weight. A sequence of shrinking tolerances (ABC-SMC proper: 6, 3, 2, 1.5, 1, 1) was tried
 first and is not used: with twelve bounded uniform priors the kernel proposals' importance weights collapsed
-(an effective sample size of 7.6 of 200 particles after six generations; docs/model.md), while rejection
-costs about the same number of runs (the shares are cheap to simulate) and keeps all of them.
+(an effective sample size of a few particles out of 200 after six generations), while rejection costs about
+the same number of runs (the shares are cheap to simulate) and keeps every particle at equal weight.
 
 The particles come in batches (:class:`FitSize`), each batch a pyabc run of its own in ``fit.db`` with seeds
 of its own; the manifest lists the finished batches, so a killed fit continues with the batch it was in, and
@@ -149,9 +149,10 @@ def task_seed(seed: int, batch: int, generation: int, index: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(batch, generation + 2, index)).generate_state(1)[0])
 
 
-def sample_until_accepted(task: tuple[bytes, int, int]) -> tuple[int, Any, int]:
+def sample_until_accepted(task: tuple[bytes, int, int]) -> tuple[int, Any, int, float]:
     """In a worker: sample particles from a seed of the task's own until one is accepted; return (task index,
-    the sample, evaluations)."""
+    the sample, evaluations, seconds the task took)."""
+    started = time.perf_counter()
     blob, seed, index = task
     simulate_one, new_sample = cloudpickle.loads(blob)
     np.random.seed(seed)
@@ -163,7 +164,7 @@ def sample_until_accepted(task: tuple[bytes, int, int]) -> tuple[int, Any, int]:
         evaluations += 1
         sample.append(particle)
         if particle.accepted:
-            return index, sample, evaluations
+            return index, sample, evaluations, time.perf_counter() - started
 
 
 def make_sampler(executor, seed: int, batch: int):
@@ -174,7 +175,9 @@ def make_sampler(executor, seed: int, batch: int):
     class ExecutorSampler(Sampler):
         """Runs ``n`` tasks, each sampling until one particle is accepted (as pyabc's MappingSampler), on
         jobsim's executor; results are put together in task order, so the sample does not depend on which
-        worker finished first."""
+        worker finished first. ``busy_seconds`` adds up the tasks' own times (how busy the workers were)."""
+
+        busy_seconds = 0.0
 
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
                                     ana_vars=None):
@@ -188,9 +191,10 @@ def make_sampler(executor, seed: int, batch: int):
             executor.run(sample_until_accepted, tasks, arrived, n)
             sample = self._create_empty_sample()
             evaluations = 0
-            for _, part, k in results:
+            for _, part, k, seconds in results:
                 sample += part
                 evaluations += k
+                self.busy_seconds += seconds
             self.nr_evaluations_ = evaluations
             return sample
 
@@ -236,15 +240,18 @@ def fit(out: str | Path, size: FitSize = FULL, targets: Sequence[str] | None = N
     if finished:
         say(f"continuing: {len(finished)} of {size.batches} batches were finished")
     started = time.time()
+    busy = 0.0
     with connect(executor, scheduler, jobs) as ex:
         for batch in range(size.batches):
             if batch in finished:
                 continue
+            sampler = make_sampler(ex, seed, batch)
             abc = pyabc.ABCSMC(model, prior, distance, population_size=size.population,
-                               eps=pyabc.epsilon.ListEpsilon([TOLERANCE]), sampler=make_sampler(ex, seed, batch))
+                               eps=pyabc.epsilon.ListEpsilon([TOLERANCE]), sampler=sampler)
             np.random.seed(task_seed(seed, batch, -2, 0))   # pyabc's own draws in this process, if any
             history = abc.new(db, observed)
             abc.run(max_nr_populations=1)
+            busy += sampler.busy_seconds
             finished[batch] = history.id
             _write_json(manifest_path, {"settings": settings, "status": "running",
                                         "batches": {str(k): v for k, v in sorted(finished.items())}})
@@ -253,7 +260,7 @@ def fit(out: str | Path, size: FitSize = FULL, targets: Sequence[str] | None = N
                 f"{time.time() - started:.0f} s")
         slots = ex.slots
     result = FitResult.from_database(db, finished, prior_set, chosen)
-    result.write(out, settings, finished, time.time() - started, executor, slots)
+    result.write(out, settings, finished, time.time() - started, busy, executor, slots)
     say(f"fit written to {out}: {len(result.posterior)} particles from {int(result.batches['runs'].sum())} runs")
     return result
 
@@ -328,8 +335,8 @@ class FitResult:
         posterior["weight"] /= posterior["weight"].sum()
         return cls(posterior, summarise(posterior, priors), pd.DataFrame(rows))
 
-    def write(self, out: Path, settings: dict, finished: Mapping[int, int], seconds: float, executor: str,
-              slots: int) -> None:
+    def write(self, out: Path, settings: dict, finished: Mapping[int, int], seconds: float, busy: float,
+              executor: str, slots: int) -> None:
         import pyabc
 
         from .. import __version__
@@ -341,6 +348,7 @@ class FitResult:
             "settings": settings, "status": "finished", "batches": {str(k): v for k, v in sorted(finished.items())},
             "jobsim": __version__, "pyabc": pyabc.__version__, "python": platform.python_version(),
             "executor": executor, "slots": slots, "wall_seconds_last_session": round(seconds, 1),
+            "busy_seconds_last_session": round(busy, 1),
             "runs": int(self.batches["runs"].sum())})
 
 

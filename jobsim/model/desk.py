@@ -10,10 +10,11 @@ The kinds of task:
   other desk work (it interrupts it), and an employer contact or network meeting (``MEETING``), planned among the
   desk work; never dropped: answered late (postponed) if need be;
 * the day's time that is not case work (team meetings, supervision, training, administration: ``NONCASE``),
-  taken before other desk work and never dropped.
+  due at the end of the day and never dropped.
 
-Apart from calls and non-case time, which come first under every rule, the caseworker takes the tasks in the
-order of the desk rule (``desk_priority``); employer contact and network meetings rank with documentation:
+Apart from calls, which come first under every rule, the caseworker takes the tasks in the order of the desk rule
+(``desk_priority``); employer contact, network meetings and non-case time rank with documentation (the model does
+not know at which hour a team meeting is held, only that the day's share of it is done that day):
 
 * ``edf``: "whatever is due first, whatever it is";
 * ``prep_first``: "I prepare my conversations first; then documentation and casework, whichever is due first";
@@ -39,12 +40,11 @@ PREP, DOC, CASEWORK, CALL, MEETING, NONCASE = 0, 1, 2, 3, 4, 5
 #: Activity names of the kinds, as used in traces and caseworker-day columns.
 KIND_NAMES = {PREP: "prep", DOC: "documentation", CASEWORK: "casework", CALL: "contact", MEETING: "contact",
               NONCASE: "noncase"}
-#: Task rank (lower first) for each desk rule; ties broken by deadline. Calls and non-case time come first
-#: under every rule.
+#: Task rank (lower first) for each desk rule; ties broken by deadline. Calls come first under every rule.
 PRIORITY_RANKS = {
-    "edf": {NONCASE: -1, CALL: -1, PREP: 0, DOC: 0, MEETING: 0, CASEWORK: 0},
-    "prep_first": {NONCASE: -1, CALL: -1, PREP: 0, DOC: 1, MEETING: 1, CASEWORK: 1},
-    "casework_first": {NONCASE: -1, CALL: -1, CASEWORK: 0, DOC: 1, MEETING: 1, PREP: 2},
+    "edf": {CALL: -1, PREP: 0, DOC: 0, MEETING: 0, NONCASE: 0, CASEWORK: 0},
+    "prep_first": {CALL: -1, PREP: 0, DOC: 1, MEETING: 1, NONCASE: 1, CASEWORK: 1},
+    "casework_first": {CALL: -1, CASEWORK: 0, DOC: 1, MEETING: 1, NONCASE: 1, PREP: 2},
 }
 _RANK_SPAN = 1e9  # sort keys are rank * span + deadline; deadlines stay below 20 years of minutes
 EPS = 1e-9        # minutes: less than this is nothing (floating-point dust)
@@ -215,7 +215,7 @@ def _casework_first_order(tasks: list[DeskTask], now: float) -> list[DeskTask]:
     tomorrow_end = add_workdays(day, 1) * MINUTES_PER_DAY + DAY_END
 
     def urgency(task: DeskTask) -> int:
-        if task.kind == CALL or task.kind == NONCASE:
+        if task.kind == CALL:
             return -1
         if task.kind == CASEWORK:
             return 0 if task.deadline < next_week else 3

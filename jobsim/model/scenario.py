@@ -39,9 +39,11 @@ JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no publis
 MAX_TEAM = 20_000
 STAR_FOLLOW_UP = "STAR, 'Opfølgning på data om samtaler'"
 #: Where the week's unsourced minutes and rates come from (no study gives them one by one).
-WEEK_SOURCE = ("assumption: no source gives it; 0 = not modelled until fitted (jobsim fit) to the time-use shares: "
-               "26% direct contact with citizens and employers, about a third on preparation and follow-up "
-               "(Quartz+Co and BDO for KL 2014, 'Analyse af jobcentrenes ressourceforbrug')")
+WEEK_SOURCE = ("fitted: the posterior median of jobsim fit (approximate Bayesian computation, jobsim/fit/posterior) "
+               "to the time-use shares at 82 cases: 15-26% direct contact (a DS time study: about 15% with "
+               "citizens; Quartz+Co and BDO for KL 2014, 'Analyse af jobcentrenes ressourceforbrug': 26% with "
+               "citizens and employers) and about a third on preparation and follow-up (the same KL study); no "
+               "source gives it alone, and the two shares pin sums, not each parameter (docs/model.md, 3.4)")
 
 
 #: Where the lead-band odds ratios come from (one text for the four fields).
@@ -198,8 +200,8 @@ class Scenario(BaseModel):
     false_confirm_share: float = _f(0.05, "share of citizens who confirm and then do not show", "share",
                                     "assumption", ge=0, le=1)
     # time needs
-    prep_minutes: float = _f(15.0, "mean preparation need to read a case properly (lognormal)", "minutes",
-                             "assumption", ge=0, le=240)
+    prep_minutes: float = _f(28.7, "mean preparation need to read a case properly (lognormal)", "minutes",
+                             WEEK_SOURCE, ge=0, le=240)
     prep_cv: float = _f(0.5, "coefficient of variation of the preparation need", "ratio", "assumption",
                         ge=0, le=5)
     conversation_minutes: float = _f(20.0, "mean conversation need (lognormal)", "minutes", "assumption",
@@ -212,7 +214,7 @@ class Scenario(BaseModel):
         "0 = as any conversation (first edition); assumption: first conversations take longer", ge=0, le=360)
     first_prep_minutes: float = _f(
         0.0, "mean preparation need before a first conversation; 0 = as prep_minutes", "minutes",
-        "0 = as any conversation (first edition); assumption", ge=0, le=240)
+        WEEK_SOURCE, ge=0, le=240)
     overrun: bool = _f(False, "a conversation runs to its need past the slot end; the next citizen waits and the "
                        "day can end late (overtime); false = conversations are cut at the slot end", "",
                        "assumption (jobsim default): cut at the slot end; true is the classic appointment-"
@@ -223,31 +225,31 @@ class Scenario(BaseModel):
                                      "assumption", ge=0, le=240)
     prep_window_days: int = _f(2, "preparation ahead can start this many working days before the slot", "days",
                                "assumption", ge=0, le=60)
-    documentation_minutes: float = _f(10.0, "documentation after each held conversation", "minutes",
-                                      "assumption", ge=0, le=240)
-    casework_minutes: float = _f(30.0, "ongoing casework per citizen per week, due by the end of the next week",
-                                 "minutes", "assumption; with the defaults desk work breaks even near 55-57 cases (docs/model.md)",
+    documentation_minutes: float = _f(20.8, "documentation after each held conversation", "minutes",
+                                      WEEK_SOURCE, ge=0, le=240)
+    casework_minutes: float = _f(16.9, "ongoing casework per citizen per week, due by the end of the next week",
+                                 "minutes", WEEK_SOURCE,
                                  ge=0, le=2220)
     # the rest of the week: contact outside the diary, and time that is not case work
     citizen_contacts_per_week: float = _f(
-        0.0, "calls and messages from and to each citizen on the caseload, per week at work, outside the booked "
+        0.19, "calls and messages from and to each citizen on the caseload, per week at work, outside the booked "
         "conversations; each arrives during the day and is taken before any other desk work (it interrupts it)",
         "contacts/citizen/week", WEEK_SOURCE, ge=0, le=20)
-    citizen_contact_minutes: float = _f(10.0, "direct contact per call or message with a citizen", "minutes",
+    citizen_contact_minutes: float = _f(6.58, "direct contact per call or message with a citizen", "minutes",
                                         WEEK_SOURCE, ge=0, le=120)
-    contact_documentation_minutes: float = _f(5.0, "documentation after each call, message or employer contact",
+    contact_documentation_minutes: float = _f(13.7, "documentation after each call, message or employer contact",
                                               "minutes", WEEK_SOURCE, ge=0, le=120)
     employer_contacts_per_week: float = _f(
-        0.0, "contacts with employers per caseworker per week at work (planned among the desk work)",
+        3.3, "contacts with employers per caseworker per week at work (planned among the desk work)",
         "contacts/week", WEEK_SOURCE, ge=0, le=100)
-    employer_contact_minutes: float = _f(20.0, "direct contact per employer contact", "minutes", WEEK_SOURCE,
+    employer_contact_minutes: float = _f(21.8, "direct contact per employer contact", "minutes", WEEK_SOURCE,
                                          ge=0, le=240)
     network_meetings_per_citizen_year: float = _f(
-        0.0, "network and round-table meetings (with other professionals) per citizen on the caseload per year, "
+        1.22, "network and round-table meetings (with other professionals) per citizen on the caseload per year, "
         "held outside the conversation slots", "meetings/citizen/year", WEEK_SOURCE, ge=0, le=52)
-    network_meeting_minutes: float = _f(60.0, "direct contact per network meeting", "minutes", WEEK_SOURCE,
+    network_meeting_minutes: float = _f(56.3, "direct contact per network meeting", "minutes", WEEK_SOURCE,
                                         ge=0, le=480)
-    network_prep_minutes: float = _f(30.0, "preparation and documentation per network meeting", "minutes",
+    network_prep_minutes: float = _f(57.0, "preparation and documentation per network meeting", "minutes",
                                      WEEK_SOURCE, ge=0, le=480)
     contact_answer_days: int = _f(
         1, "working days after the day it arrives within which a call or employer contact is answered (0 = the "
@@ -257,8 +259,8 @@ class Scenario(BaseModel):
         10, "working days within which a network meeting is held once it is called; held later, it counts as "
         "postponed", "days", "assumption: within two weeks", ge=1, le=60)
     noncase_minutes_per_day: float = _f(
-        0.0, "time that is not case work (team meetings, supervision, training, administration), per day "
-        "present; taken before other desk work", "minutes", WEEK_SOURCE, ge=0, le=444)
+        72.2, "time that is not case work (team meetings, supervision, training, administration), per day "
+        "present; done that day, ranked with documentation", "minutes", WEEK_SOURCE, ge=0, le=444)
     # staff time
     absence_share: float = _f(0.12, "share of working days a caseworker is absent (whole days)", "share",
                               "assumption: 6 weeks' holiday plus sickness", ge=0, lt=1)

@@ -36,10 +36,12 @@ GROUP_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKA
 GROUP_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 #: Activities of a caseworker's week, bottom to top in stacked bars, and their colours.
-TIME_USE_ACTIVITIES = ("conversation", "prep", "wasted_prep", "documentation", "casework", "idle")
-ACTIVITY_COLOURS = {"conversation": OKABE_ITO["blue"], "prep": OKABE_ITO["sky_blue"],
-                    "wasted_prep": OKABE_ITO["vermillion"], "documentation": OKABE_ITO["orange"],
-                    "casework": OKABE_ITO["green"], "idle": "#DDDDDD"}
+TIME_USE_ACTIVITIES = ("conversation", "contact", "prep", "wasted_prep", "documentation", "casework", "noncase",
+                       "idle")
+ACTIVITY_COLOURS = {"conversation": OKABE_ITO["blue"], "contact": "#00456B",   # a darker blue: direct contact too
+                    "prep": OKABE_ITO["sky_blue"], "wasted_prep": OKABE_ITO["vermillion"],
+                    "documentation": OKABE_ITO["orange"], "casework": OKABE_ITO["green"],
+                    "noncase": OKABE_ITO["grey"], "idle": "#DDDDDD"}
 
 #: Matplotlib settings of the house style: readable at report size, light grid, no top/right spines.
 RC = {

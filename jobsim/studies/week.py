@@ -24,7 +24,8 @@ from ..report.style import ACTIVITY_COLOURS, OKABE_ITO, caption, house_style, ne
 from ..report.words import activity_label, and_list, lower_first, phrase, policy_label
 
 #: Activities drawn in a caseworker's diary, in legend order.
-DIARY_ACTIVITIES = ("conversation", "skim", "prep", "wasted_prep", "documentation", "casework", "idle")
+DIARY_ACTIVITIES = ("conversation", "skim", "contact", "prep", "wasted_prep", "documentation", "casework", "noncase",
+                    "idle")
 #: Their colours: the house colours of :mod:`jobsim.report.style`, plus one for the skim after check-in.
 DIARY_COLOURS = {**ACTIVITY_COLOURS, "skim": OKABE_ITO["purple"]}
 #: Outcomes whose preparation was wasted (the citizen did not come).

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from conftest import NO_WEEK
 from jobsim import Scenario
 from jobsim.model.jobcenter import Jobcenter
 from jobsim.runner.simulate import collect
@@ -18,7 +19,7 @@ BASE = dict(
     workers=1, caseload=2.0, slots_per_day=2, slot_minutes=25.0,
     noshow_probability=0.0, noshow_spread=0.0, prep_minutes=15.0, prep_cv=0.0,
     conversation_minutes=20.0, conversation_cv=0.0, punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0,
-    absence_share=0.0, casework_minutes=0.0, documentation_minutes=10.0, prep_window_days=2,
+    absence_share=0.0, casework_minutes=0.0, **NO_WEEK, documentation_minutes=10.0, prep_window_days=2,
     interval_days=91, booking_lead_days=14, first_meeting_days=7, warmup_days=0, horizon_days=14,
     stay_days=3650.0,
 )

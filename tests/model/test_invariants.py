@@ -34,6 +34,10 @@ def scenarios(draw):
         prep_cv=draw(st.floats(0, 1.5)),
         conversation_cv=draw(st.floats(0, 1.5)),
         casework_minutes=draw(st.floats(0, 60)),
+        citizen_contacts_per_week=draw(st.sampled_from([0.0, 0.2, 1.0])),
+        employer_contacts_per_week=draw(st.sampled_from([0.0, 3.5])),
+        network_meetings_per_citizen_year=draw(st.sampled_from([0.0, 1.2])),
+        noncase_minutes_per_day=draw(st.sampled_from([0.0, 77.0])),
         absence_share=draw(st.sampled_from([0.0, 0.12, 0.5])),
         overtime_minutes=draw(st.sampled_from([0.0, 30.0])),
         desk_priority=draw(st.sampled_from(["edf", "prep_first", "casework_first"])),
@@ -76,8 +80,8 @@ def test_invariants_hold_in_random_scenarios(s, seed):
         assert (m.prep_minutes == 0).all()
 
     # minutes by activity add up to the time present plus overtime, every worker-day
-    activities = wd[["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
-                     "casework_minutes", "idle_minutes"]].sum(axis=1)
+    activities = wd[["conversation_minutes", "contact_minutes", "prep_minutes", "wasted_prep_minutes",
+                     "documentation_minutes", "casework_minutes", "noncase_minutes", "idle_minutes"]].sum(axis=1)
     assert np.allclose(activities, wd.present_minutes + wd.overtime_minutes, atol=1e-6)
     assert (wd.overtime_minutes <= s.overtime_minutes + 1e-9).all()
     # nothing happens on a day of absence
@@ -106,8 +110,8 @@ def test_invariants_hold_in_random_scenarios(s, seed):
         if len(firsts):
             assert k["first_conversation_days_mean"] == pytest.approx(firsts.gap_days.mean())
     assert k["wasted_prep_minutes_per_worker_week"] == pytest.approx(wd.wasted_prep_minutes.sum() / s.workers / weeks)
-    busy = wd[["conversation_minutes", "prep_minutes", "wasted_prep_minutes", "documentation_minutes",
-               "casework_minutes"]].to_numpy().sum()
+    busy = wd[["conversation_minutes", "contact_minutes", "prep_minutes", "wasted_prep_minutes",
+               "documentation_minutes", "casework_minutes", "noncase_minutes"]].to_numpy().sum()
     present = wd.present_minutes.sum() + wd.overtime_minutes.sum()
     if present:
         assert k["utilization"] == pytest.approx(busy / present)

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from conftest import NO_WEEK
 import jobsim
 from jobsim import Scenario
 from jobsim.model.jobcenter import Jobcenter, _lead_propensity
@@ -11,7 +12,7 @@ from jobsim.runner.simulate import collect
 
 ONE = dict(workers=1, caseload=1.0, slots_per_day=1, slot_minutes=25.0, noshow_probability=0.0,
            noshow_spread=0.0, prep_cv=0.0, conversation_minutes=20.0, conversation_cv=0.0,
-           punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0, absence_share=0.0, casework_minutes=0.0,
+           punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0, absence_share=0.0, casework_minutes=0.0, **NO_WEEK,
            documentation_minutes=0.0, first_meeting_days=1, interval_days=91, warmup_days=0, horizon_days=119,
            stay_days=3650.0, prep_policy="none")
 

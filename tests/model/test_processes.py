@@ -29,7 +29,9 @@ def test_a_laerkevej_run_has_a_process_per_caseworker_and_per_citizen_and_one_fo
     # every citizen ever admitted (pre-filled at the start, or entered during the run) has a process
     assert counts["Jobcenter.citizen"] == model._next_citizen > 3 * 220
     assert counts["ExitDays.opening"] == 1   # triggers, each midnight, the shared event of the next day's exits
-    assert set(counts) == {"Caseworker.working_days", "Jobcenter.arrivals", "Jobcenter.citizen", "ExitDays.opening"}
+    assert counts["Caseworker.contacts"] == 3   # calls, employer contacts and network meetings reaching each one
+    assert set(counts) == {"Caseworker.working_days", "Caseworker.contacts", "Jobcenter.arrivals",
+                           "Jobcenter.citizen", "ExitDays.opening"}
 
 
 def test_no_day_at_once_engine_is_left():

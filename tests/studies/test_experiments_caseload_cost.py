@@ -70,7 +70,8 @@ def test_caseload_sweep_covers_three_caseloads_and_all_four_policies(outputs):
     # the time-use table: one row per caseload, a full week at work in each
     time_use = pd.read_csv(out / "time_use.csv", index_col="caseload")
     assert list(time_use.index) == [40.0, 130.0, 220.0]
-    assert list(time_use.columns) == ["conversation", "prep", "wasted_prep", "documentation", "casework", "idle"]
+    assert list(time_use.columns) == ["conversation", "contact", "prep", "wasted_prep", "documentation", "casework",
+                                      "noncase", "idle"]
     assert time_use.sum(axis=1).round(0).tolist() == [2220.0] * 3
     assert (time_use["wasted_prep"] > 0).all()  # preparation ahead for citizens who do not show
     # the preparation answer under every desk rule: preparing ahead, the same caseloads, three rules

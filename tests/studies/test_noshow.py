@@ -140,7 +140,7 @@ def test_noshow_sweep_pairs_by_replication_and_groups_probabilities_by_spread():
     sel = runs[(runs["noshow_probability"] == 0.2) & (runs["caseload"] == 160.0) & ~runs["sms_reminders"]]
     pivot = sel.pivot(index="replication", columns="prep_policy", values="prepared_share")
     assert row["mean"] == pytest.approx((pivot["after_checkin"] - pivot["ahead"]).mean())
-    assert row["mean"] < -0.5                                 # preparing after check-in prepares far less
+    assert row["mean"] < -0.25                                # preparing after check-in prepares far less
 
 
 def test_the_casework_finding_names_the_desk_rule_it_depends_on():

@@ -11,9 +11,8 @@ from jobsim.validation.targets import load_targets
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DIAG = {"held_week": 8.0, "talk": 19.0, "present_week": 1950.0, "casework_share": 0.8,
-        "prep_doc_casework_share": 0.92, "propensity_mean": 0.15, "long_after_noshow": 0.3,
-        "long_propensity": 0.2, "short_propensity": 0.13, "contact_monthly": 0.17}
+DIAG = {"conversation_share": 0.08, "casework_share": 0.3, "propensity_mean": 0.15, "long_after_noshow": 0.3,
+        "long_propensity": 0.2, "short_propensity": 0.13, "contact_monthly": 0.27}
 
 
 def test_every_target_has_a_paragraph_with_its_numbers_filled_in():

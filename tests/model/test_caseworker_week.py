@@ -9,6 +9,7 @@ import math
 
 import pytest
 
+from conftest import NO_WEEK
 import jobsim
 from jobsim import Scenario
 from jobsim.model.caseworker import NETWORK
@@ -20,7 +21,7 @@ BASE = dict(
     workers=1, caseload=2.0, slots_per_day=2, slot_minutes=25.0,
     noshow_probability=0.0, noshow_spread=0.0, prep_minutes=15.0, prep_cv=0.0,
     conversation_minutes=20.0, conversation_cv=0.0, punctuality_mean_minutes=0.0, punctuality_sd_minutes=0.0,
-    absence_share=0.0, casework_minutes=0.0, documentation_minutes=10.0, prep_window_days=2,
+    absence_share=0.0, casework_minutes=0.0, **NO_WEEK, documentation_minutes=10.0, prep_window_days=2,
     warmup_days=0, horizon_days=14, stay_days=3650.0,
 )
 
@@ -148,4 +149,4 @@ def test_the_week_gives_way_visibly_as_caseload_grows():
 
 def test_a_contact_process_is_started_only_when_some_contact_arrives():
     assert Jobcenter(Scenario(**BASE), seed=0).has_contacts is False
-    assert Jobcenter(Scenario(**BASE, network_meetings_per_citizen_year=1.0), seed=0).has_contacts is True
+    assert Jobcenter(Scenario(**{**BASE, "network_meetings_per_citizen_year": 1.0}), seed=0).has_contacts is True

@@ -1,0 +1,61 @@
+"""The caseworker's week at 45, 82 and 220 cases next to the published time-use shares, and the shipped fit.
+
+Runs ``ds_norm`` (preparation ahead, the fitted time budget) at 45, 82 and 220 cases, 10 replications each
+(common random numbers), and writes:
+
+* ``docs/time_use.csv``: every share of the week and every sign of strain with its 95% interval;
+* into docs/model.md, between ``<!-- output of: NAME -->`` and ``<!-- end of output -->``: the week table
+  (``week_table``) and the shipped fit's table (``fit_table``, from ``jobsim/fit/posterior/summary.csv``).
+
+    python experiments/time_budget.py [--replications 10] [--jobs 2]
+
+No number in those blocks is typed by hand; tests/studies/test_time_budget_docs.py checks that the page holds
+exactly what the stored results give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from jobsim.studies import timeuse
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "model.md"
+TABLE = ROOT / "docs" / "time_use.csv"
+BLOCK = r"(<!-- output of: {name} -->\n)(.*?)(<!-- end of output -->)"
+
+
+def blocks() -> dict[str, str]:
+    """NAME -> the text its block in docs/model.md must hold, from the stored results."""
+    return {"week_table": timeuse.week_markdown(pd.read_csv(TABLE)),
+            "fit_table": timeuse.fit_markdown(timeuse.shipped_fit_summary())}
+
+
+def write_blocks(doc: str, texts: dict[str, str]) -> str:
+    for name, text in texts.items():
+        pattern = re.compile(BLOCK.format(name=name), flags=re.S)
+        if not pattern.search(doc):
+            raise SystemExit(f"docs/model.md: no block marked '<!-- output of: {name} -->'")
+        doc = pattern.sub(lambda m, text=text: m.group(1) + text + m.group(3), doc)
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    frame = timeuse.time_use(replications=args.replications, jobs=args.jobs)
+    frame.to_csv(TABLE, index=False, float_format="%.6g")
+    DOC.write_text(write_blocks(DOC.read_text(encoding="utf-8"), blocks()), encoding="utf-8")
+    print(f"wrote {TABLE.relative_to(ROOT)} and the blocks week_table, fit_table of docs/model.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
