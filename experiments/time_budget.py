@@ -9,7 +9,7 @@ Runs ``ds_norm`` (preparation ahead, the fitted time budget) at 45, 82 and 220 c
 
     python experiments/time_budget.py [--replications 10] [--jobs 2]
 
-No number in those blocks is typed by hand; tests/studies/test_time_budget_docs.py checks that the page holds
+No number in those blocks is typed by hand; tests/studies/test_time_budget.py checks that the page holds
 exactly what the stored results give.
 """
 

@@ -74,7 +74,8 @@ def worker_days():
         for day in range(5):
             absent = worker == 1 and day == 4
             minutes = dict(conversation_minutes=100, prep_minutes=40, wasted_prep_minutes=4,
-                           documentation_minutes=40, casework_minutes=200, idle_minutes=60)
+                           documentation_minutes=40, casework_minutes=200, idle_minutes=60,
+                           contact_minutes=0, noncase_minutes=0)
             if absent:
                 minutes = {k: 0 for k in minutes}
             rows.append({"day": day, "worker": worker, "present_minutes": 0 if absent else 444,

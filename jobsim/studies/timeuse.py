@@ -5,7 +5,7 @@
 each sign of strain (postponed contact, late documentation, casework not done, overtime) with a t interval
 over replications. :func:`week_markdown` is the table in docs/model.md; :func:`fit_markdown` the table of
 the shipped fit (``jobsim/fit/posterior/summary.csv``). ``experiments/time_budget.py`` writes both into the
-page; ``tests/studies/test_time_budget_docs.py`` checks the page against the stored results.
+page; ``tests/studies/test_time_budget.py`` checks the page against the stored results.
 
 Shares are of the minutes present (0-1); overtime in hours per caseworker-week.
 """

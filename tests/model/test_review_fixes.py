@@ -86,9 +86,9 @@ def test_casework_first_prepares_tomorrows_conversations_before_casework_not_due
 
 
 def test_casework_first_still_prepares_when_casework_is_done():
-    # at 45 cases all casework fits; under the old rule preparation due in an hour lost to casework due in
-    # twelve days, and only about half the conversations were prepared
-    scenario = jobsim.load_scenario("ds_norm").replace(desk_priority="casework_first")
+    # at 35 cases all casework fits (with the fitted week); under the old rule preparation due in an hour lost
+    # to casework due in twelve days, and only about half the conversations were prepared
+    scenario = jobsim.load_scenario("ds_norm").replace(desk_priority="casework_first", caseload=35.0)
     kpis = jobsim.simulate(scenario, seed=1, tables=False).kpis
     assert kpis["casework_coverage"] == 1.0
     assert kpis["prepared_share"] > 0.9

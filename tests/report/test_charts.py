@@ -177,21 +177,21 @@ def test_time_use_table_is_minutes_per_caseworker_per_week_at_work():
     assert list(table.columns) == list(style.TIME_USE_ACTIVITIES)
     assert list(table.index) == [40.0, 220.0]
     # 9 worker-days at work = 1.8 caseworker-weeks; absent day left out, so 5 x daily minutes
-    assert table.loc[40.0].tolist() == [500.0, 200.0, 20.0, 200.0, 1000.0, 300.0]
+    assert table.loc[40.0].tolist() == [500.0, 0.0, 200.0, 20.0, 200.0, 1000.0, 0.0, 300.0]
     assert table.loc[220.0, "idle"] == 0 and table.loc[220.0, "casework"] == 1300.0
     assert table.sum(axis=1).tolist() == [5 * 444.0, 5 * 444.0] == [charts.WEEK_MINUTES] * 2
 
 
-def test_stacked_time_use_stacks_six_activities_per_caseload_with_wasted_prep_in_its_own_colour():
+def test_stacked_time_use_stacks_eight_activities_per_caseload_with_wasted_prep_in_its_own_colour():
     fig, ax = style.new_figure()
     table = charts.stacked_time_use(ax, worker_days())
-    assert len(ax.patches) == 6 * 2
+    assert len(ax.patches) == 8 * 2
     labels = ax.get_legend_handles_labels()[1]
     assert labels == [activity_label(a) for a in style.TIME_USE_ACTIVITIES]
     assert legend_texts(ax.get_legend())[0] == "Idle"  # top of the stack first, as in the bars
     wasted = [p for p in ax.patches if p.get_label() == "Wasted preparation" or
               p.get_facecolor()[:3] == matplotlib.colors.to_rgb(style.ACTIVITY_COLOURS["wasted_prep"])]
-    assert len(wasted) == 2 and len(set(style.ACTIVITY_COLOURS.values())) == 6
+    assert len(wasted) == 2 and len(set(style.ACTIVITY_COLOURS.values())) == 8
     tops = {}
     for p in ax.patches:
         x = round(p.get_x() + p.get_width() / 2, 6)
@@ -199,7 +199,7 @@ def test_stacked_time_use_stacks_six_activities_per_caseload_with_wasted_prep_in
     assert sorted(tops.values()) == [pytest.approx(2220.0)] * 2
     assert ax.get_xlabel() == parameter_label("caseload")
     assert ax.get_ylabel().startswith("Minutes per caseworker per week at work")
-    assert table.shape == (2, 6)
+    assert table.shape == (2, 8)
 
 
 # ------------------------------------------------------------------ cost frontier

@@ -30,7 +30,7 @@ def test_stacked_time_use_in_danish_and_its_title():
     fig, ax = style.new_figure()
     table = charts.stacked_time_use(ax, worker_days(), lang="da")
     assert ax.get_xlabel() == "Sagstal (borgere pr. sagsbehandler)"
-    assert ax.get_legend_handles_labels()[1][2] == "Spildt forberedelse"
+    assert ax.get_legend_handles_labels()[1][3] == "Spildt forberedelse"
     assert caseload.finding_time_use(table) == ("Conversations take only 500–500 minutes of a caseworker's "
                                             "2,220-minute week; from 220 cases on, casework fills every free "
                                             "minute")
