@@ -215,9 +215,9 @@ def render(table: pd.DataFrame, diag: dict[str, float], closed: pd.DataFrame, ef
         f"{int(held.get('outside', 0))} outside, {int(held.get('not available', 0))} without a band.** "
         "These are the results of the current "
         "defaults, stated as they are. The no-show mean and spread were recalibrated to the per-booking and "
-        "first-meeting targets; the time-use targets stay outside with the legal contact plan, and the paragraphs "
-        "below say why, with numbers (a limitation of the defaults, not a failure of the run). A model outside a "
-        "band is a finding about the model's assumptions.",
+        "first-meeting targets, and the time budget's unsourced minutes and rates were fitted to the two time-use "
+        "targets (`jobsim fit`), so those are calibration, not validation. A model outside a band is a finding "
+        "about the model's assumptions.",
         "",
         f"![The model against each published figure]({image})",
         "",
