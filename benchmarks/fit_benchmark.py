@@ -10,7 +10,7 @@ The 100-worker figure is an estimate, not a measurement: each task samples until
 its runs are geometric with the measured acceptance; a batch of N tasks on W workers lasts as long as its
 busiest worker (greedy scheduling, simulated 2,000 times with the measured mean seconds per run). A batch
 offers only N tasks at once, so with N = 50 at most 50 of 100 workers are ever busy: the estimate is also
-given for batches of 400 particles (the same 200 accepted in total would then be one batch of 200).
+given for the same 200 particles as one batch of 200, and for one batch of 400 (twice the posterior).
 
     python benchmarks/fit_benchmark.py [--quick] [--jobs 2] [--skip-dask]
 """
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             busy = manifest["busy_seconds_last_session"] / (wall * args.jobs)
             measured[name] = (wall, manifest["runs"], manifest["busy_seconds_last_session"], (out / "posterior.csv").read_bytes())
             print(f"{name:>5} ({args.jobs} {'processes' if name == 'local' else 'workers'}): {manifest['runs']} runs in "
-                  f"{wall:.1f} s wall ({manifest['busy_seconds'] / manifest['runs']:.3f} s per run in a task); "
+                  f"{wall:.1f} s wall ({manifest['busy_seconds_last_session'] / manifest['runs']:.3f} s per run in a task); "
                   f"workers busy {busy:.0%}")
     if "dask" in measured:
         same = measured["local"][3] == measured["dask"][3]
