@@ -32,7 +32,7 @@ class Citizen:
 
     __slots__ = ("id", "caseworker", "entry", "exit", "propensity", "prep_need", "conversation_need",
                  "last_held", "due_day", "plan_day", "booking", "history", "held", "noshows", "max_gap_days",
-                 "no_contact_counted", "present", "leaving", "new", "no_followup", "draws", "draws_used", "group", "since_entry",
+                 "no_contact_counted", "present", "leaving", "new", "need_day", "urgency", "draws", "draws_used", "group", "since_entry",
                  "exit_clock", "exit_at", "path")
 
     def __init__(self, id, caseworker, entry, exit, propensity, prep_need, conversation_need, group=None):
@@ -53,7 +53,8 @@ class Citizen:
         self.max_gap_days = 0.0
         self.no_contact_counted = False
         self.present = True
-        self.no_followup = False    # no follow-up is planned after the first conversation (Odense's exemption)
+        self.need_day = None        # followup_by = need: the day the current need for a conversation arose, if any
+        self.urgency = 0.0          # followup_by = need: how urgent that need is (uniform 0-1; most urgent booked first)
         self.new = False            # entered during the run (pre-filled citizens had conversations before it)
         self.leaving = False        # the stay ended during their slot: they leave when the slot is over
         self.draws = None              # array: attendance, confirmation, punctuality draws for future bookings

@@ -85,6 +85,11 @@ class Diary:
         booking.slot = slot = k if k < n else (k - n) % n
         booking.start = day * MINUTES_PER_DAY + FIRST_SLOT + self.offsets[slot]
 
+    def first_free_day(self, earliest_day: int) -> int:
+        """The first day on or after ``earliest_day`` with a free place (the frontier grows as needed)."""
+        free = self.free_days
+        return free[self._free_index(free, earliest_day)]
+
     def _free_index(self, free: list[int], earliest_day: int) -> int:
         """The index in ``free`` of the first day on or after ``earliest_day``; the frontier grows as needed."""
         i = bisect_left(free, earliest_day)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from heapq import heappop, heappush
 from operator import attrgetter
 
 import numpy as np
 import simpy
 
 from . import streams as st
-from .calendar import MINUTES_PER_DAY
+from .calendar import DAY_START, MINUTES_PER_DAY, MINUTES_PER_WEEK
 from .caseworker import Caseworker
 from .citizens import ALREADY_THERE, HELD, NO_SHOW, PENDING, WITHDRAWN, Booking, Citizen, ExitClock
 from .collector import paused_collection
@@ -114,6 +115,10 @@ class Jobcenter:
                              or s.network_meetings_per_citizen_year > 0)
         #: the lead bands' odds ratios (None: no band effect; see jobsim.model.leadbands)
         self.lead_band_odds = band_odds_ratios(s)
+        #: follow-up by need (Odense's exemption): needs waiting for their day, as a heap of
+        #: (day the citizen may be booked, citizen id, citizen); see :meth:`need_planning`
+        self.by_need = s.followup_by == "need"
+        self.needs: list = []
         self._streams(seed, replication)
         self.population: dict[int, Citizen] = {}
         self._next_citizen = 0
@@ -157,8 +162,10 @@ class Jobcenter:
         # each citizen's attendance, confirmation and punctuality draws, one triple per booking
         self.booking_draws = st.BookingDraws(seed, replication)
         self.u_prefill = make("prefill", st.uniform)
-        # drawn only when some citizens have no planned follow-up, so other scenarios' streams do not move
-        self.u_followup = make("followup_plan", st.uniform) if s.no_followup_share > 0 else None
+        # drawn only when follow-up goes by need, so other scenarios' streams do not move
+        if self.by_need:
+            self.need_gap = make("need_interval", st.exponential)
+            self.u_urgency = make("need_urgency", st.uniform)
 
     # ------------------------------------------------------------ running
     def run(self, prefill: bool = True, arrivals: bool = True) -> Jobcenter:
@@ -179,6 +186,8 @@ class Jobcenter:
                     env.process(caseworker.contacts(st.generator(self.seed, self.replication,
                                                                  f"contacts/{caseworker.index}")))
             env.process(self.exit_days.opening())
+            if self.by_need:
+                env.process(self.need_planning())
             if arrivals:
                 env.process(self.arrivals())
             if self.tables:
@@ -205,7 +214,8 @@ class Jobcenter:
             since, age = 1, None
             if self.u_age is not None and g.rule == LAB_2020:
                 age, since, gap = self._lab_age()
-            last = -u_prefill() * ((gap if gap < planned else planned) * MINUTES_PER_DAY)
+            spread = s.need_interval_days if self.by_need else gap if gap < planned else planned
+            last = -u_prefill() * (spread * MINUTES_PER_DAY)
             if age is not None:
                 last = max(last, -age * MINUTES_PER_DAY)
                 c = self.admit(-age * MINUTES_PER_DAY, first_due_day=None, group=g)
@@ -222,7 +232,9 @@ class Jobcenter:
         for c in sorted(citizens, key=attrgetter("last_held")):
             last_day = int(math.floor(c.last_held / MINUTES_PER_DAY))
             self._set_due(c, last_day)
-            if not c.no_followup:   # pre-filled citizens have had their first conversation
+            if self.by_need:   # pre-filled citizens have had their first conversation
+                self._next_need(c, last_day)
+            else:
                 self.book(c, earliest_booking_day(PREFILL, 0, c.plan_day, s), priority=False)
 
     def _pick_group(self):
@@ -307,8 +319,6 @@ class Jobcenter:
                     prep_need(), conversation_need(), group)
         c.draws = self.booking_draws.for_citizen()
         self._next_citizen += 1
-        if self.u_followup is not None:
-            c.no_followup = self.u_followup() < s.no_followup_share
         if first_due_day is not None:
             c.new = True
             if first_due_day == BY_RULE:
@@ -433,9 +443,15 @@ class Jobcenter:
         self._set_due(c, today)
         if self.exit_effect is not None and not c.leaving:
             self._followed_up(c, now)
-        # the law's due day is kept even when no follow-up is planned: the requirement then counts as overdue
-        self._next_after_slot(c, None if c.no_followup else
-                              earliest_booking_day(AFTER_HELD, today, c.plan_day, self.values), False, now)
+        if self.by_need:   # the law's due day is only the yardstick: the next conversation waits for a need
+            if c.need_day is not None:
+                ledger.need_met(b, today - c.need_day)
+                c.need_day = None
+            self._next_after_slot(c, None, False, now)
+            if c.present and not c.leaving:
+                self._next_need(c, today)
+            return
+        self._next_after_slot(c, earliest_booking_day(AFTER_HELD, today, c.plan_day, self.values), False, now)
 
     def no_show(self, b: Booking, now: float) -> None:
         """The citizen did not come within the grace period (over at minute ``now``): rebook no earlier than
@@ -446,6 +462,13 @@ class Jobcenter:
         c.remember(False)
         self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
+        if self.by_need:   # the need stays (a first conversation's becomes one): back on the list, a rebooking later
+            self._next_after_slot(c, None, True, now)
+            if c.present and not c.leaving:
+                if c.need_day is None:
+                    c.need_day, c.urgency = b.day, self.u_urgency()
+                heappush(self.needs, (b.day + self.values.rebook_days, c.id, c))
+            return
         self._next_after_slot(c, earliest_booking_day(AFTER_NO_SHOW, b.day, c.plan_day, self.values), True, now)
 
     def _next_after_slot(self, c: Citizen, earliest_day: int | None, priority: bool, now: float) -> None:
@@ -458,6 +481,44 @@ class Jobcenter:
             self.book(c, earliest_day, priority, now)
         else:
             c.booking = None
+
+    # ------------------------------------------------------------ follow-up by need
+    def _next_need(self, c: Citizen, today: int) -> None:
+        """After a conversation held on ``today`` (followup_by = need): the day the caseworker will next judge
+        that the citizen needs one (exponential, mean ``need_interval_days``) and how urgent it will be."""
+        day = today + max(1, math.ceil(self.need_gap() * self.values.need_interval_days))
+        c.need_day, c.urgency = day, self.u_urgency()
+        heappush(self.needs, (day, c.id, c))
+
+    def need_planning(self):
+        """Follow-up by need, a SimPy process: each Monday at 8:00 every caseworker takes the citizens whose need
+        has arisen, most urgent first (then the longest waiting), and books each into the earliest free slot
+        from tomorrow, as long as that slot lies within ``need_planning_days``; the rest wait for the next Monday.
+
+        Capacity is the diary's: first conversations (booked at entry) and rebookings share it. When needs
+        arise faster than the free slots, the least urgent wait longest.
+        """
+        env, s, needs = self.env, self.values, self.needs
+        waiting: list[list[Citizen]] = [[] for _ in self.caseworkers]
+        week = int(env.now // MINUTES_PER_WEEK)
+        while True:
+            yield env.timeout(week * MINUTES_PER_WEEK + DAY_START - env.now)
+            today = week * 7
+            while needs and needs[0][0] <= today:
+                c = heappop(needs)[2]
+                if c.present and not c.leaving and c.booking is None:
+                    waiting[c.caseworker].append(c)
+            for caseworker, queue in zip(self.caseworkers, waiting):
+                queue[:] = [c for c in queue if c.present and not c.leaving and c.booking is None]
+                queue.sort(key=_by_urgency)
+                booked = 0
+                for c in queue:
+                    if caseworker.diary.first_free_day(today + 1) > today + s.need_planning_days:
+                        break
+                    self.book(c, today + 1, priority=False)
+                    booked += 1
+                del queue[:booked]
+            week += 1
 
     def leave(self, c: Citizen) -> None:
         """The citizen's stay ends: a booking not yet started is withdrawn; open gaps are closed.
@@ -515,6 +576,8 @@ class Jobcenter:
         for b in sorted(pending, key=attrgetter("id")):
             ledger.record_booking(b)
         for c in self.population.values():
+            if self.by_need and c.need_day is not None and c.need_day <= ledger.run_days and c.booking is None:
+                ledger.totals.needs_waiting_at_end += 1
             ledger.open_gap(c, end)
             if c.due_day < ledger.run_days:  # the requirement is still open and past due
                 ledger.requirement(c.due_day, ledger.run_days)
@@ -557,6 +620,11 @@ class ExitDays:
             event = self.days.pop(day, None)
             if event is not None:
                 event.succeed()
+
+
+def _by_urgency(c: Citizen) -> tuple[float, int, int]:
+    """Order of the need list: most urgent first, then the need that arose first, then the citizen's number."""
+    return -c.urgency, c.need_day, c.id
 
 
 def _run_counting(env: simpy.Environment, until: float) -> int:

@@ -41,7 +41,14 @@ KPIS: dict[str, tuple[str, str]] = {
     "followup_gap_days_max": ("days", "longest follow-up gap"),
     "overdue_share": ("share", "required conversations held after their due date, or past due and not held"),
     "overdue_days_mean": ("days", "mean days late over the requirements met late or not met"),
-    "no_contact_over_year_count": ("citizens", "citizens with a gap over 365 days, open gaps included"),
+    "no_contact_over_year_count": ("citizens", "citizens with a gap over 365 days that began during the run, "
+                                               "open gaps included"),
+    "no_contact_over_year_pre_run_count": ("citizens", "citizens with a gap over 365 days that began before the "
+                                                       "run (pre-filled history), open gaps included"),
+    "need_wait_days_mean": ("days", "followup_by = need: days from a need for a conversation arising to the "
+                                    "conversation held"),
+    "need_waiting_at_end_count": ("citizens", "followup_by = need: citizens whose need was not yet booked when the "
+                                              "run ended"),
     "wasted_prep_minutes_per_worker_week": ("minutes", "preparation done for citizens who did not show or left "
                                                        "before the slot (the sum of the two below)"),
     "wasted_prep_noshow_minutes_per_worker_week": ("minutes", "preparation done for citizens who did not show"),
@@ -128,6 +135,9 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
         "overdue_share": ratio(acc.overdue, acc.required),
         "overdue_days_mean": ratio(acc.overdue_days_sum, acc.overdue),
         "no_contact_over_year_count": float(acc.no_contact),
+        "no_contact_over_year_pre_run_count": float(acc.no_contact_pre_run),
+        "need_wait_days_mean": ratio(acc.need_wait_days_sum, acc.needs_met),
+        "need_waiting_at_end_count": float(acc.needs_waiting_at_end) if s.followup_by == "need" else nan,
         "wasted_prep_minutes_per_worker_week": (acc.wasted_noshow + acc.wasted_withdrawn) / s.workers / weeks,
         "wasted_prep_noshow_minutes_per_worker_week": acc.wasted_noshow / s.workers / weeks,
         "wasted_prep_withdrawn_minutes_per_worker_week": acc.wasted_withdrawn / s.workers / weeks,

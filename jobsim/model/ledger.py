@@ -141,7 +141,11 @@ class Totals:
     overdue_days_sum: float = 0.0   # days late, over the requirements met late or not met
     first_conversations: int = 0    # new citizens' first held conversations
     first_days_sum: float = 0.0     # days from entry to them
-    no_contact: int = 0
+    no_contact: int = 0             # citizens over a year without a conversation, in a gap the run produced
+    no_contact_pre_run: int = 0     # the same, in a gap that began before the run (pre-filled history)
+    needs_met: int = 0              # followup_by = need: conversations held for a need, and the days they waited
+    need_wait_days_sum: float = 0.0
+    needs_waiting_at_end: int = 0   # needs not yet booked when the run ended
     casework_demand: float = 0.0
     casework_done: float = 0.0
     # caseworker-day totals (added up when a day is folded: a day's minutes never change after it)
@@ -224,8 +228,7 @@ class Ledger:
             else:
                 t.gaps.append(gap)
             if gap > _NO_CONTACT_DAYS and not c.no_contact_counted:
-                c.no_contact_counted = True
-                t.no_contact += 1
+                self._no_contact(c, booking.conversation_start - gap * MINUTES_PER_DAY)
             if self.tables:
                 self.record_booking(booking, first)
 
@@ -250,8 +253,23 @@ class Ledger:
         if gap > citizen.max_gap_days:
             citizen.max_gap_days = gap
         if gap > _NO_CONTACT_DAYS and not citizen.no_contact_counted:
-            citizen.no_contact_counted = True
+            self._no_contact(citizen, citizen.last_held)
+
+    def _no_contact(self, citizen, began: float) -> None:
+        """The citizen has gone over a year without a conversation, in a gap that began at minute ``began``:
+        counted once per citizen, apart when the gap began before the run (a pre-filled citizen's history,
+        which the run did not produce)."""
+        citizen.no_contact_counted = True
+        if began < 0:
+            self.totals.no_contact_pre_run += 1
+        else:
             self.totals.no_contact += 1
+
+    def need_met(self, booking, wait_days: int) -> None:
+        """A conversation booked by need was held ``wait_days`` after the need arose (followup_by = need)."""
+        if booking.start >= self.horizon_start:
+            self.totals.needs_met += 1
+            self.totals.need_wait_days_sum += wait_days
 
     # ------------------------------------------------------------ desk work
     def casework_closed(self, bucket) -> None:

@@ -33,6 +33,7 @@ from .rules import RULES
 from .textfile import read_text_file
 
 DeskPriority = Literal["edf", "prep_first", "casework_first"]
+FollowupBy = Literal["rule", "need"]
 JOBSIM_DEFAULT = "assumption (jobsim default)"   # a modelling choice, no published figure behind it
 #: The most caseworkers a scenario may have: a Copenhagen-sized organisation (1,000-2,000) fits many times over.
 #: Runs of more than 500 ask first (jobsim.runner.size.MAX_WORKERS: --yes, confirm=True).
@@ -177,11 +178,24 @@ class Scenario(BaseModel):
     noshow_lead_odds_ratio_31_plus_days: float = _f(
         1.0, "odds ratio of a no-show for a slot booked 31 days or more ahead, against 1-7 days; 1 = no effect",
         "ratio", _BAND_SOURCE, ge=0.01, le=100)
-    no_followup_share: float = _f(
-        0.0, "share of citizens with no planned follow-up after their first conversation (how Odense used its "
-        "frikommune exemption); the law still counts them as overdue", "share",
-        "0 = the law is followed; some Odense citizens had no conversation for years (Dansk "
-        "Socialrådgiverforening 2017, 'Kommunalt misbrug truer sociale jobindsatser')", ge=0, le=1)
+    followup_by: FollowupBy = _f(
+        "rule", "how follow-up conversations are planned: rule (at the legal rule's interval, or the contact "
+        "plan's) or need (no legal interval, as under Odense's frikommune exemption: a conversation is booked "
+        "when the caseworker judges the citizen needs one, by urgency into the slots free in the next "
+        "need_planning_days, the rest waiting; the rule is then only the yardstick that overdue is measured "
+        "against)", "", "rule = the law is followed; the exemption lifted the follow-up rules and 'some unemployed "
+        "went years without a conversation' (Dansk Socialrådgiverforening 2017, 'Kommunalt misbrug truer sociale "
+        "jobindsatser'); how caseworkers then chose whom to see is an assumption")
+    need_interval_days: float = _f(
+        182.0, "under followup_by = need: mean days from a held conversation to the caseworker judging that the "
+        "citizen needs the next one (exponential: needs arise from changes in the citizen's situation); a "
+        "missed conversation's need stays", "days", "assumption: twice a year on average, half the law's four; "
+        "no source gives how often Odense's caseworkers saw a need (range 91-364 in the sensitivity ranges)",
+        gt=0, le=3650)
+    need_planning_days: int = _f(
+        14, "under followup_by = need: each Monday the caseworker books the citizens who need a conversation, most "
+        "urgent first (urgency drawn uniformly per need), into free slots no further ahead than this; the rest "
+        "wait for the next Monday", "days", "assumption: two weeks, the booking lead's default", ge=1, le=365)
     grace_minutes: float = _f(10.0, "wait for a citizen before a no-show is recorded", "minutes", "assumption",
                               ge=0, le=120)
     punctuality_mean_minutes: float = _f(-2.0, "mean arrival time relative to the slot start (negative = early)",
@@ -453,13 +467,24 @@ def _type_name(name: str) -> str:
         return "one of edf, prep_first, casework_first"
     if name == "rule":
         return "one of " + ", ".join(RULES)
+    if name == "followup_by":
+        return "one of rule, need"
     if name == "groups":
         return "[[groups]] tables"
     return {int: "integer", float: "number", bool: "true/false", str: "text"}.get(ann, str(ann))
 
 
+#: Parameters of earlier editions that are gone, with what replaces them (said instead of "unknown parameter").
+REMOVED = {
+    "no_followup_share": "removed in the third edition (it assumed a share of citizens never followed up); "
+                         "use followup_by = \"need\" (conversations by need and urgency, as under Odense's exemption)",
+}
+
+
 def unknown_parameter_message(key: str) -> str:
     """"NAME: unknown parameter (did you mean 'x'?)", pointing to ``jobsim show`` for the full list."""
+    if key in REMOVED:
+        return f"{key}: {REMOVED[key]}"
     hint = did_you_mean(key, field_names())
     return f"{key}: unknown parameter{hint or ''}; 'jobsim show SCENARIO' lists every parameter"
 

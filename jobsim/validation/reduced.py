@@ -53,7 +53,7 @@ REDUCED = dict(name="reduced", description="one caseworker, a full diary of conv
                slot_minutes=25.0, slots_per_day=4, conversation_minutes=20.0, conversation_cv=0.3,
                noshow_probability=0.15, overrun=True, horizon_days=364, warmup_days=28,
                # pinned too, so that recalibrated Scenario defaults do not move the reduced checks
-               interval_days=91, contact_interval_days=0, first_meeting_days=7, no_followup_share=0.0,
+               interval_days=91, contact_interval_days=0, first_meeting_days=7, followup_by="rule",
                booking_lead_days=14, rebook_days=7, grace_minutes=10.0, stay_days=365.0, desk_priority="edf")
 
 
