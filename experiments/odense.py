@@ -3,18 +3,23 @@
 Runs ``odense_frikommune`` and ``odense_2017`` (both over the exemption's
 three-year horizon) with the same random numbers, and draws the share of
 follow-up gaps within the legal 91 days, up to half a year, up to a year and
-over a year, and the citizens who went a year without a conversation. Then sweeps ``odense_2017`` over more
+over a year, and the citizens who went a year without a conversation (gaps begun before the run apart). Then
+runs the exemption (follow-up by need) over its deciding assumptions: how often a caseworker judges that a
+citizen needs a conversation (91, 182, 364 days) and the slots a day (2, 3, 4). Then sweeps ``odense_2017`` over more
 caseworkers for the same citizens (caseload = citizens / workers) to find the
 smallest team whose overdue share falls below --target, and its cost in DKK a
 year next to the 25 million DKK a year Odense expected.
 
     python experiments/odense.py [--quick] [--out DIR] [--jobs N] [--lang en|da] [--target 0.10]
+        [--docs-img docs/img] [--docs docs]
 
 Writes to outputs/odense/: odense_runs.csv, odense_gap_shares.csv,
-odense_gaps.csv.gz, odense_staffing_runs.csv, odense_staffing.csv,
+odense_gaps.csv.gz, odense_need_runs.csv, odense_need.csv (the grid's intervals), odense_need.png/.svg,
+odense_stored_runs.csv (the runs behind the page), odense_staffing_runs.csv, odense_staffing.csv,
 odense_answer.json, odense_staffing_notes.txt (what the answer costs, in
 sentences), odense_gaps.png/.svg, odense_staffing.png/.svg,
-manifest.json, and the staffing sweeps' folders (staffing/ or staffing_quick/).
+manifest.json, and the sweeps' folders (need/, staffing/, or need_quick/, staffing_quick/). With --docs, also
+docs/odense_runs.csv and the numbers of the Odense section of docs/experiments_noshow_odense_week.md.
 """
 
 from __future__ import annotations
@@ -23,14 +28,19 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
 from jobsim.studies import odense
+from jobsim.report.docblocks import update_page
 from jobsim.studies.intervals import interval_table
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
                                    run_script, save_figure, sweep_options, write_json)
 
 NAME = "odense"
+#: The page whose Odense section this script writes (between its generated-block marks).
+PAGE = "experiments_noshow_odense_week.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="most extra caseworkers to try (default 6, 2 with --quick)")
     parser.add_argument("--docs-img", type=Path, default=None,
                         help="also copy the headline PNGs, 900 px wide, to this folder (e.g. docs/img)")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help=f"also write the runs behind the page to DOCS/odense_runs.csv and its numbers into "
+                        f"DOCS/{PAGE} (e.g. docs; not with --quick)")
     args = parser.parse_args(argv)
     check_args(args)
     if not 0 < args.target < 1:
@@ -68,6 +81,30 @@ def main(argv: list[str] | None = None) -> int:
     fig = odense.odense_gaps_figure(kpis, gaps, scenarios, args.lang, seed=args.seed)
     files += save_figure(fig, out, "odense_gaps", quick=args.quick, lang=args.lang)
 
+    # the exemption's answer over its deciding assumptions (how often a need is judged, the slots a day)
+    need_replications = args.replications or (2 if args.quick else 10)
+    need_runs = odense.need_sweep(exemption, replications=need_replications, seed=args.seed, **sweep_options(args),
+                                  out=out / ("need_quick" if args.quick else "need"),
+                                  progress=False if args.quiet else None)
+    need_runs.to_csv(out / "odense_need_runs.csv", index=False)
+    table = odense.need_table(need_runs)
+    table.to_csv(out / "odense_need.csv", index=False)
+    fig = odense.need_figure(table, exemption, args.lang, replications=need_replications, seed=args.seed)
+    files += ["odense_need_runs.csv", "odense_need.csv"]
+    files += save_figure(fig, out, "odense_need", quick=args.quick, lang=args.lang)
+    # the runs behind the page's numbers: the comparison (with its scenarios' need interval and slots) and the grid
+    comparison = kpis.assign(study="comparison",
+                             need_interval_days=kpis["scenario"].map({k: v.need_interval_days
+                                                                      for k, v in scenarios.items()}),
+                             slots_per_day=kpis["scenario"].map({k: v.slots_per_day for k, v in scenarios.items()}))
+    stored = pd.concat([comparison, need_runs.assign(study="need", scenario="odense_frikommune")],
+                       ignore_index=True)
+    columns = ["study", "scenario", *odense.NEED_GRID, "replication", "seed", *odense.ODENSE_KPIS,
+               *(f"gaps_{key}" for _, _, key in odense.GAP_BANDS)]
+    stored = stored.reindex(columns=columns)
+    stored.to_csv(out / "odense_stored_runs.csv", index=False, float_format="%.6g")
+    files.append("odense_stored_runs.csv")
+
     runs = odense.staffing_sweep(law, max_extra=max_extra, replications=replications, seed=args.seed,
                                    **sweep_options(args), out=out / ("staffing_quick" if args.quick else "staffing"),
                                    progress=False if args.quiet else None)
@@ -87,8 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     fig = odense.odense_staffing_figure(runs, answer, args.lang, seed=args.seed)
     files += save_figure(fig, out, "odense_staffing", quick=args.quick, lang=args.lang)
     if args.docs_img is not None:
-        for stem in ("odense_gaps", "odense_staffing"):
+        for stem in ("odense_gaps", "odense_need", "odense_staffing"):
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
+    if args.docs is not None and not args.quick:
+        # the page's numbers, written by this command (tests/studies/test_odense_page.py checks them)
+        stored.to_csv(args.docs / "odense_runs.csv", index=False, float_format="%.6g")
+        write_json(args.docs / "odense_answer.json", {**answer, "wall_seconds": round(time.perf_counter() - t0)})
+        update_page(args.docs / PAGE, odense.page_blocks(args.docs))
+        print(f"wrote {args.docs / 'odense_runs.csv'}, {args.docs / 'odense_answer.json'} and the Odense blocks "
+              f"of {args.docs / PAGE}")
     manifest = experiment_manifest(
         NAME, {**scenarios, "odense_2017 (staffing sweep)": law}, args, argv, seed=args.seed,
         replications=replications, grid={"workers": [w for w, _ in odense.staffing_points(law, max_extra)],

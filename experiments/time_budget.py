@@ -16,33 +16,23 @@ exactly what the stored results give.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from jobsim.report.docblocks import update_page
 from jobsim.studies import timeuse
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "model.md"
 TABLE = ROOT / "docs" / "time_use.csv"
-BLOCK = r"(<!-- output of: {name} -->\n)(.*?)(<!-- end of output -->)"
 
 
 def blocks() -> dict[str, str]:
     """NAME -> the text its block in docs/model.md must hold, from the stored results."""
     return {"week_table": timeuse.week_markdown(pd.read_csv(TABLE)),
             "fit_table": timeuse.fit_markdown(timeuse.shipped_fit_summary())}
-
-
-def write_blocks(doc: str, texts: dict[str, str]) -> str:
-    for name, text in texts.items():
-        pattern = re.compile(BLOCK.format(name=name), flags=re.S)
-        if not pattern.search(doc):
-            raise SystemExit(f"docs/model.md: no block marked '<!-- output of: {name} -->'")
-        doc = pattern.sub(lambda m, text=text: m.group(1) + text + m.group(3), doc)
-    return doc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     frame = timeuse.time_use(replications=args.replications, jobs=args.jobs)
     frame.to_csv(TABLE, index=False, float_format="%.6g")
-    DOC.write_text(write_blocks(DOC.read_text(encoding="utf-8"), blocks()), encoding="utf-8")
+    update_page(DOC, blocks())
     print(f"wrote {TABLE.relative_to(ROOT)} and the blocks week_table, fit_table of docs/model.md")
     return 0
 

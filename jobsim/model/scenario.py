@@ -228,7 +228,7 @@ class Scenario(BaseModel):
         "0 = as any conversation (first edition); assumption: first conversations take longer", ge=0, le=360)
     first_prep_minutes: float = _f(
         0.0, "mean preparation need before a first conversation; 0 = as prep_minutes", "minutes",
-        WEEK_SOURCE, ge=0, le=240)
+        JOBSIM_DEFAULT, ge=0, le=240)
     overrun: bool = _f(False, "a conversation runs to its need past the slot end; the next citizen waits and the "
                        "day can end late (overtime); false = conversations are cut at the slot end", "",
                        "assumption (jobsim default): cut at the slot end; true is the classic appointment-"

@@ -205,11 +205,24 @@ PHRASES: dict[str, dict[str, str]] = {
         "gaps_title": ("Exemption: {over91:.0%} of follow-up gaps over the legal 91 days, {count} citizens a year "
                        "or more without a conversation. Law restored: {law_over91:.0%} of gaps over 91 days, "
                        "{law_count} citizens"),
+        "run_gaps": "gap began during the run",
+        "pre_run_gaps": "gap began before the run\n(history the run inherits)",
+        "slots_line": "{slots} slots a day{mark}",
+        "scenario_mark": " (the scenario)",
+        "need_axis": "Days between needs for a conversation\n(as the caseworker judges; mean)",
+        "need_wait_axis": "Days from a need to its conversation (mean)",
+        "need_title": ("Exemption, conversations by need: {low} to {high} citizens go a year without one, "
+                       "set mostly by {driver}"),
+        "driver_need": "how often caseworkers see a need", "driver_slots": "the slots a day offered",
+        "need_caption": ("Scenario 'odense_frikommune' with the need interval and the slots a day varied, {days:,} "
+                         "days after a {warmup}-day warm-up; {replications} replications per point, seed {seed}; "
+                         "gaps begun before the run left out; whiskers: 95% confidence interval; jobsim {version}."),
         "band_axis": "Share of follow-up gaps", "band_91": "up to 91 days\n(the law)", "band_182": "92–182 days",
         "band_365": "183–365 days", "band_over": "over a year",
         "gaps_caption": ("Scenarios 'odense_frikommune' and 'odense_2017', both over {days:,} days after a "
                          "{warmup}-day warm-up; {replications} replications each, seed {seed}; gaps pooled over "
-                         "replications, first conversations after entry left out; bars: mean, whiskers: 95% "
+                         "replications, first conversations after entry and gaps begun before the run left out "
+                         "(the latter hatched on the right); bars: mean, whiskers: 95% "
                          "confidence interval; jobsim {version}."),
         "workers_axis": "Caseworkers (cases per caseworker), {citizens:,.0f} citizens in all",
         "target": "Target: under {target:.0%} overdue",
@@ -309,11 +322,25 @@ PHRASES: dict[str, dict[str, str]] = {
         "gaps_title": ("Frikommune: {over91:.0%} af opfølgningsintervallerne over lovens 91 dage, {count} borgere "
                        "et år eller mere uden samtale. Loven genindført: {law_over91:.0%} af intervallerne over 91 "
                        "dage, {law_count} borgere"),
+        "run_gaps": "intervallet begyndte under kørslen",
+        "pre_run_gaps": "intervallet begyndte før kørslen\n(historik kørslen arver)",
+        "slots_line": "{slots} samtaletider om dagen{mark}",
+        "scenario_mark": " (scenariet)",
+        "need_axis": "Dage mellem behov for en samtale\n(som sagsbehandleren vurderer det; gennemsnit)",
+        "need_wait_axis": "Dage fra et behov til dets samtale (gennemsnit)",
+        "need_title": ("Frikommune, samtaler efter behov: {low} til {high} borgere går et år uden samtale, "
+                       "mest bestemt af {driver}"),
+        "driver_need": "hvor ofte sagsbehandlerne ser et behov", "driver_slots": "antallet af samtaletider om dagen",
+        "need_caption": ("Scenariet 'odense_frikommune' med behovsinterval og samtaletider om dagen varieret, "
+                         "{days:,} dage efter {warmup} dages indsvingning; {replications} replikationer pr. punkt, "
+                         "seed {seed}; intervaller begyndt før kørslen udeladt; streger: 95 %-konfidensinterval; "
+                         "jobsim {version}."),
         "band_axis": "Andel af opfølgningsintervaller", "band_91": "op til 91 dage\n(loven)",
         "band_182": "92–182 dage", "band_365": "183–365 dage", "band_over": "over et år",
         "gaps_caption": ("Scenarierne 'odense_frikommune' og 'odense_2017', begge over {days:,} dage efter "
                          "{warmup} dages indsvingning; {replications} replikationer hver, seed {seed}; intervaller "
-                         "samlet over replikationer, første samtale efter indgang udeladt; søjler: gennemsnit, "
+                         "samlet over replikationer, første samtale efter indgang og intervaller begyndt før kørslen "
+                         "udeladt (de sidste skraveret til højre); søjler: gennemsnit, "
                          "streger: 95 %-konfidensinterval; jobsim {version}."),
         "workers_axis": "Sagsbehandlere (sager pr. sagsbehandler), {citizens:,.0f} borgere i alt",
         "target": "Mål: under {target:.0%} for sent",

@@ -94,7 +94,8 @@ def test_story_inputs():
     assert (lv.caseload, lv.prep_policy, lv.slot_minutes) == (220.0, "after_checkin", 25.0)
     assert (ds.caseload, ds.prep_policy) == (45.0, "ahead")
     assert (fk.caseload, fk.horizon_days) == (140.0, 1092)
-    assert fk.interval_days >= 182 and fk.slots_per_day < o17.slots_per_day
+    assert fk.followup_by == "need" and o17.followup_by == "rule" and fk.slots_per_day < o17.slots_per_day
+    assert fk.interval_days == o17.interval_days == 91   # the law: a plan in 2017, the yardstick under the exemption
     # the law restored: the same team, the legal 91-day rule, normal slots
     assert (o17.caseload, o17.workers, o17.interval_days, o17.slots_per_day) == (140.0, fk.workers, 91, 4)
     assert ab.caseload < ds.caseload and ab.slots_per_day > ds.slots_per_day and ab.stay_days < ds.stay_days
@@ -146,8 +147,9 @@ def test_odense_2017_restoring_the_law_removes_most_of_it(runs):
     restored = jobsim.simulate(jobsim.load_scenario("odense_2017", horizon_days=1092), seed=0, tables=False).kpis
     assert restored["no_contact_over_year_count"] <= 0.1 * exempt["no_contact_over_year_count"]
     assert restored["followup_gap_days_p90"] < exempt["followup_gap_days_p90"] / 2
-    # four times the conversations with the same staff: casework pays for it
-    assert restored["meetings_held_per_worker_week"] > 2 * exempt["meetings_held_per_worker_week"]
+    # the law's 91 days against a need every 182 days on average (plus the same first conversations and
+    # rebookings): more conversations with the same staff, and casework pays for it
+    assert restored["meetings_held_per_worker_week"] > 1.5 * exempt["meetings_held_per_worker_week"]
     assert restored["casework_coverage"] < exempt["casework_coverage"]
     # the one-year run of the scenario as shipped: nobody reaches a year without contact
     assert runs["odense_2017"].kpis["no_contact_over_year_count"] == 0
@@ -163,9 +165,24 @@ def test_aabenraa_buys_preparation_and_punctual_follow_up_at_a_higher_cost(runs)
 
 
 def test_under_the_odense_exemption_some_citizens_go_over_two_years_without_a_conversation():
-    # a tenth of citizens have no planned follow-up after their first conversation (no_followup_share);
-    # both scenarios over the same three years
+    # by need, a citizen waits for their next need to be seen (exponential, mean 182 days: P(over 730 days) is
+    # about 2% of waits) and then for a slot; both scenarios over the same three years
     exempt = jobsim.simulate(jobsim.load_scenario("odense_frikommune"), seed=0).citizens
     assert (exempt.max_gap_days > 730).sum() >= 10
     restored = jobsim.simulate(jobsim.load_scenario("odense_2017", horizon_days=1092), seed=0).citizens
     assert (restored.max_gap_days > 730).sum() == 0
+
+
+def test_docs_model_shows_the_seed_0_figures_of_today(runs):
+    """docs/model.md's face-validity table holds the figures these runs give (python -m jobsim.validation.face
+    --write docs/model.md writes it)."""
+    from pathlib import Path
+
+    from jobsim.report.docblocks import read_block
+    from jobsim.validation import face
+
+    kpis = {name: r.kpis for name, r in runs.items()}
+    kpis[face.ODENSE_LAW_OVER_THREE_YEARS] = jobsim.simulate(
+        jobsim.load_scenario("odense_2017", horizon_days=1092), seed=0, tables=False).kpis
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
+    assert read_block(doc, "face_validity") == face.face_table(kpis)

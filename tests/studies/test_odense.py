@@ -53,8 +53,10 @@ def test_odense_runs_give_one_row_per_scenario_and_replication(odense):
         ("odense_2017", 0), ("odense_2017", 1), ("odense_frikommune", 0), ("odense_frikommune", 1)]
     assert set(gaps["scenario"]) == set(scenarios)
     shares = odense_study.gap_shares(gaps).set_index("scenario")
-    # a one-a-year rule leaves almost every follow-up gap above 91 days; the 91-day rule few
-    assert shares.at["odense_frikommune", "share_over_91_days"] > 0.9
+    # by need, a gap is an exponential wait (mean 182 days) plus days to the Monday and the slot; completed gaps
+    # are cut short by exits (mean stay 365 days): P(over 91) ~ exp(-91 (1/182 + 1/365)) = 0.47, less for the
+    # longer gaps the 400-day window does not see end. The 91-day rule leaves few over 91 days.
+    assert 0.3 < shares.at["odense_frikommune", "share_over_91_days"] < 0.6
     assert shares.at["odense_2017", "share_over_91_days"] < 0.5
 
 
