@@ -103,7 +103,7 @@ def compute_kpis(acc: Totals, scenario) -> dict[str, float]:
     s = scenario
     horizon_min = s.horizon_days * 1440.0
     weeks = s.horizon_days / 7.0
-    nan = float("nan")
+    nan = math.nan   # one object, so KPI dicts of identical runs compare equal with == (nan != nan)
 
     def ratio(a, b):
         return float(a) / b if b else nan
