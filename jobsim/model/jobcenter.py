@@ -214,8 +214,10 @@ class Jobcenter:
             since, age = 1, None
             if self.u_age is not None and g.rule == LAB_2020:
                 age, since, gap = self._lab_age()
-            spread = s.need_interval_days if self.by_need else gap if gap < planned else planned
-            last = -u_prefill() * (spread * MINUTES_PER_DAY)
+            if self.by_need:   # steady state of exponential needs: the time since the last one is exponential too
+                last = math.log(1.0 - u_prefill()) * (s.need_interval_days * MINUTES_PER_DAY)
+            else:
+                last = -u_prefill() * ((gap if gap < planned else planned) * MINUTES_PER_DAY)
             if age is not None:
                 last = max(last, -age * MINUTES_PER_DAY)
                 c = self.admit(-age * MINUTES_PER_DAY, first_due_day=None, group=g)
@@ -416,10 +418,12 @@ class Jobcenter:
         return b
 
     def move_for_absence(self, b: Booking, day: int) -> None:
-        """The caseworker is away: the conversation moves to the earliest free slot from tomorrow."""
+        """The caseworker is away (or the day ran out): the conversation moves to the earliest free slot from
+        tomorrow, no earlier than the plan allows (under follow-up by need, from tomorrow: the need is there)."""
         b.rebooked += 1
-        self.caseworkers[b.caseworker].take_booking(
-            b, earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.values))
+        earliest = day + 1 if self.by_need and b.citizen.need_day is not None else \
+            earliest_booking_day(MOVED_FOR_ABSENCE, day, b.citizen.plan_day, self.values)
+        self.caseworkers[b.caseworker].take_booking(b, earliest)
 
     # ------------------------------------------------------------ outcomes
     def held(self, b: Booking, now: float) -> None:
@@ -428,7 +432,8 @@ class Jobcenter:
         c = b.citizen
         t = b.conversation_start
         b.outcome = HELD
-        gap = (t - c.last_held) / MINUTES_PER_DAY
+        began = c.last_held
+        gap = (t - began) / MINUTES_PER_DAY
         b.gap_days = gap
         c.last_held = t
         held = c.held = c.held + 1
@@ -437,7 +442,7 @@ class Jobcenter:
         if gap > c.max_gap_days:
             c.max_gap_days = gap
         ledger = self.ledger
-        ledger.conversation_held(b, gap, held == 1 and c.new)
+        ledger.conversation_held(b, gap, held == 1 and c.new, began)
         today = b.day
         ledger.requirement(c.due_day, today)   # the requirement this conversation meets
         self._set_due(c, today)
@@ -462,7 +467,9 @@ class Jobcenter:
         c.remember(False)
         self.ledger.prep_wasted(b, withdrawn=False)
         self.ledger.no_show(b)
-        if self.by_need:   # the need stays (a first conversation's becomes one): back on the list, a rebooking later
+        if self.by_need and not (c.new and c.held == 0):
+            # the need stays: back on the list a rebooking later (a missed first conversation is rebooked as under
+            # the rules, below: it is still due within first_meeting_days)
             self._next_after_slot(c, None, True, now)
             if c.present and not c.leaving:
                 if c.need_day is None:
@@ -576,7 +583,7 @@ class Jobcenter:
         for b in sorted(pending, key=attrgetter("id")):
             ledger.record_booking(b)
         for c in self.population.values():
-            if self.by_need and c.need_day is not None and c.need_day <= ledger.run_days and c.booking is None:
+            if self.by_need and c.need_day is not None and c.need_day < ledger.run_days and c.booking is None:
                 ledger.totals.needs_waiting_at_end += 1
             ledger.open_gap(c, end)
             if c.due_day < ledger.run_days:  # the requirement is still open and past due

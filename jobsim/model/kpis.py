@@ -46,7 +46,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "no_contact_over_year_pre_run_count": ("citizens", "citizens with a gap over 365 days that began before the "
                                                        "run (pre-filled history), open gaps included"),
     "need_wait_days_mean": ("days", "followup_by = need: days from a need for a conversation arising to the "
-                                    "conversation held"),
+                                    "conversation held, over the needs met (a need whose citizen left first, or "
+                                    "still waiting at the end, is not in it)"),
     "need_waiting_at_end_count": ("citizens", "followup_by = need: citizens whose need was not yet booked when the "
                                               "run ended"),
     "wasted_prep_minutes_per_worker_week": ("minutes", "preparation done for citizens who did not show or left "

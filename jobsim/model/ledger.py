@@ -207,8 +207,9 @@ class Ledger:
         self.n_citizens += delta
 
     # ------------------------------------------------------------ conversations
-    def conversation_held(self, booking, gap: float, first: bool) -> None:
-        """A conversation was held ``gap`` days after the citizen's previous one, or, if ``first``, after entry.
+    def conversation_held(self, booking, gap: float, first: bool, began: float) -> None:
+        """A conversation was held ``gap`` days after the citizen's previous one (at minute ``began``), or, if
+        ``first``, after entry.
 
         A new citizen's first conversation counts for ``first_conversation_days_mean``; every other one
         for the follow-up gaps.
@@ -228,7 +229,7 @@ class Ledger:
             else:
                 t.gaps.append(gap)
             if gap > _NO_CONTACT_DAYS and not c.no_contact_counted:
-                self._no_contact(c, booking.conversation_start - gap * MINUTES_PER_DAY)
+                self._no_contact(c, began)
             if self.tables:
                 self.record_booking(booking, first)
 

@@ -300,6 +300,10 @@ class Scenario(BaseModel):
     def _cross_field(self) -> "Scenario":
         if self.prep_policy not in POLICIES:
             raise ValueError(f"prep_policy: unknown policy {self.prep_policy!r}; allowed: {', '.join(POLICIES)}")
+        if self.followup_by == "need" and (self.reserved_slots_per_day or self.overbook_per_day):
+            field = "reserved_slots_per_day" if self.reserved_slots_per_day else "overbook_per_day"
+            raise ValueError(f"{field}: {getattr(self, field)} with followup_by = \"need\"; follow-up by need books "
+                             "into ordinary slots only, so allowed: 0")
         if self.contact_interval_days > self.interval_days:
             raise ValueError(f"contact_interval_days: {self.contact_interval_days} exceeds interval_days "
                              f"({self.interval_days}), the legal maximum; allowed: 0 (= interval_days) to "

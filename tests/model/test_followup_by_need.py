@@ -6,7 +6,6 @@ real run, are fixed here by replacing the model's two streams.
 
 import math
 
-import pandas as pd
 import pytest
 
 from conftest import NO_WEEK
@@ -93,8 +92,78 @@ def test_the_removed_share_of_citizens_never_followed_up_is_refused_with_what_re
                               "urgency, as under Odense's exemption)")
 
 
-def test_a_rule_scenario_draws_nothing_for_needs_so_its_results_do_not_move():
-    scenario = jobsim.load_scenario("ds_norm").replace(horizon_days=56, workers=2)
-    changed = scenario.replace(need_interval_days=30.0, need_planning_days=3)
-    a, b = (jobsim.simulate(s, seed=4, tables=False).kpis for s in (scenario, changed))
-    assert pd.Series(a).equals(pd.Series(b))   # bit for bit, NaN (no need measured) equal to NaN
+def test_a_need_booking_moved_for_absence_goes_to_the_next_free_day_not_to_the_laws_plan():
+    # as in the first test, but the caseworker is away on Tuesday 15: the conversation moves to Wednesday 16
+    # (the law's plan day, 1 + 91 - 14 = 78, plays no part), and the next need runs from there
+    model = model_with(1, urgencies=[0.5] * 20, horizon_days=60)
+    model.caseworkers[0].absent[15] = True
+    model.run(prefill=False, arrivals=False)
+    assert held_days(collect(model)) == {0: [1, 16, 29, 43, 57]}   # 16 + 10 = 26: Monday 28 books Tuesday 29
+
+
+def test_a_missed_first_conversation_is_rebooked_as_under_the_rules():
+    # the first conversation (day 1) is missed: rebooked a week later (day 8) as any first conversation, not put
+    # on the need list; the need after it then arises on 18 and is booked on Monday 21 for Tuesday 22
+    model = model_with(1, urgencies=[0.5] * 20, horizon_days=30)
+    model.caseworkers[0].diary.day_slots(1)[0].attends = False
+    model.run(prefill=False, arrivals=False)
+    result = collect(model)
+    assert result.meetings[["day", "outcome"]].values.tolist() == [[1, "no_show"], [8, "held"], [22, "held"]]
+    assert result.kpis["need_wait_days_mean"] == 4.0     # only the need of day 18; the missed first is no need
+
+
+def test_a_missed_follow_up_keeps_its_need_and_returns_to_the_list_a_rebooking_later():
+    # held on 1; need on 11, booked on Monday 14 for 15, missed; back on the list from 15 + 7 = 22, booked on
+    # Monday 28 for 29: the need waited 29 - 11 = 18 days
+    model = model_with(1, urgencies=[0.5] * 20, horizon_days=35)
+    env = model.env
+    original = model.book
+
+    def book(c, earliest_day, priority=True, now=None):
+        b = original(c, earliest_day, priority, now)
+        if b.day == 15:
+            b.attends = False
+        return b
+
+    model.book = book
+    model.run(prefill=False, arrivals=False)
+    result = collect(model)
+    assert result.meetings[["day", "outcome"]].values.tolist() == [[1, "held"], [15, "no_show"], [29, "held"]]
+    assert result.kpis["need_wait_days_mean"] == 18.0
+    assert env.now == 35 * 1440
+
+
+def test_a_citizen_who_leaves_while_waiting_is_dropped_from_the_list():
+    # citizen 0's stay ends on day 12, after the need of day 11 and before the Monday: nobody is booked
+    model = Jobcenter(Scenario(**{**ONE, "horizon_days": 30}), seed=0)
+    model.need_gap = lambda: 0.5
+    model.u_urgency = iter([0.5] * 5).__next__
+    c = model.admit(0.0, first_due_day=1, stay=12 * 1440.0)
+    model.book(c, 1)
+    model.run(prefill=False, arrivals=False)
+    result = collect(model)
+    assert result.meetings[["day", "outcome"]].values.tolist() == [[1, "held"]]
+    assert result.kpis["need_waiting_at_end_count"] == 0.0
+
+
+def test_a_need_arising_on_the_last_day_is_after_the_run_and_not_counted_as_waiting():
+    # held on 1 and 15; the next need arises on 15 + 10 = 25: waiting at the end of a 26-day run, not of 25
+    for days, waiting in ((26, 1.0), (25, 0.0)):
+        model = model_with(1, urgencies=[0.5] * 5, horizon_days=days)
+        model.run(prefill=False, arrivals=False)
+        assert collect(model).kpis["need_waiting_at_end_count"] == waiting, days
+
+
+def test_follow_up_by_need_refuses_reserved_or_overbooked_slots():
+    with pytest.raises(ScenarioError, match=r"reserved_slots_per_day: 1 with followup_by = \"need\""):
+        jobsim.load_scenario("odense_frikommune", reserved_slots_per_day=1)
+
+
+def test_pre_filled_citizens_have_had_their_last_conversation_an_exponential_time_ago():
+    # at steady state the time since the last need-driven conversation is exponential with the need's mean (182
+    # days): its mean over 1,400 pre-filled citizens lies within 4 standard errors (182 / sqrt(1400) = 4.9 days)
+    model = Jobcenter(jobsim.load_scenario("odense_frikommune"), seed=3)
+    model.prefill()
+    since = [-c.last_held / 1440.0 for c in model.population.values()]
+    assert len(since) == 1400
+    assert abs(sum(since) / len(since) - 182.0) < 4 * 182.0 / 1400 ** 0.5
