@@ -493,13 +493,13 @@ def need_range(table: pd.DataFrame, kpi: str = "no_contact_over_year_count") -> 
 
 def need_spans(table: pd.DataFrame, scenario: Scenario,
                kpi: str = "no_contact_over_year_count") -> tuple[float, float]:
-    """How far each assumption of the need grid moves ``kpi`` with the other at the scenario's value: the span
-    (max - min of the cell means) over need intervals at the scenario's slots a day, and over slots a day at its
-    need interval."""
+    """How far each assumption of the need grid moves ``kpi`` with the other held fixed, at most over the grid:
+    the largest span (max - min of the cell means) over need intervals at any one slots a day, and over slots a
+    day at any one need interval."""
     t = table[table["kpi"] == kpi]
-    at_slots = t[t["slots_per_day"] == scenario.slots_per_day]["mean"]
-    at_need = t[t["need_interval_days"] == scenario.need_interval_days]["mean"]
-    return float(at_slots.max() - at_slots.min()), float(at_need.max() - at_need.min())
+    def spans(fixed: str) -> float:
+        return float(t.groupby(fixed)["mean"].agg(lambda m: m.max() - m.min()).max())
+    return spans("slots_per_day"), spans("need_interval_days")
 
 
 def need_figure(table: pd.DataFrame, scenario: Scenario, lang: str = "en", *, replications: int, seed: int = 0,
@@ -583,10 +583,12 @@ def odense_markdown(runs: pd.DataFrame, exemption: Scenario) -> dict[str, str]:
         f"({ex['gaps_band_365'].mean() + ex['gaps_band_over'].mean():.0%} over half a year, "
         f"{ex['gaps_band_over'].mean():.1%} over a year). "
         f"{_mean_ci(ex, 'no_contact_over_year_count')} citizens go over a year without a conversation in a gap "
-        f"that began during the {exemption.horizon_days / 364:.0f} simulated years, and "
+        f"that began during the run (the {exemption.warmup_days}-day warm-up and "
+        f"{exemption.horizon_days / 364:.0f} measured years), and "
         f"{_mean_ci(ex, 'no_contact_over_year_pre_run_count')} more in a gap that began before the run (the "
         f"pre-filled citizens' history, counted apart), of a team holding {exemption.citizens:,.0f} citizens at "
-        f"a time. A need waits {_mean_ci(ex, 'need_wait_days_mean', digits=1)} days for its conversation; "
+        f"a time. A need that is met waits {_mean_ci(ex, 'need_wait_days_mean', digits=1)} days for its "
+        f"conversation, and {_mean_ci(ex, 'need_waiting_at_end_count')} needs are still waiting at the end; "
         f"against the law the city was exempt from, {_mean_ci(ex, 'overdue_share', share=True)} of required "
         f"conversations would be overdue. With the law restored, "
         f"{law['gaps_band_91'].rsub(1).mean():.1%} of gaps exceed 91 days and "
@@ -605,9 +607,9 @@ def odense_markdown(runs: pd.DataFrame, exemption: Scenario) -> dict[str, str]:
         f"days and {min(NEED_GRID['slots_per_day'])}–{max(NEED_GRID['slots_per_day'])} slots a day, "
         f"{rng['low']:,.0f} to {rng['high']:,.0f} citizens go over a year without a conversation in a gap the run "
         f"produced (means of {int(need['replication'].nunique())} replications per cell). The answer moves most "
-        f"with {stronger}: at {exemption.slots_per_day} slots a day the need interval moves it by "
-        f"{span_need:,.0f} citizens; at a need every {exemption.need_interval_days:g} days the slots move it by "
-        f"{span_slots:,.0f}. {capacity_sentence(table, exemption)}\n")
+        f"with {stronger}: with the slots held fixed the need interval moves it by up to {span_need:,.0f} "
+        f"citizens; with the need interval held fixed the slots move it by up to {span_slots:,.0f}. "
+        f"{capacity_sentence(table, exemption)}\n")
     return {"odense_comparison": text, "odense_need": grid_text}
 
 
@@ -622,8 +624,8 @@ def capacity_sentence(table: pd.DataFrame, scenario: Scenario, kpi: str = "no_co
                   & (table["need_interval_days"] == interval)].set_index("slots_per_day")["mean"]
     return (f"Capacity matters where needs outrun the free slots: with a need every {interval:g} days, "
             f"{fewest} slots a day give {cells[fewest]:,.0f} citizens against {cells[scenario.slots_per_day]:,.0f} "
-            f"at {scenario.slots_per_day}, and a need waits {waits[fewest]:.0f} days on average against "
-            f"{waits[scenario.slots_per_day]:.0f}: the least urgent wait behind the rest.")
+            f"at {scenario.slots_per_day}, and a need that is met waits {waits[fewest]:.0f} days on average against "
+            f"{waits[scenario.slots_per_day]:.0f} (needs whose citizen left first are not in that mean).")
 
 
 def page_blocks(docs: str | Path) -> dict[str, str]:
