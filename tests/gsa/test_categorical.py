@@ -160,7 +160,7 @@ SOURCE = 'source = "test"\n'
      'ranges.toml [desk_priority]: desk_priority is categorical: give levels, not low and high, e.g. levels = '
      '["edf", "prep_first", "casework_first"]'),
     ('[casework_minutes]\nlevels = ["20", "45"]\n' + SOURCE,
-     "ranges.toml [casework_minutes]: levels are for a categorical parameter (rule, desk_priority, prep_policy); "
+     "ranges.toml [casework_minutes]: levels are for a categorical parameter (rule, followup_by, desk_priority, prep_policy); "
      "casework_minutes is numeric: give low and high"),
     ('[desk_prority]\nlevels = ["edf", "prep_first"]\n' + SOURCE,
      "ranges.toml [desk_prority]: not a numeric or categorical scenario parameter (did you mean 'desk_priority'?)"),
