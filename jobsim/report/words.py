@@ -233,13 +233,13 @@ PHRASES: dict[str, dict[str, str]] = {
                                 "share under {target:.0%}"),
         "staffing_note": ("Extra cost per 1,000 citizens: {per1000:,.0f} DKK a year with the mean under the target; "
                           "{strict} if the whole 95% confidence interval must be under it."),
-        "strict": "{extra} more caseworkers ({per1000:,.0f} DKK per 1,000 citizens)",
+        "strict": "{extra} more caseworker{s} ({per1000:,.0f} DKK per 1,000 citizens)",
         "strict_none": "more caseworkers than tried",
         "odense_note": ("Odense expected about {odense:.0f} million DKK a year ({fte:.0f} caseworkers at "
                         "{fte_cost:,.0f} DKK): at these ratios enough for about {served:,.0f} citizens{parity}."),
         "odense_parity": " (about {served:,.0f} if casework must also get back to its level under the exemption)",
         "staffing_parity": ("To also bring casework coverage back to its level under the exemption: "
-                            "{extra} more caseworkers ({cost:.1f} million DKK a year, {per1000:,.0f} DKK per 1,000 "
+                            "{extra} more caseworker{s} ({cost:.1f} million DKK a year, {per1000:,.0f} DKK per 1,000 "
                             "citizens)."),
         "staffing_parity_none": "Casework coverage does not get back to its level under the exemption in this range.",
         "staffing_caption": ("Scenario 'odense_2017' with workers varied and caseload = {citizens:,.0f} / workers; "
@@ -351,13 +351,13 @@ PHRASES: dict[str, dict[str, str]] = {
                                 "sene samtaler under {target:.0%}"),
         "staffing_note": ("Ekstra udgift pr. 1.000 borgere: {per1000:,.0f} kr. om året med gennemsnittet under målet; "
                           "{strict}, hvis hele 95 %-konfidensintervallet skal være under det."),
-        "strict": "{extra} sagsbehandlere mere ({per1000:,.0f} kr. pr. 1.000 borgere)",
+        "strict": "{extra} sagsbehandler{s} mere ({per1000:,.0f} kr. pr. 1.000 borgere)",
         "strict_none": "flere sagsbehandlere end afprøvet",
         "odense_note": ("Odense ventede ca. {odense:.0f} mio. kr. om året ({fte:.0f} sagsbehandlere à "
                         "{fte_cost:,.0f} kr.): med disse forhold nok til ca. {served:,.0f} borgere{parity}."),
         "odense_parity": " (ca. {served:,.0f}, hvis sagsarbejdet også skal tilbage på niveauet fra frikommuneforsøget)",
         "staffing_parity": ("For også at få sagsarbejdet tilbage på niveauet fra frikommuneforsøget: "
-                            "{extra} sagsbehandlere mere ({cost:.1f} mio. kr. om året, {per1000:,.0f} kr. pr. 1.000 "
+                            "{extra} sagsbehandler{s} mere ({cost:.1f} mio. kr. om året, {per1000:,.0f} kr. pr. 1.000 "
                             "borgere)."),
         "staffing_parity_none": "Sagsarbejdet kommer ikke tilbage på niveauet fra frikommuneforsøget i dette interval.",
         "staffing_caption": ("Scenarie 'odense_2017' med workers varieret og caseload = {citizens:,.0f} / workers; "

@@ -418,6 +418,11 @@ def odense_staffing_figure(runs: pd.DataFrame, answer: Mapping[str, Any], lang: 
     return fig
 
 
+def _plural(n: int, lang: str) -> str:
+    """The ending of "caseworker" / "sagsbehandler" for ``n``: none for one, else "s" or "e"."""
+    return "" if n == 1 else ("s" if lang == "en" else "e")
+
+
 def staffing_notes(answer: Mapping[str, Any], lang: str = "en") -> list[str]:
     """What the staffing answer costs, in sentences: per 1,000 citizens (mean and whole-interval answers),
     what bringing casework back to the exemption's level takes, and what Odense's expected sum buys.
@@ -429,6 +434,7 @@ def staffing_notes(answer: Mapping[str, Any], lang: str = "en") -> list[str]:
     if answer["workers"] is not None and answer["extra_workers"]:
         if answer.get("strict_workers") is not None:
             strict = phrase("strict", lang, extra=answer["strict_extra_workers"],
+                            s=_plural(answer["strict_extra_workers"], lang),
                             per1000=round(answer["strict_extra_cost_dkk_per_1000_citizens"], -3))
         else:
             strict = phrase("strict_none", lang)
@@ -438,6 +444,7 @@ def staffing_notes(answer: Mapping[str, Any], lang: str = "en") -> list[str]:
     if answer.get("reference_coverage") is not None:
         if parity:
             notes.append(phrase("staffing_parity", lang, extra=answer["parity_extra_workers"],
+                                s=_plural(answer["parity_extra_workers"], lang),
                                 cost=answer["parity_cost_dkk_per_year"] / 1e6,
                                 per1000=round(answer["parity_cost_dkk_per_1000_citizens"], -3)))
         elif answer.get("parity_workers") is None:
