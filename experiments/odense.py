@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     check_args(args)
     if not 0 < args.target < 1:
         raise JobsimError(f"--target: {args.target} must be a share between 0 and 1 (e.g. 0.10)")
+    if args.docs is not None and args.quick:
+        raise JobsimError("--docs: a --quick run's numbers are not findings; leave out --quick to write the page")
     if args.max_extra is not None and args.max_extra < 1:
         raise JobsimError(f"--max-extra: {args.max_extra} must be 1 or more")
     out = output_folder(args, NAME)
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.docs_img is not None:
         for stem in ("odense_gaps", "odense_need", "odense_staffing"):
             downscale_png(out / f"{stem}.png", args.docs_img / f"{stem}.png")
-    if args.docs is not None and not args.quick:
+    if args.docs is not None:
         # the page's numbers, written by this command (tests/studies/test_odense_page.py checks them)
         stored.to_csv(args.docs / "odense_runs.csv", index=False, float_format="%.6g")
         write_json(args.docs / "odense_answer.json", {**answer, "wall_seconds": round(time.perf_counter() - t0)})

@@ -513,9 +513,9 @@ class Jobcenter:
             today = week * 7
             while needs and needs[0][0] <= today:
                 c = heappop(needs)[2]
-                if c.present and not c.leaving and c.booking is None:
-                    waiting[c.caseworker].append(c)
+                waiting[c.caseworker].append(c)
             for caseworker, queue in zip(self.caseworkers, waiting):
+                # who left, or was booked meanwhile (a first conversation rebooked), is no longer waiting
                 queue[:] = [c for c in queue if c.present and not c.leaving and c.booking is None]
                 queue.sort(key=_by_urgency)
                 booked = 0

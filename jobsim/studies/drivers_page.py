@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ..report.words import kpi_label, lower_first
-from ..report.docblocks import update_page
+from ..report.docblocks import read_block, update_page
 from .caseload import DESK_RULES
 from .drivers import CASELOADS, KPIS, NEGLIGIBLE
 
@@ -31,6 +31,8 @@ SETTINGS = ("started_utc", "wall_seconds", "replications", "trajectories", "sobo
             "desk_replications", "parameters", "most_influential", "versions")
 #: Morris parameters named per KPI and caseload in the table.
 NAMED = 4
+#: The page's generated blocks (see docs/research/what_drives_the_answers_template.md).
+BLOCKS = ("drivers_run", "drivers_table", "drivers_choices", "drivers_desk", "drivers_negligible", "drivers_noise")
 
 
 def _value(kpi: str, v: float) -> str:
@@ -112,8 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.run}: no findings.json; finish a run of experiments/what_drives_the_answers.py first",
               file=sys.stderr)
         return 2
+    page = args.docs / PAGE
+    try:   # checked before anything is written: the page and its blocks (as in the template) must be there
+        missing = [name for name in BLOCKS if read_block(page.read_text(encoding="utf-8"), name) is None]
+    except OSError as err:
+        print(f"error: {page}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    if missing:
+        print(f"error: {page}: no block marked '<!-- output of: {missing[0]} -->'; start from "
+              "docs/research/what_drives_the_answers_template.md", file=sys.stderr)
+        return 2
     store(args.run, args.docs)
-    update_page(args.docs / PAGE, blocks(args.docs))   # the page needs the blocks of docs/research/what_drives_the_answers_template.md
+    update_page(page, blocks(args.docs))
     print(f"wrote {args.docs / FOLDER} and the generated blocks of {args.docs / PAGE}")
     return 0
 

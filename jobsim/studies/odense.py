@@ -10,6 +10,7 @@ The script is ``experiments/odense.py``. Spans in days, money in DKK a year.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -553,9 +554,7 @@ def need_markdown(table: pd.DataFrame) -> str:
     a year without a conversation (gaps the run produced, and apart those begun before it), the mean wait of a
     need and the overdue share against the law."""
     def cell(t, kpi, digits=0, share=False):
-        r = t[t["kpi"] == kpi].iloc[0]
-        f = (lambda v: f"{v:.0%}") if share else (lambda v: f"{v:,.{digits}f}")
-        return f"{f(r['mean'])} ({f(r['ci_low'])}–{f(r['ci_high'])})"
+        return _interval_text(t[t["kpi"] == kpi].iloc[0], share, digits)
 
     lines = ["| need judged every (days, mean) | slots a day | citizens over a year without a conversation, "
              "gap begun in the run | the same, gap begun before the run | days a need waits | overdue against "
@@ -567,10 +566,14 @@ def need_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _mean_ci(frame: pd.DataFrame, kpi: str, share: bool = False, digits: int = 0) -> str:
-    r = mean_interval(frame[kpi].to_numpy(dtype=float))
+def _interval_text(r: Mapping[str, float], share: bool = False, digits: int = 0) -> str:
+    """"mean (low–high)" of an interval row (``mean``, ``ci_low``, ``ci_high``): a per cent or ``digits`` decimals."""
     f = (lambda v: f"{v:.0%}") if share else (lambda v: f"{v:,.{digits}f}")
     return f"{f(r['mean'])} ({f(r['ci_low'])}–{f(r['ci_high'])})"
+
+
+def _mean_ci(frame: pd.DataFrame, kpi: str, share: bool = False, digits: int = 0) -> str:
+    return _interval_text(mean_interval(frame[kpi].to_numpy(dtype=float)), share, digits)
 
 
 def odense_markdown(runs: pd.DataFrame, exemption: Scenario) -> dict[str, str]:
@@ -638,8 +641,6 @@ def capacity_sentence(table: pd.DataFrame, scenario: Scenario, kpi: str = "no_co
 def page_blocks(docs: str | Path) -> dict[str, str]:
     """Every generated block of the Odense section, rendered from what ``experiments/odense.py --docs`` stored in
     the folder ``docs``: ``odense_runs.csv`` and ``odense_answer.json``."""
-    import json
-
     docs = Path(docs)
     runs = pd.read_csv(docs / "odense_runs.csv")
     answer = json.loads((docs / "odense_answer.json").read_text(encoding="utf-8"))

@@ -84,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     table = face_table(seed0_runs())
     if args.write:
-        update_page(args.write, {"face_validity": table})
+        try:
+            update_page(args.write, {"face_validity": table})
+        except (OSError, ValueError) as err:   # no page, or a page without the blocks
+            print(f"error: {err}", file=sys.stderr)
+            return 2
         print(f"wrote the face_validity block of {args.write}")
     else:
         print(table, end="")

@@ -60,3 +60,14 @@ def test_a_folder_without_a_finished_run_is_refused_in_one_line(tmp_path, capsys
     err = capsys.readouterr().err
     assert err == (f"error: {tmp_path}: no findings.json; finish a run of experiments/what_drives_the_answers.py "
                    "first\n")
+
+
+def test_a_page_without_the_blocks_is_refused_in_one_line_before_anything_is_written(tmp_path, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(DATA / drivers_page.FOLDER, run)
+    (run / "manifest.json").write_text("{}")
+    (tmp_path / drivers_page.PAGE).write_text("# a page without blocks\n", encoding="utf-8")
+    assert drivers_page.main([str(run), "--docs", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"error: {tmp_path / drivers_page.PAGE}: no block marked '<!-- output of: "
+                                       "drivers_run -->'; start from docs/research/what_drives_the_answers_template.md\n")
+    assert not (tmp_path / drivers_page.FOLDER).exists()

@@ -96,6 +96,14 @@ def test_bad_target_is_one_line_and_exit_2(tmp_path):
     assert proc.stderr.strip().splitlines() == ["error: --target: 1.5 must be a share between 0 and 1 (e.g. 0.10)"]
 
 
+def test_a_quick_run_does_not_write_the_docs(tmp_path):
+    proc = run("odense", "--quick", "--docs", str(tmp_path), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: --docs: a --quick run's numbers are not findings; leave out --quick to write the page"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_worker_outside_the_team_is_refused(tmp_path):
     proc = run("week_in_the_life", "--quick", "--worker", "99", "--out", str(tmp_path), cwd=tmp_path)
     assert proc.returncode == 2 and "--worker: 99" in proc.stderr
