@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import JobsimError
@@ -57,17 +58,22 @@ MAX_ANSWER_GROUPS = 4
 
 _WORDS = {
     "en": {
-        "meets": ("For {citizens} citizens, the highest caseload in this study at which fewer than {overdue} of "
-                  "follow-up conversations are late and at least {prepared} are fully prepared is {c} cases per "
-                  "caseworker, when caseworkers {policy}. That takes {workers} caseworkers and costs {cost} "
-                  "million DKK a year, {delta} million DKK {more} than at the scenario's {base} cases. "),
-        "sure": "The whole 95% confidence interval meets both targets at {c} cases. ",
-        "not_sure": "At no caseload in this study does the whole 95% confidence interval meet both targets. ",
+        "meets": ("For {citizens} citizens, the smallest team that keeps fewer than {overdue} of follow-up "
+                  "conversations late and at least {prepared} fully prepared, when caseworkers {policy}, is "
+                  "{workers} caseworkers in the model ({workers_range}; 95% confidence interval over "
+                  "{replications} replications): {c} cases each, {cost} million DKK a year ({cost_range}), {delta} "
+                  "million DKK {more} than at the scenario's {base} cases. "),
+        "law": "Keeping the follow-up rule alone takes {workers} caseworkers ({workers_range}), {c} cases each. ",
+        "censored": ("In {k} of {n} replications even the study's largest caseload, {c}, met the targets, so the "
+                     "team needed may be smaller. "),
+        "failed": "In {k} of {n} replications no caseload in this study met them; they are left out. ",
+        "budget": ("The team follows from how long conversations, preparation, documentation and other contact "
+                   "take in the fitted time budget: with other times it moves. "),
         "none": ("For {citizens} citizens, no caseload in this study from {lo} to {hi} cases per caseworker keeps "
                  "fewer than {overdue} of follow-up conversations late and at least {prepared} fully prepared. "),
         "own": "When caseworkers {own}, as the scenario has it, the preparation target is met at no caseload. ",
         "own_ok": "When caseworkers {own}, as the scenario has it, the targets are met up to {c} cases. ",
-        "casework": "At that caseload {cov} of casework is done on time.",
+        "casework": "At {c} cases {cov} of casework is done on time. ",
         "desk": (" This assumes caseworkers take desk work in the order the scenario gives ({rule}), an "
                  "assumption: if casework due this week always came first, preparing ahead would keep almost no "
                  "conversation prepared from about 80 cases up (docs/validation.md, desk rules)."),
@@ -99,18 +105,23 @@ _WORDS = {
         "validation_answer": "{summary} The table below says, figure by figure, what the model can and cannot say.",
     },
     "da": {
-        "meets": ("For {citizens} borgere er det højeste sagstal i denne analyse, hvor færre end {overdue} af "
-                  "opfølgningssamtalerne holdes for sent og mindst {prepared} er fuldt forberedt, {c} sager pr. "
-                  "sagsbehandler, når sagsbehandlerne {policy}. Det kræver {workers} sagsbehandlere og koster "
-                  "{cost} mio. kr. om året, {delta} mio. kr. {more} end ved scenariets {base} sager. "),
-        "sure": "Hele 95 %-konfidensintervallet opfylder begge mål ved {c} sager. ",
-        "not_sure": "Ved intet sagstal i denne analyse opfylder hele 95 %-konfidensintervallet begge mål. ",
+        "meets": ("For {citizens} borgere er det mindste hold, der holder færre end {overdue} af "
+                  "opfølgningssamtalerne for sent og mindst {prepared} fuldt forberedt, når sagsbehandlerne "
+                  "{policy}, {workers} sagsbehandlere i modellen ({workers_range}; 95 %-konfidensinterval over "
+                  "{replications} replikationer): {c} sager hver, {cost} mio. kr. om året ({cost_range}), {delta} "
+                  "mio. kr. {more} end ved scenariets {base} sager. "),
+        "law": "Alene at overholde opfølgningsreglen kræver {workers} sagsbehandlere ({workers_range}), {c} sager hver. ",
+        "censored": ("I {k} af {n} replikationer nåede selv analysens største sagstal, {c}, målene, så det nødvendige "
+                     "hold kan være mindre. "),
+        "failed": "I {k} af {n} replikationer nåede intet sagstal i analysen målene; de er udeladt. ",
+        "budget": ("Holdet følger af, hvor lang tid samtaler, forberedelse, dokumentation og anden kontakt tager i "
+                   "det tilpassede tidsbudget: med andre tider flytter det sig. "),
         "none": ("For {citizens} borgere holder intet sagstal i denne analyse fra {lo} til {hi} sager pr. "
                  "sagsbehandler færre end {overdue} af opfølgningssamtalerne for sent og mindst {prepared} fuldt "
                  "forberedt. "),
         "own": "Når sagsbehandlerne {own}, som i scenariet, nås forberedelsesmålet ved intet sagstal. ",
         "own_ok": "Når sagsbehandlerne {own}, som i scenariet, nås målene op til {c} sager. ",
-        "casework": "Ved det sagstal nås {cov} af sagsarbejdet til tiden.",
+        "casework": "Ved {c} sager nås {cov} af sagsarbejdet til tiden. ",
         "desk": (" Det forudsætter, at sagsbehandlerne tager skrivebordsarbejdet i den rækkefølge, scenariet "
                  "angiver ({rule}), hvilket er en antagelse: kom sagsarbejdet med frist i denne uge altid først, ville "
                  "forberedelse på forhånd næsten ingen samtaler nå at forberede fra omkring 80 sager "
@@ -170,68 +181,69 @@ def check_target(name: str, value: float | str, *, above_zero: bool) -> float:
     return share
 
 
-def _largest_meeting(frontier: pd.DataFrame, policy: str, strict: bool, overdue_below: float = OVERDUE_TARGET,
-                     prepared_at_least: float = PREPARED_TARGET) -> float | None:
-    """The largest caseload at which ``policy`` meets both targets (the mean, or with ``strict`` the whole CI):
-    an overdue share below ``overdue_below`` and a prepared share of at least ``prepared_at_least`` (0–1)."""
-    rows = frontier[frontier["prep_policy"] == policy].set_index(["caseload", "kpi"])
-    best = None
-    for c in sorted(frontier["caseload"].unique()):
-        try:
-            over, prep = rows.loc[(c, "overdue_share")], rows.loc[(c, "prepared_share")]
-        except KeyError:
-            continue
-        o = over["ci_high"] if strict else over["mean"]
-        p = prep["ci_low"] if strict else prep["mean"]
-        if not (math.isnan(o) or math.isnan(p)) and o < overdue_below and p >= prepared_at_least:
-            best = c
-    return best
-
-
 def _target_words(overdue_below: float, prepared_at_least: float, lang: str) -> dict[str, str]:
     # as many decimals as the target has (up to two of a per cent): the words name the target actually used
     return {"overdue": pct(overdue_below, lang, None), "prepared": pct(prepared_at_least, lang, None)}
 
 
-def staffing_answer(frontier: pd.DataFrame, base: Scenario, citizens: float, lang: str, *,
-                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
-    """The one-paragraph answer of the staffing question from its ``frontier`` (:func:`staffing.frontier_table`).
+def _range(low: float, high: float, lang: str, decimals: int | None = 0) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return "n/a"
+    return f"{num(low, lang, decimals)}–{num(high, lang, decimals)}"
 
-    The targets: an overdue share below ``overdue_below`` and a prepared share of at least
-    ``prepared_at_least`` (shares, 0–1); the paragraph names them.
+
+def staffing_answer(runs: pd.DataFrame, base: Scenario, citizens: float, lang: str, *,
+                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
+    """The one-paragraph answer of the staffing question from its sweep's ``runs`` (caseload x prep_policy).
+
+    The team is found on the model (:func:`jobsim.studies.staffing.team_needed`): in each replication the
+    largest caseload that meets the targets, an overdue share below ``overdue_below`` and a prepared share of
+    at least ``prepared_at_least`` (shares, 0–1), then its mean and 95% interval; the paragraph names the
+    targets, the team, its cost and their intervals, and the team that keeps the follow-up rule alone.
     """
     targets = {"overdue_below": overdue_below, "prepared_at_least": prepared_at_least}
     fmt = {"citizens": num(citizens, lang), **_target_words(overdue_below, prepared_at_least, lang)}
-    policies = list(dict.fromkeys(frontier["prep_policy"]))
-    found = {p: _largest_meeting(frontier, p, strict=False, **targets) for p in policies}
-    candidates = [(c, p) for p, c in found.items() if c is not None]
-    own = base.prep_policy
+    policies = list(dict.fromkeys(runs["prep_policy"]))
+    teams = {p: staffing.team_needed(runs, citizens, base.fte_cost_dkk, policy=p, **targets) for p in policies}
+    candidates = [(t.caseload, p) for p, t in teams.items() if t.found]
     if not candidates:
-        caseloads = sorted(frontier["caseload"].unique())
+        caseloads = sorted(runs["caseload"].unique())
         return _w("none", lang).format(lo=num(caseloads[0], lang, None), hi=num(caseloads[-1], lang, None),
                                        **fmt).strip()
-    c, policy = max(candidates)
-    cost = staffing.staffing_cost_dkk(citizens, c, base.fte_cost_dkk)
-    delta = cost - staffing.staffing_cost_dkk(citizens, base.caseload, base.fte_cost_dkk)
+    _, policy = max(candidates)
+    team = teams[policy]
+    delta = team.cost_dkk - staffing.staffing_cost_dkk(citizens, base.caseload, base.fte_cost_dkk)
     words = _w("prepare", lang)
     out = _w("meets", lang).format(
-        c=num(c, lang, None), policy=words.get(policy, lower_first(policy_label(policy, lang))),
-        workers=num(staffing.caseworkers_needed(citizens, c), lang), cost=num(cost / 1e6, lang, 1),
+        policy=words.get(policy, lower_first(policy_label(policy, lang))), workers=num(team.workers, lang, 0),
+        workers_range=_range(team.workers_low, team.workers_high, lang), replications=team.replications,
+        c=num(team.caseload, lang, 0), cost=num(team.cost_dkk / 1e6, lang, 1),
+        cost_range=_range(team.cost_low_dkk / 1e6, team.cost_high_dkk / 1e6, lang, 1),
         delta=num(abs(delta) / 1e6, lang, 1), more=_w("more" if delta >= 0 else "less", lang),
         base=num(base.caseload, lang, None), **fmt)
-    sure = _largest_meeting(frontier, policy, strict=True, **targets)
-    out += _w("sure", lang).format(c=num(sure, lang, None)) if sure is not None else _w("not_sure", lang)
-    if own != policy and own in policies:
-        own_c = found[own]
+    cov = runs[runs["prep_policy"] == policy].groupby("caseload")["casework_coverage"].mean()
+    out += _w("casework", lang).format(c=num(team.caseload, lang, 0), cov=pct(float(np.interp(
+        team.caseload, cov.index.to_numpy(float), cov.to_numpy(float))), lang))
+    if team.censored:
+        out += _w("censored", lang).format(k=team.censored, n=team.replications,
+                                           c=num(max(runs["caseload"]), lang, None))
+    if team.failed:
+        out += _w("failed", lang).format(k=team.failed, n=team.replications)
+    if prepared_at_least > 0:
+        law = staffing.team_needed(runs, citizens, base.fte_cost_dkk, policy=policy, overdue_below=overdue_below,
+                                   prepared_at_least=0.0)
+        if law.found and not math.isclose(law.caseload, team.caseload):
+            out += _w("law", lang).format(workers=num(law.workers, lang, 0),
+                                          workers_range=_range(law.workers_low, law.workers_high, lang),
+                                          c=num(law.caseload, lang, 0))
+    own = base.prep_policy
+    if own != policy and own in teams:
         own_name = words.get(own, lower_first(policy_label(own, lang)))
-        out += (_w("own_ok", lang).format(own=own_name, c=num(own_c, lang, None)) if own_c is not None
+        out += (_w("own_ok", lang).format(own=own_name, c=num(teams[own].caseload, lang, 0)) if teams[own].found
                 else _w("own", lang).format(own=own_name))
-    cov = frontier[(frontier["prep_policy"] == policy) & (frontier["caseload"] == c)
-                   & (frontier["kpi"] == "casework_coverage")]["mean"]
-    if len(cov):
-        out += _w("casework", lang).format(cov=pct(float(cov.iloc[0]), lang))
+    out += _w("budget", lang)
     if policy in ("ahead", "confirmed_ahead") and base.desk_priority != "casework_first":
-        out += _w("desk", lang).format(rule=base.desk_priority)   # the answer is conditional on the desk rule
+        out += _w("desk", lang).format(rule=base.desk_priority).lstrip()   # conditional on the desk rule
     return out.strip()
 
 
@@ -338,7 +350,7 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
         assumptions.append(_w("a_changes", lang).format(
             changes="; ".join(f"{k} = {value_text(v, lang)}" for k, v in changes.items())))
     report = Report(lang=lang, title=text("title_staffing", lang, scenario=base.name),
-                    answer=staffing_answer(frontier, base, citizens, lang, **targets), quick=quick, figures=figures,
+                    answer=staffing_answer(result.runs, base, citizens, lang, **targets), quick=quick, figures=figures,
                     scenarios=scenario_table(summary, ["caseload", "prep_policy"], KPIS_SHOWN, lang, reps),
                     assumptions=assumptions,
                     provenance=provenance(lang, scenario=base.name, seed=seed, replications=reps,

@@ -298,3 +298,151 @@ def _spaced(caseloads: Sequence[float], cost_of: dict[float, float], gap: float)
         if not kept or abs(cost_of[c] - cost_of[kept[-1]]) >= gap:
             kept.append(c)
     return kept
+
+
+# --------------------------------------------------------------------------- the team the model needs
+
+#: The targets a team must meet (shares, 0–1): fewer than this share of required conversations late
+#: (the follow-up rule kept), and at least this share of held conversations fully prepared. Assumptions,
+#: stated wherever an answer uses them; the staffing report and study take others.
+OVERDUE_BELOW = 0.10
+PREPARED_AT_LEAST = 0.90
+
+
+def _meets(overdue: float, prepared: float, overdue_below: float, prepared_at_least: float) -> bool:
+    return overdue < overdue_below and prepared >= prepared_at_least
+
+
+def largest_caseload_meeting(points: Sequence[tuple[float, float, float]], overdue_below: float = OVERDUE_BELOW,
+                             prepared_at_least: float = PREPARED_AT_LEAST) -> tuple[float, bool]:
+    """The largest caseload at which one replication meets both targets, read off its caseload grid.
+
+    ``points``: ``(caseload, overdue_share, prepared_share)`` of one replication at each caseload of a
+    sweep (citizens per caseworker; shares 0–1), in any order. Going up from the smallest caseload while
+    both targets hold, the answer lies between the last caseload that meets them and the first that does
+    not: where each failing KPI crosses its target, linear between the two, the earlier crossing. Returns
+    ``(caseload, censored)``: ``censored`` is True when every caseload of the grid meets the targets (the
+    answer is then the grid's largest caseload, a lower bound); ``(nan, False)`` when even the smallest
+    caseload fails.
+
+    >>> largest_caseload_meeting([(40, 0.02, 0.95), (80, 0.06, 0.93), (120, 0.14, 0.91)])
+    (100.0, False)
+    """
+    pts = sorted((float(c), float(o), float(p)) for c, o, p in points)
+    if not pts or not _meets(pts[0][1], pts[0][2], overdue_below, prepared_at_least):
+        return math.nan, False
+    for (ca, oa, pa), (cb, ob, pb) in zip(pts, pts[1:]):
+        if _meets(ob, pb, overdue_below, prepared_at_least):
+            continue
+        steps = []
+        if not ob < overdue_below:  # overdue rises past its target between a and b
+            steps.append((overdue_below - oa) / (ob - oa))
+        if not pb >= prepared_at_least:  # prepared falls below its target between a and b
+            steps.append((pa - prepared_at_least) / (pa - pb))
+        return ca + min(steps) * (cb - ca), False
+    return pts[-1][0], True
+
+
+@dataclass(frozen=True)
+class TeamNeeded:
+    """The smallest team that meets the targets, found on the model (caseloads in citizens per caseworker,
+    caseworkers in full-time equivalents, money in DKK a year).
+
+    Each replication of a caseload sweep gives the largest caseload that meets the targets
+    (:func:`largest_caseload_meeting`, the same random numbers at every caseload); ``caseload`` is their
+    mean and ``caseload_low``/``caseload_high`` its 95% t interval over the ``replications`` that met the
+    targets somewhere on the grid (``failed``: those that met them nowhere, not in the mean). The team for
+    ``citizens`` is ``citizens / caseload`` (``workers_low`` from ``caseload_high`` and the other way round)
+    and it costs ``fte_cost_dkk`` a caseworker. ``censored``: replications that met the targets even at the
+    grid's largest caseload (the answer is then a lower bound on the caseload, an upper bound on the team).
+    The answer depends on the time budget: what conversations, preparation, documentation and other
+    contact take decides where the diary fills (tests/studies/test_staffing.py shows it move).
+    """
+
+    policy: str
+    citizens: float
+    fte_cost_dkk: float
+    overdue_below: float
+    prepared_at_least: float
+    replications: int
+    failed: int
+    censored: int
+    caseload: float
+    caseload_low: float
+    caseload_high: float
+
+    @property
+    def found(self) -> bool:
+        """True if the targets were met on the grid in at least one replication."""
+        return not math.isnan(self.caseload)
+
+    def _workers(self, caseload: float) -> float:
+        return self.citizens / caseload if caseload > 0 else math.nan
+
+    @property
+    def workers(self) -> float:
+        """Full-time caseworkers the team needs for ``citizens`` (at the mean caseload)."""
+        return self._workers(self.caseload)
+
+    @property
+    def workers_low(self) -> float:
+        """The low end of the team's 95% interval (at the high end of the caseload's)."""
+        return self._workers(self.caseload_high)
+
+    @property
+    def workers_high(self) -> float:
+        """The high end of the team's 95% interval (at the low end of the caseload's)."""
+        return self._workers(self.caseload_low)
+
+    @property
+    def cost_dkk(self) -> float:
+        """The team's cost in DKK a year."""
+        return self.workers * self.fte_cost_dkk
+
+    @property
+    def cost_low_dkk(self) -> float:
+        return self.workers_low * self.fte_cost_dkk
+
+    @property
+    def cost_high_dkk(self) -> float:
+        return self.workers_high * self.fte_cost_dkk
+
+    def to_dict(self) -> dict[str, float | str | int]:
+        """The fields and the team and cost figures as a plain dict (for manifests and tables)."""
+        return {**asdict(self), "workers": self.workers, "workers_low": self.workers_low,
+                "workers_high": self.workers_high, "cost_dkk": self.cost_dkk, "cost_low_dkk": self.cost_low_dkk,
+                "cost_high_dkk": self.cost_high_dkk}
+
+
+def team_needed(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_COST_DKK, *,
+                policy: str | None = None, overdue_below: float = OVERDUE_BELOW,
+                prepared_at_least: float = PREPARED_AT_LEAST, confidence: float = 0.95) -> TeamNeeded:
+    """The smallest team that keeps the follow-up rule and prepares conversations, from a caseload sweep's runs.
+
+    ``runs``: :attr:`jobsim.runner.results.SweepResult.runs` of a sweep over ``caseload`` (and perhaps
+    ``prep_policy``: then ``policy`` picks its rows); ``citizens`` (people) and ``fte_cost_dkk`` (DKK a
+    year per full-time caseworker) turn the caseload into a team and its cost. See :class:`TeamNeeded`.
+    """
+    from .intervals import mean_interval
+
+    if "caseload" not in runs.columns:
+        raise ValueError("team_needed: the runs must come from a sweep over 'caseload'")
+    rows = runs
+    if "prep_policy" in runs.columns:
+        if policy is None:
+            raise ValueError("team_needed: the sweep varies prep_policy; say which policy")
+        rows = runs[runs["prep_policy"] == policy]
+        if rows.empty:
+            raise ValueError(f"team_needed: no runs with prep_policy {policy!r}")
+    found, censored = [], 0
+    for _, g in rows.groupby("replication", sort=True):
+        c, top = largest_caseload_meeting(zip(g["caseload"], g["overdue_share"], g["prepared_share"]),
+                                          overdue_below, prepared_at_least)
+        found.append(c)
+        censored += bool(top)
+    stats = mean_interval(found, confidence)
+    return TeamNeeded(policy="" if policy is None else str(policy),
+                      citizens=_positive("citizens", citizens), fte_cost_dkk=_positive("fte_cost_dkk", fte_cost_dkk),
+                      overdue_below=overdue_below, prepared_at_least=prepared_at_least, replications=len(found),
+                      failed=sum(math.isnan(c) for c in found), censored=censored, caseload=stats["mean"],
+                      caseload_low=stats["ci_low"], caseload_high=stats["ci_high"])

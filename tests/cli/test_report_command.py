@@ -7,13 +7,15 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import scipy.stats
 import pytest
 
 import jobsim
 from jobsim.cli import main
 from jobsim.report.texts import text
-from jobsim.studies import questions
+from jobsim.studies import questions, staffing
 
 FIXTURES = Path(__file__).resolve().parents[1] / "report" / "fixtures"
 
@@ -113,39 +115,79 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, monkeypatch, capsys, argv
 
 # ------------------------------------------------------------------ the answer's words
 
-def _frontier(prepared_ahead, overdue, prepared_after=(0.02, 0.02, 0.02)):
+def _runs(prepared_ahead, overdue, prepared_after=(0.02, 0.02, 0.02), shift=(0.0, 0.01, -0.01)):
+    """Three replications at 45, 130 and 220 cases under both policies; replication r's overdue shares are
+    ``overdue`` plus ``shift[r]`` at 130 cases (so the crossing caseload differs between replications)."""
     rows = []
     for policy, prepared in (("after_checkin", prepared_after), ("ahead", prepared_ahead)):
-        for c, p, o in zip((45.0, 130.0, 220.0), prepared, overdue):
-            rows += [{"caseload": c, "prep_policy": policy, "kpi": "prepared_share", "mean": p, "ci_low": p - 0.02,
-                      "ci_high": p + 0.02},
-                     {"caseload": c, "prep_policy": policy, "kpi": "overdue_share", "mean": o, "ci_low": o - 0.01,
-                      "ci_high": o + 0.03},
-                     {"caseload": c, "prep_policy": policy, "kpi": "casework_coverage", "mean": 0.97,
-                      "ci_low": 0.96, "ci_high": 0.98}]
+        for r, d in enumerate(shift):
+            for c, p, o in zip((45.0, 130.0, 220.0), prepared, overdue):
+                rows.append({"caseload": c, "prep_policy": policy, "replication": r, "prepared_share": p,
+                             "overdue_share": o + (d if c == 130.0 else 0.0), "casework_coverage": 0.97})
     return pd.DataFrame(rows)
 
 
-def test_staffing_answer_names_the_cheapest_caseload_meeting_both_targets():
+def test_staffing_answer_names_the_smallest_team_meeting_both_targets():
     base = jobsim.load_scenario("laerkevej")
-    answer = questions.staffing_answer(_frontier((0.99, 0.95, 0.9), (0.05, 0.08, 0.4)), base, 10_000, "en")
+    answer = questions.staffing_answer(_runs((0.99, 0.95, 0.9), (0.05, 0.08, 0.4)), base, 10_000, "en")
+    # by hand: overdue crosses 10% between 130 (8%, 9%, 7%) and 220 (40%) cases, at 130 + 90 x (0.10 - o) / (0.40 - o)
+    crossings = [130 + 90 * (0.10 - o) / (0.40 - o) for o in (0.08, 0.09, 0.07)]
+    c = sum(crossings) / 3
+    half = float(scipy.stats.t.ppf(0.975, 2)) * float(np.std(crossings, ddof=1)) / 3 ** 0.5
+    workers, low, high = 10_000 / c, 10_000 / (c + half), 10_000 / (c - half)
+    assert (round(c), round(workers), round(low), round(high)) == (136, 74, 70, 78)
     assert answer == (
-        "For 10,000 citizens, the highest caseload in this study at which fewer than 10% of follow-up "
-        "conversations are late and at least 90% are fully prepared is 130 cases per caseworker, when caseworkers "
-        "prepare ahead of each conversation. That takes 77 caseworkers and costs 46.2 million DKK a year, 18.9 "
-        "million DKK more than at the scenario's 220 cases. The whole 95% confidence interval meets both targets "
-        "at 45 cases. When caseworkers prepare only after the citizen has checked in, as the scenario has it, the "
-        "preparation target is met at no caseload. At that caseload 97% of casework is done on time. This "
+        "For 10,000 citizens, the smallest team that keeps fewer than 10% of follow-up conversations late and at "
+        "least 90% fully prepared, when caseworkers prepare ahead of each conversation, is 74 caseworkers in the "
+        "model (70–78; 95% confidence interval over 3 replications): 136 cases each, "
+        f"{workers * 0.6:.1f} million DKK a year ({low * 0.6:.1f}–{high * 0.6:.1f}), "
+        f"{workers * 0.6 - 10_000 / 220 * 0.6:.1f} million DKK more than at the scenario's 220 cases. "
+        "At 136 cases 97% of casework is done on time. "
+        "When caseworkers prepare only after the citizen has checked in, as the scenario has it, the "
+        "preparation target is met at no caseload. The team follows from how long conversations, preparation, "
+        "documentation and other contact take in the fitted time budget: with other times it moves. This "
         "assumes caseworkers take desk work in the order the scenario gives (edf), an assumption: if casework due "
         "this week always came first, preparing ahead would keep almost no conversation prepared from about 80 "
         "cases up (docs/validation.md, desk rules).")
 
 
+def test_staffing_answer_gives_the_team_of_the_rule_alone_when_preparation_binds_first():
+    base = jobsim.load_scenario("laerkevej")
+    # preparation falls from 95% at 45 to 50% at 130 cases: it crosses 90% at 45 + 85 x 0.05 / 0.45 = 54.4 cases
+    answer = questions.staffing_answer(_runs((0.95, 0.5, 0.1), (0.05, 0.08, 0.4), shift=(0.0, 0.0, 0.0)),
+                                       base, 10_000, "en")
+    assert "is 184 caseworkers in the model" in answer and ": 54 cases each" in answer
+    assert "Keeping the follow-up rule alone takes 74 caseworkers" in answer and "136 cases each" in answer
+
+
+def test_staffing_answer_says_when_the_team_may_be_smaller():
+    base = jobsim.load_scenario("laerkevej")
+    answer = questions.staffing_answer(_runs((0.99, 0.95, 0.9), (0.05, 0.06, 0.07)), base, 10_000, "en")
+    assert "is 45 caseworkers in the model" in answer   # 10,000 / 220
+    assert "In 3 of 3 replications even the study's largest caseload, 220, met the targets" in answer
+
+
 def test_staffing_answer_says_when_no_caseload_meets_the_targets():
     base = jobsim.load_scenario("laerkevej")
-    answer = questions.staffing_answer(_frontier((0.5, 0.5, 0.5), (0.05, 0.08, 0.4)), base, 6000, "da")
+    answer = questions.staffing_answer(_runs((0.5, 0.5, 0.5), (0.05, 0.08, 0.4)), base, 6000, "da")
     assert answer == ("For 6.000 borgere holder intet sagstal i denne analyse fra 45 til 220 sager pr. sagsbehandler "
                       "færre end 10\u00a0% af opfølgningssamtalerne for sent og mindst 90\u00a0% fuldt forberedt.")
+
+
+def test_staffing_answer_changes_with_the_time_budget():
+    """The team is found on the model: longer documentation of each contact leaves less desk time for
+    preparation, so the caseload that keeps 90% prepared falls and the team grows (quick runs, seed 0)."""
+    teams, answers = {}, {}
+    for minutes in (5.0, 40.0):
+        base, grid, reps = questions.staffing_request("laerkevej", quick=True,
+                                                      changes={"documentation_minutes": minutes})
+        runs = jobsim.sweep(base, grid, replications=reps, progress=False).runs
+        teams[minutes] = staffing.team_needed(runs, 10_000, base.fte_cost_dkk, policy="ahead")
+        answers[minutes] = questions.staffing_answer(runs, base, 10_000, "en")
+    assert teams[40.0].workers > teams[5.0].workers and teams[40.0].cost_dkk > teams[5.0].cost_dkk
+    assert f"is {teams[40.0].workers:.0f} caseworkers" in answers[40.0]
+    assert f"is {teams[5.0].workers:.0f} caseworkers" in answers[5.0]
+    assert round(teams[40.0].workers) != round(teams[5.0].workers)
 
 
 # ------------------------------------------------------------------ where the report goes (--out, --force)
@@ -280,11 +322,11 @@ def test_staffing_takes_set_with_and_targets_and_says_so_in_both_languages(tmp_p
 
 def test_staffing_answer_uses_the_targets_it_is_given():
     base = jobsim.load_scenario("laerkevej")
-    frontier = _frontier((0.99, 0.95, 0.9), (0.05, 0.08, 0.4))
-    assert questions.staffing_answer(frontier, base, 10_000, "en", overdue_below=0.5).startswith(
-        "For 10,000 citizens, the highest caseload in this study at which fewer than 50% of follow-up "
-        "conversations are late and at least 90% are fully prepared is 220 cases per caseworker")
-    assert questions.staffing_answer(frontier, base, 10_000, "da", prepared_at_least=0.999).startswith(
+    runs = _runs((0.99, 0.95, 0.9), (0.05, 0.08, 0.4))
+    assert questions.staffing_answer(runs, base, 10_000, "en", overdue_below=0.5).startswith(
+        "For 10,000 citizens, the smallest team that keeps fewer than 50% of follow-up conversations late and at "
+        "least 90% fully prepared, when caseworkers prepare ahead of each conversation, is 45 caseworkers")
+    assert questions.staffing_answer(runs, base, 10_000, "da", prepared_at_least=0.999).startswith(
         "For 10.000 borgere holder intet sagstal i denne analyse fra 45 til 220 sager pr. sagsbehandler færre end "
         "10\u00a0% af opfølgningssamtalerne for sent og mindst 99,9\u00a0% fuldt forberedt.")
 
