@@ -9,6 +9,13 @@ gives the outcomes at each caseload; the figure is the cost–outcome
 frontier: overdue share, prepared share and casework coverage against DKK a
 year, points labelled by caseload, with 95% CI bars.
 
+The team the model needs (:func:`jobsim.studies.staffing.team_needed`): per policy, the smallest team that
+keeps fewer than 10% of follow-up conversations late and at least 90% fully prepared, and the team for the
+follow-up rule alone, read per replication off the sweep with a 95% interval. It comes from the fitted time
+budget (what conversations, preparation, documentation and other contact take), not from a chosen caseload.
+With ``--docs DIR`` the runs go to DIR/staffing_runs.csv and the team's block of
+DIR/experiments_caseload_cost.md is written from them (tests/studies/test_staffing_page.py checks the page).
+
 It also puts Dansk Socialrådgiverforening's estimate next to the model's
 arithmetic: DS said taking Copenhagen from about 220 to 40–50 cases would
 cost 65 million DKK more a year (about 108 caseworkers at 600,000 DKK); the
@@ -21,6 +28,7 @@ Writes to ``outputs/staffing_cost/`` (or ``--out``): ``frontier.csv``,
 ``sweep/`` (or ``sweep_quick/``).
 
     python experiments/staffing_cost.py --jobs 2
+    python experiments/staffing_cost.py --jobs 2 --docs docs       # also writes the docs page's numbers
     python experiments/staffing_cost.py --citizens 6000 --fte-cost 650000
 """
 
@@ -31,12 +39,15 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.report.docblocks import update_page
 from jobsim.report.style import caption, run_caption
 from jobsim.report.words import num, phrase
 from jobsim.studies import staffing
-from jobsim.studies.script import (check_args, experiment_manifest, experiment_parser, output_folder, run_script,
+from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder, run_script,
                                    save_figure, sweep_options, write_json)
 
 NAME = "staffing_cost"
@@ -51,12 +62,33 @@ QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 DEFAULT_CITIZENS = 10_000.0
 #: Outcomes on the frontier, one panel each.
 FRONTIER_KPIS = ("overdue_share", "prepared_share", "casework_coverage")
+#: The docs page whose team block ``--docs`` writes.
+PAGE = "experiments_caseload_cost.md"
 #: Caseloads labelled on the figure (the others are too close together on the cost axis to read).
 LABELLED = (40.0, 50.0, 60.0, 80.0, 100.0, 130.0, 220.0)
 
 
-def report_text(comparison: staffing.DSComparison, frontier, scenario: str, replications: int, seed: int) -> str:
-    """The assumptions, the cost table with outcomes, and DS's estimate next to the model's arithmetic."""
+def team_lines(teams: dict[str, tuple[staffing.TeamNeeded, staffing.TeamNeeded]]) -> list[str]:
+    """The team the model needs per policy (both targets, and the rule alone), with 95% intervals."""
+    lines = ["The team the model needs (mean [95% CI] over replications)"]
+    for policy, (both, law) in teams.items():
+        for label, t in (("rule + 90% prepared", both), ("rule alone", law)):
+            if t.found:
+                lines.append(f"  {policy:<14} {label:<20} {t.workers:7.1f} [{t.workers_low:6.1f},{t.workers_high:6.1f}] "
+                             f"caseworkers, {t.caseload:5.1f} [{t.caseload_low:5.1f},{t.caseload_high:5.1f}] cases, "
+                             f"{t.cost_dkk / 1e6:6.1f} [{t.cost_low_dkk / 1e6:6.1f},{t.cost_high_dkk / 1e6:6.1f}] "
+                             f"million DKK a year" + (f"; {t.censored} of {t.replications} met the targets at "
+                                                      "every caseload" if t.censored else "")
+                             + (f"; {t.failed} of {t.replications} at none" if t.failed else ""))
+            else:
+                lines.append(f"  {policy:<14} {label:<20} no caseload of the study meets the targets")
+    return lines
+
+
+def report_text(comparison: staffing.DSComparison, frontier, scenario: str, replications: int, seed: int,
+                teams=None) -> str:
+    """The assumptions, the team the model needs, the cost table with outcomes, and DS's estimate next to the
+    model's arithmetic."""
     c = comparison
     m = 1e6
     lines = [
@@ -67,8 +99,10 @@ def report_text(comparison: staffing.DSComparison, frontier, scenario: str, repl
         f"  outcomes: scenario {scenario!r}, {replications} replications per point, seed {seed}, "
         f"jobsim {jobsim.__version__}",
         "",
-        "Cost and outcomes by caseload (mean [95% CI])",
     ]
+    if teams:
+        lines += team_lines(teams) + [""]
+    lines += ["Cost and outcomes by caseload (mean [95% CI])"]
     table = frontier.pivot_table(index=["caseload", "caseworkers", "cost_million_dkk", "prep_policy"],
                                  columns="kpi", values=["mean", "ci_low", "ci_high"]).reset_index()
     lines.append(f"  {'caseload':>8} {'workers':>8} {'DKK m/yr':>9}  {'policy':<14} {'overdue':>20} "
@@ -100,8 +134,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="citizens on the municipality's caseload (default 10,000; an assumption)")
     parser.add_argument("--fte-cost", type=float, default=None,
                         help="DKK a year per full-time caseworker incl. overhead (default: the scenario's, 600,000)")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help=f"also write the runs to DOCS/staffing_runs.csv and the team's numbers into DOCS/{PAGE} "
+                             "(e.g. docs; not with --quick or other --citizens or --fte-cost)")
     args = parser.parse_args(argv)
     check_args(args)
+    if args.docs is not None and (args.quick or args.citizens != DEFAULT_CITIZENS or args.fte_cost is not None
+                                  or args.seed != 0 or args.replications not in (None, REPLICATIONS)):
+        raise JobsimError("--docs: the page's numbers come from the default run; leave out --quick, --citizens, "
+                          "--fte-cost, --seed and --replications to write it")
+    if args.docs is not None and not (args.docs / PAGE).is_file():
+        raise JobsimError(f"--docs: {args.docs / PAGE} does not exist; allowed: the repository's docs folder")
     if not (math.isfinite(args.citizens) and args.citizens > 0):
         raise JobsimError(f"--citizens: {args.citizens:g} is not allowed; use a positive number of citizens")
     if args.fte_cost is not None and not (math.isfinite(args.fte_cost) and args.fte_cost > 0):
@@ -125,18 +168,22 @@ def main(argv: list[str] | None = None) -> int:
     frontier = staffing.frontier_table(result.summary(confidence=0.95), args.citizens, fte_cost)
     frontier = frontier[frontier["kpi"].isin(FRONTIER_KPIS)].reset_index(drop=True)
     comparison = staffing.compare_with_ds(args.citizens, fte_cost)
+    teams = {p: (staffing.team_needed(result.runs, args.citizens, fte_cost, policy=p),
+                 staffing.team_needed(result.runs, args.citizens, fte_cost, policy=p, prepared_at_least=0.0))
+             for p in POLICIES}
 
     out.mkdir(parents=True, exist_ok=True)
     files = [out / "frontier.csv", out / "report.txt"]
     frontier.to_csv(files[0], index=False)
-    report = report_text(comparison, frontier, base.name, replications, args.seed)
+    report = report_text(comparison, frontier, base.name, replications, args.seed, teams)
     files[1].write_text(report + "\n", encoding="utf-8")
 
     lang = args.lang
     assumptions = phrase("assumptions", lang, citizens=num(args.citizens, lang), fte=num(fte_cost, lang))
     text = run_caption(base.name, replications, args.seed, lang, extra=assumptions)
-    fig = staffing.cost_outcome_figure(frontier, FRONTIER_KPIS, comparison, lang, label_caseloads=LABELLED)
-    title = fig.get_suptitle().replace("\n", " ")
+    title = staffing.finding_cost(*teams["ahead"], lang)
+    fig = staffing.cost_outcome_figure(frontier, FRONTIER_KPIS, comparison, lang, label_caseloads=LABELLED,
+                                       title=title)
     caption(fig, text)
     files += save_figure(fig, out, "staffing_frontier", quick=args.quick, lang=args.lang)
 
@@ -146,8 +193,17 @@ def main(argv: list[str] | None = None) -> int:
         files=files, runs=len(result.runs), sweep_folder=sweep_dir.name, sweep_seconds=round(sweep_seconds, 3),
         assumptions={"citizens": args.citizens, "fte_cost_dkk": fte_cost,
                      "caseworkers": "citizens / caseload, full-time equivalents, not rounded"},
-        ds_comparison=comparison.to_dict(), finding=title)
+        ds_comparison=comparison.to_dict(), finding=title,
+        teams={p: {"both_targets": both.to_dict(), "rule_alone": law.to_dict()} for p, (both, law) in teams.items()})
     files.append(write_json(out / "manifest.json", manifest))
+    if args.docs is not None:
+        result.runs[list(staffing.PAGE_COLUMNS)].to_csv(args.docs / "staffing_runs.csv", index=False,
+                                                        float_format="%.6g")
+        runs = pd.read_csv(args.docs / "staffing_runs.csv")   # the page is written from what is stored
+        update_page(args.docs / PAGE, staffing.page_blocks(runs, args.citizens, fte_cost))
+        downscale_png(out / "staffing_frontier.png", args.docs / "img" / "staffing_frontier.png")
+        print(f"wrote {args.docs / 'staffing_runs.csv'}, the team block of {args.docs / PAGE} and "
+              f"{args.docs / 'img' / 'staffing_frontier.png'}")
     if not args.quiet:
         print(report)
         print(f"\n{title}\nwrote {len(files)} files to {out}")

@@ -189,36 +189,29 @@ def frontier_table(summary, citizens: float, fte_cost_dkk: float = FTE_COST_DKK)
 
 # --------------------------------------------------------------------------- the cost–outcome figure
 
-def finding_cost(frontier: pd.DataFrame, comparison, lang: str = "en", policy: str = "ahead") -> str:
-    """Title of the cost–outcome figure: what going from 220 to DS's caseload costs and buys.
+def finding_cost(team: TeamNeeded, law: TeamNeeded, lang: str = "en") -> str:
+    """Title of the cost–outcome figure: the team the model needs for both targets and for the rule alone.
 
-    ``frontier`` is :func:`frontier_table`; ``comparison`` a
-    :class:`DSComparison`. Outcomes are read at the caseloads
-    of the comparison (or the nearest in the sweep) under ``policy``.
+    ``team``: :func:`team_needed` for both targets (one policy); ``law``: the same with the follow-up
+    rule alone (``prepared_at_least=0``).
     """
-    rows = frontier[frontier["kpi"] == "overdue_share"]
-    if "prep_policy" in rows.columns:
-        pol = policy if policy in set(rows["prep_policy"]) else rows["prep_policy"].iloc[0]
-        rows = rows[rows["prep_policy"] == pol]
-    by_caseload = rows.set_index("caseload")["mean"]
-
-    def at(c):
-        return by_caseload.iloc[int(np.argmin(np.abs(by_caseload.index.to_numpy(dtype=float) - c)))]
-
-    frm, to = comparison.caseload_from, comparison.caseload_to
-    cost = num(comparison.model_extra_dkk / 1e6, lang)
-    citizens = num(comparison.citizens, lang)
+    citizens = num(team.citizens, lang)
+    both = (num(team.workers, lang, 0), num(team.cost_dkk / 1e6, lang, 0)) if team.found else None
+    rule = (num(law.workers, lang, 0), num(law.cost_dkk / 1e6, lang, 0)) if law.found else None
+    prep = pct(team.prepared_at_least, lang, 0)
     if lang == "da":
-        return (f"For {citizens} borgere koster {num(frm, lang, None)} → {num(to, lang, None)} sager {cost} mio. kr. mere om året og får "
-                f"andelen af for sene samtaler ned fra {pct(at(frm), lang)} til {pct(at(to), lang)}; "
-                f"forberedelsen afhænger af politikken, ikke af pengene")
-    return (f"For {citizens} citizens, going from {num(frm, lang, None)} to {num(to, lang, None)} cases costs {cost} million DKK a year more and "
-            f"cuts late conversations from {pct(at(frm), lang)} to {pct(at(to), lang)}; "
-            f"preparation depends on the policy, not the money")
+        first = (f"For {citizens} borgere kræver modellen {both[0]} sagsbehandlere ({both[1]} mio. kr. om året) for "
+                 f"at overholde opfølgningsreglen og forberede {prep} af samtalerne" if both else
+                 f"For {citizens} borgere når intet sagstal i analysen både opfølgningsreglen og {prep} forberedt")
+        return first + (f", og {rule[0]} ({rule[1]} mio. kr.) for reglen alene" if rule else "")
+    first = (f"For {citizens} citizens the model needs {both[0]} caseworkers ({both[1]} million DKK a year) to keep "
+             f"the follow-up rule and prepare {prep} of conversations" if both else
+             f"For {citizens} citizens no caseload in the study keeps the follow-up rule and prepares {prep}")
+    return first + (f", and {rule[0]} ({rule[1]} million DKK) for the rule alone" if rule else "")
 
 
 def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison, lang: str = "en", *,
-                        title: str | None = None, label_caseloads: Sequence[float] | None = None,
+                        title: str = "", label_caseloads: Sequence[float] | None = None,
                         width: float = 13.0, legend_columns: int | None = None):
     """Cost–outcome frontier: each KPI against the caseworkers' cost (million DKK a year), one line per policy.
 
@@ -229,8 +222,8 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
     ``label_caseloads`` are ticked). DS's band (40–50 cases), Lærkevej (220)
     and what DS's 65 million DKK would add to Lærkevej's cost are marked on
     the cost axis; a panel whose policy lines coincide says so. Top ticks that would
-    collide are left out. ``title=None`` titles the figure with :func:`finding_cost`;
-    ``title=""`` leaves it without one (a report gives the title in its own words). ``width`` is in
+    collide are left out. ``title`` (e.g. :func:`finding_cost`) titles the figure; ``""`` (the default)
+    leaves it without one (a report gives the title in its own words). ``width`` is in
     inches; ``legend_columns`` (default: up to 3) sets the legend's columns (1 for a phone-sized figure).
     """
     by = "prep_policy" if "prep_policy" in frontier.columns and frontier["prep_policy"].nunique() > 1 else None
@@ -285,8 +278,8 @@ def cost_outcome_figure(frontier: pd.DataFrame, kpis: Sequence[str], comparison,
         # (wrapped on a narrow figure, whose width it would otherwise set)
         fig.supxlabel(wrap_title(phrase("cost_axis", lang, citizens=num(citizens, lang)), width), fontsize=11)
         figure_legend(fig, axes, by, lang, legend_columns)
-        if title != "":
-            fig.suptitle(wrap_title(title or finding_cost(frontier, comparison, lang), width))
+        if title:
+            fig.suptitle(wrap_title(title, width))
     return fig
 
 
@@ -446,3 +439,49 @@ def team_needed(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_C
                       overdue_below=overdue_below, prepared_at_least=prepared_at_least, replications=len(found),
                       failed=sum(math.isnan(c) for c in found), censored=censored, caseload=stats["mean"],
                       caseload_low=stats["ci_low"], caseload_high=stats["ci_high"])
+
+
+# --------------------------------------------------------------------------- the staffing page's numbers
+
+#: Columns of the stored runs the staffing page's numbers come from (``docs/staffing_runs.csv``).
+PAGE_COLUMNS = ("caseload", "prep_policy", "replication", "seed", "overdue_share", "prepared_share", "casework_coverage")
+
+
+def page_blocks(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float, *, base_caseload: float = 220.0,
+                command: str = "python experiments/staffing_cost.py --jobs 2 --docs docs") -> dict[str, str]:
+    """The staffing section's generated block (English Markdown) from the stored runs (:data:`PAGE_COLUMNS`).
+
+    The team each policy needs to meet both targets, and the rule alone (:func:`team_needed`), with
+    their 95% intervals and costs, against the cost of ``base_caseload`` cases for ``citizens``.
+    """
+    lines = []
+    base_cost = staffing_cost_dkk(citizens, base_caseload, fte_cost_dkk) / 1e6
+    words = {"ahead": "preparing ahead of each conversation", "after_checkin": "preparing only after check-in"}
+    for policy in dict.fromkeys(runs["prep_policy"]):
+        team = team_needed(runs, citizens, fte_cost_dkk, policy=policy)
+        law = team_needed(runs, citizens, fte_cost_dkk, policy=policy, prepared_at_least=0.0)
+        name = words.get(policy, policy)
+        if team.found:
+            met = (f"the smallest team that keeps fewer than {pct(OVERDUE_BELOW, 'en', 0)} of follow-up "
+                   f"conversations late and at least {pct(PREPARED_AT_LEAST, 'en', 0)} fully prepared is "
+                   f"**{num(team.workers, 'en', 0)} caseworkers** ({num(team.workers_low, 'en', 0)}–"
+                   f"{num(team.workers_high, 'en', 0)}), {num(team.caseload, 'en', 0)} cases each, "
+                   f"{num(team.cost_dkk / 1e6, 'en', 1)} million DKK a year ({num(team.cost_low_dkk / 1e6, 'en', 1)}"
+                   f"–{num(team.cost_high_dkk / 1e6, 'en', 1)})")
+            if team.censored:
+                met += f" (in {team.censored} of {team.replications} replications every caseload met them)"
+        else:
+            met = "no caseload of the study meets both targets"
+        rule = (f"the follow-up rule alone takes {num(law.workers, 'en', 0)} ({num(law.workers_low, 'en', 0)}–"
+                f"{num(law.workers_high, 'en', 0)}), {num(law.caseload, 'en', 0)} cases each, "
+                f"{num(law.cost_dkk / 1e6, 'en', 1)} million DKK a year" if law.found else
+                "no caseload of the study keeps the follow-up rule alone")
+        lines.append(f"- **{name[0].upper() + name[1:]}**: {met}; {rule}.")
+    reps = int(runs["replication"].nunique())
+    caseloads = ", ".join(num(c, "en", None) for c in sorted(runs["caseload"].unique()))
+    return {"staffing_team": (
+        f"For {num(citizens, 'en', 0)} citizens at {num(fte_cost_dkk, 'en', 0)} DKK a caseworker, against "
+        f"{num(base_cost, 'en', 1)} million DKK a year at Lærkevej's {num(base_caseload, 'en', None)} cases "
+        f"(95% confidence intervals over {reps} replications; in each, the largest caseload meeting the targets is "
+        f"read off the caseloads {caseloads}, linearly between them):\n\n" + "\n".join(lines) + "\n\n"
+        f"Made by `{command}`, from `docs/staffing_runs.csv`.\n")}
