@@ -111,6 +111,8 @@ def value_in(value: float, unit: str, lang: str) -> str:
         return "n/a" if lang == "en" else "i.t."
     if unit == "share":
         return pct(value, lang, 1)
+    if unit == "dkk":
+        return f"{num(value / 1e6, lang, 1)} {'mio. kr.' if lang == 'da' else 'million DKK'}"
     return num(value, lang, 1 if abs(value) < 100 else 0)
 
 

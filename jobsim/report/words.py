@@ -409,6 +409,7 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
     "validation_quick": (", quick mode (half-year runs)", ", hurtig tilstand (halvårskørsler)"),
     "unit_share": ("per cent", "procent"), "unit_ratio": ("odds ratio", "oddsratio"),
     "unit_citizens": ("citizens", "borgere"), "unit_cases": ("cases per caseworker", "sager pr. sagsbehandler"),
+    "unit_dkk": ("million DKK a year", "mio. kr. om året"),
 }
 #: Words of the does-it-pay study (jobsim.studies.payback), English and Danish side by side.
 PAYBACK_WORDS: dict[str, tuple[str, str]] = {

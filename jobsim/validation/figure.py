@@ -9,6 +9,8 @@ target has no band ("not available"). Words come from
 
 from __future__ import annotations
 
+import math
+
 import textwrap
 from pathlib import Path
 
@@ -16,11 +18,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from .. import __version__
 from ..report.style import OKABE_ITO, house_style, number_ticks, save_figure, wrap_title
-from ..report.words import phrase
-from .run import value_text
+from ..report.words import num, phrase
+from .run import band_text, value_text
 from .targets import load_targets
 
 VERDICT_COLOURS = {"inside": OKABE_ITO["blue"], "outside": OKABE_ITO["vermillion"], "not available": "#777777"}
@@ -30,7 +33,7 @@ BAND_COLOUR = "#F0E442"
 
 def _limits(row) -> tuple[float, float]:
     values = [v for v in (row.reference_low, row.reference_high, row.model_ci_low, row.model_ci_high, row.model_mean)
-              if v is not None and not pd.isna(v)]
+              if v is not None and not pd.isna(v) and math.isfinite(v)]   # a band with no upper end: drawn to the edge
     if not values:
         return 0.0, 1.0
     low, high = min(values), max(values)
@@ -54,7 +57,8 @@ def validation_figure(table: pd.DataFrame, lang: str = "en", *, replications: in
         for ax, row in zip(axes, table.itertuples(index=False)):
             colour = VERDICT_COLOURS[row.verdict]
             if not pd.isna(row.reference_low):
-                ax.axvspan(row.reference_low, row.reference_high, color=BAND_COLOUR, alpha=0.55, lw=0, zorder=1)
+                ax.axvspan(row.reference_low, min(row.reference_high, _limits(row)[1]), color=BAND_COLOUR, alpha=0.55,
+                           lw=0, zorder=1)
             if not pd.isna(row.model_mean):
                 err = None
                 if not pd.isna(row.model_ci_low):   # an interval with no upper bound runs to the axis' edge
@@ -67,16 +71,19 @@ def validation_figure(table: pd.DataFrame, lang: str = "en", *, replications: in
             ax.spines["left"].set_visible(False)
             ax.grid(axis="y", visible=False)
             ax.tick_params(axis="x", labelsize=8.5, pad=1)
-            ax.xaxis.set_major_formatter(number_ticks(lang, share=row.unit == "share",
-                                                      decimals=2 if row.unit == "ratio" else 0))
+            if row.unit == "dkk":   # money in million DKK, as the label beside the row says
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: num(v / 1e6, lang, 1)))
+            else:
+                ax.xaxis.set_major_formatter(number_ticks(lang, share=row.unit == "share",
+                                                          decimals=2 if row.unit == "ratio" else 0))
             ax.locator_params(axis="x", nbins=5)
             ax.text(-0.01, 0.62, labels.get(row.target, row.target), transform=ax.transAxes, ha="right",
                     va="center", fontsize=10)
             if hasattr(row, "role"):   # what the target can tell (tables made before roles have none)
                 ax.text(-0.01, 0.0, phrase("validation_role_" + row.role, lang), transform=ax.transAxes, ha="right",
                         va="center", fontsize=8, color="#555555", style="italic")
-            band = ("—" if pd.isna(row.reference_low) else
-                    f"{value_text(row.reference_low, row.unit, lang)}–{value_text(row.reference_high, row.unit, lang)}")
+            band = "—" if pd.isna(row.reference_low) else band_text(row.reference_low, row.reference_high, row.unit,
+                                                                     lang, sep="–")
             ax.text(1.01, 0.5, phrase("validation_values", lang, model=value_text(row.model_mean, row.unit, lang),
                                       band=band) + f"\n{phrase('unit_' + row.unit, lang)}", transform=ax.transAxes, ha="left", va="center",
                     fontsize=8.5, color=colour)

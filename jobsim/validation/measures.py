@@ -87,6 +87,36 @@ def lead_noshow_odds_ratio(results: Results, options: Mapping[str, Any]) -> floa
     return (a / b) / (c / d) if min(a, b, c, d) > 0 else math.nan
 
 
+def kpi_difference(results: Results, options: Mapping[str, Any]) -> float:
+    """``kpi(before) - kpi(after)``: what a change from arm ``before`` to arm ``after`` saves of a KPI (e.g. DKK a
+    year of net cost: positive when the change pays for itself)."""
+    return float(results[options["before"]].kpis[options["kpi"]] - results[options["after"]].kpis[options["kpi"]])
+
+
+def exit_rate_per_year(result: SimulationResult) -> float:
+    """Citizens leaving the caseload per citizen-year in the measured window (after the warm-up; days).
+
+    Exits with ``warmup_days <= exit_day < warmup_days + horizon_days`` over the citizen-days spent on the caseload
+    in that window (each citizen from entry, or the window's start, to exit, or its end) times 365.
+    """
+    s = result.scenario
+    start, end = float(s.warmup_days), float(s.warmup_days + s.horizon_days)
+    c = result.citizens
+    entry = c["entry_day"].to_numpy(float)
+    leave = c["exit_day"].fillna(math.inf).to_numpy(float)
+    days = np.clip(np.minimum(leave, end) - np.maximum(entry, start), 0.0, None).sum()
+    exits = int(((leave >= start) & (leave < end)).sum())
+    return exits / days * 365.0 if days > 0 else math.nan
+
+
+def one_year_exit_difference(results: Results, options: Mapping[str, Any]) -> float:
+    """How much more likely a citizen is to leave within a year under arm ``after`` than under ``before``
+    (a share, 0–1 scale; negative if less): 1 - exp(-r) for each arm's exit rate r per year
+    (:func:`exit_rate_per_year`), a constant-hazard reading of the rate."""
+    p = {arm: 1.0 - math.exp(-exit_rate_per_year(results[options[arm]])) for arm in ("before", "after")}
+    return p["after"] - p["before"]
+
+
 def _group(extra_workers: float, caseload_from: float, caseload_to: float) -> float:
     """Citizens N with N / caseload_to - N / caseload_from = extra_workers (NaN unless caseload_to < caseload_from)."""
     step = 1.0 / caseload_to - 1.0 / caseload_from
@@ -184,6 +214,8 @@ MEASURES: dict[str, Measure] = {
     "relative_cut": Measure(relative_cut, options=("kpi", "after")),
     "first_booking_noshow_rate": Measure(first_booking_noshow_rate, tables=True),
     "lead_noshow_odds_ratio": Measure(lead_noshow_odds_ratio, tables=True),
+    "kpi_difference": Measure(kpi_difference, options=("kpi", "before", "after")),
+    "one_year_exit_difference": Measure(one_year_exit_difference, tables=True, options=("before", "after")),
     "implied_group_cost": Measure(implied_group_cost, options=("budget_dkk", "from_arm", "to_arm")),
     "implied_group_staff": Measure(implied_group_staff, options=("extra_workers", "from_arm", "to_arm")),
     "caseload_to_comply": Measure(caseload_to_comply, expand=expand_caseloads,

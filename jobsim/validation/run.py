@@ -119,7 +119,18 @@ def value_text(value: float | None, unit: str, lang: str = "en") -> str:
         return pct(value, lang, 1)
     if unit == "citizens":
         return num(value, lang, 0)
+    if unit == "dkk":
+        return f"{num(value / 1e6, lang, 1)} {'mio. kr.' if lang == 'da' else 'million DKK'}"
     return num(value, lang, 2 if unit == "ratio" else 1)
+
+
+def band_text(low: float | None, high: float | None, unit: str, lang: str = "en", sep: str = "-") -> str:
+    """A reference band in its unit: "low-high", "at least low" for a band with no upper end, "n/a" for none."""
+    if low is None or pd.isna(low):
+        return "n/a"
+    if math.isinf(high):
+        return f"{'mindst' if lang == 'da' else 'at least'} {value_text(low, unit, lang)}"
+    return f"{value_text(low, unit, lang)}{sep}{value_text(high, unit, lang)}"
 
 
 def short_source(source: str) -> str:
@@ -137,8 +148,7 @@ def table_text(table: pd.DataFrame, lang: str = "en") -> str:
     head = ("target", "role", "reference", "model mean [95% CI]", "verdict", "source")
     rows = [head]
     for r in table.itertuples(index=False):
-        band = ("n/a" if pd.isna(r.reference_low) else
-                f"{value_text(r.reference_low, r.unit, lang)}-{value_text(r.reference_high, r.unit, lang)}")
+        band = band_text(r.reference_low, r.reference_high, r.unit, lang)
         ci = ("" if pd.isna(r.model_ci_low) else
               f" [{value_text(r.model_ci_low, r.unit, lang)}, {value_text(r.model_ci_high, r.unit, lang)}]")
         rows.append((r.target, r.role, band, value_text(r.model_mean, r.unit, lang) + ci, r.verdict,

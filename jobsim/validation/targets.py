@@ -18,7 +18,7 @@ from ..errors import JobsimError
 from ..model.scenario import Scenario, builtin_names, load_scenario
 from .measures import MEASURES
 
-UNITS = ("share", "ratio", "citizens", "cases")
+UNITS = ("share", "ratio", "citizens", "cases", "dkk")
 INTERVALS = ("t", "share", "group")
 #: What a target can tell about the model: *verification* (the figure equals an input, so the model can only
 #: reproduce it), *calibration* (an input was chosen or fitted to make the model meet it) or *validation* (held

@@ -57,3 +57,33 @@ def test_desk_rule_section_calls_a_result_conditional_when_the_rules_disagree():
     assert "at 220 cases 90% under `edf`, 90% under `prep_first`, 0% under `casework_first`" in text
     assert "| 220 | `casework_first` | 0% (0%–1%) | 0% (0%–1%) | 90% (89%–91%) |" in text
     assert "+0.0 points under `edf`" in text and "3 replications each" in text
+
+
+def test_the_page_and_the_readme_hold_what_the_stored_table_renders_to():
+    """docs/validation.md's status and tables, and the README's counts by role, are exactly what the stored
+    docs/validation.csv renders to (written together by `python -m jobsim.validation.document`)."""
+    from jobsim.report.docblocks import read_block
+    from jobsim.validation.document import role_counts, role_sections, status_line
+
+    table = pd.read_csv(ROOT / "docs" / "validation.csv")
+    page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert status_line(table) in page
+    assert "\n".join(role_sections(table)) in page
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert read_block(readme, "validation_counts") == role_counts(table)
+    # every held-out target has a verdict (issue 25: never "not available" for a failed plausibility check)
+    held = table[table["role"] == "validation"]
+    assert len(held) >= 3 and set(held["verdict"]) <= {"inside", "outside"}
+    # a number edited by hand no longer matches
+    edited = table.copy()
+    edited.loc[edited["target"] == "odense_25m_group", "model_mean"] += 1
+    assert "\n".join(role_sections(edited)) not in page
+
+
+def test_role_counts_names_each_role_and_its_verdicts():
+    from jobsim.validation.document import role_counts
+
+    table = pd.DataFrame({"role": ["verification", "calibration", "validation", "validation"],
+                          "verdict": ["inside", "inside", "outside", "inside"]})
+    assert role_counts(table).endswith("by role: verification 1 of 1 inside; calibration 1 of 1 inside; "
+                                       "validation 1 of 2 inside, 1 outside.\n")

@@ -17,7 +17,8 @@ from jobsim.validation.targets import load_targets
 
 ISSUE_TARGETS = {"direct_contact_share", "prep_followup_share", "noshow_rate", "first_meeting_noshow_rate",
                  "sms_noshow_cut", "lead_time_noshow_odds_ratio", "caseload_at_survey_average", "ds_norm_in_guidance",
-                 "laerkevej_in_survey_range", "ds_copenhagen_65m_group", "odense_25m_group", "hjoerring_group"}
+                 "laerkevej_in_survey_range", "ds_copenhagen_65m_group", "odense_25m_group", "hjoerring_group",
+                 "kora_exemption_exit_effect", "aabenraa_pays_off", "aabenraa_pays_off_legal_plan"}
 
 
 def test_every_published_figure_of_the_issue_is_a_target_with_a_source():
@@ -31,10 +32,17 @@ def test_every_published_figure_of_the_issue_is_a_target_with_a_source():
     by_id = {t.id: t for t in targets}
     assert (by_id["direct_contact_share"].low, by_id["direct_contact_share"].high) == (0.15, 0.26)
     assert (by_id["noshow_rate"].low, by_id["noshow_rate"].high) == (0.14, 0.17)
-    # the cost checks have no published group size: never an invented band
-    for name in ("ds_copenhagen_65m_group", "odense_25m_group", "hjoerring_group"):
-        assert not by_id[name].has_band
-        assert by_id[name].verdict(1234.0) == "not available"
+    # issue 25: every held-out check has a band and a verdict, never "not available" for a failed plausibility
+    # check; the bands of the group checks come from sourced group sizes, stated in band_note
+    assert all(t.has_band for t in targets)
+    assert (by_id["odense_25m_group"].low, by_id["odense_25m_group"].high) == (4000.0, 8000.0)
+    assert by_id["odense_25m_group"].verdict(107_867.0) == "outside"
+    assert by_id["ds_copenhagen_65m_group"].verdict(6964.0) == "inside"
+    assert by_id["kora_exemption_exit_effect"].verdict(0.033) == "outside"
+    assert by_id["kora_exemption_exit_effect"].verdict(-0.01) == "inside"
+    # "paid for itself": a saving of at least 0 DKK a year, with no upper end
+    assert math.isinf(by_id["aabenraa_pays_off"].high)
+    assert by_id["aabenraa_pays_off"].verdict(5.3e6) == "inside" and by_id["aabenraa_pays_off"].verdict(-1.0) == "outside"
 
 
 def test_each_target_says_whether_it_verifies_calibrates_or_validates():
@@ -44,10 +52,18 @@ def test_each_target_says_whether_it_verifies_calibrates_or_validates():
     by_id = {t.id: t for t in load_targets()}
     roles = {t.id: t.role for t in by_id.values()}
     assert {k for k, v in roles.items() if v == "verification"} == {
-        "caseload_at_survey_average", "ds_norm_in_guidance", "laerkevej_in_survey_range", "sms_noshow_cut"}
+        "caseload_at_survey_average", "ds_norm_in_guidance", "laerkevej_in_survey_range", "sms_noshow_cut",
+        "hjoerring_group"}
     assert {k for k, v in roles.items() if v == "calibration"} == {
         "noshow_rate", "first_meeting_noshow_rate", "direct_contact_share", "prep_followup_share"}
-    assert "lead_time_noshow_odds_ratio" in {k for k, v in roles.items() if v == "validation"}
+    assert {k for k, v in roles.items() if v == "validation"} == {
+        "lead_time_noshow_odds_ratio", "ds_copenhagen_65m_group", "odense_25m_group", "kora_exemption_exit_effect",
+        "aabenraa_pays_off", "aabenraa_pays_off_legal_plan"}
+    # the held-out checks of the exit effect run at the literature's 1.3, which none of their sources set
+    for name in ("kora_exemption_exit_effect", "aabenraa_pays_off", "aabenraa_pays_off_legal_plan"):
+        assert {s.exit_effect for s in by_id[name].scenarios().values()} == {1.3}
+    kora = by_id["kora_exemption_exit_effect"].scenarios()
+    assert (kora["exemption"].followup_by, kora["law"].followup_by) == ("need", "rule")
     assert all(t.role_note for t in by_id.values())
 
 
@@ -157,6 +173,29 @@ def test_cost_consistency_arithmetic():
     results = {"before": _Fake(caseload_mean=80.0), "after": _Fake(caseload_mean=35.0)}
     n = measures.implied_group_staff(results, {"extra_workers": 35.0, "from_arm": "before", "to_arm": "after"})
     assert n / 35 - n / 80 == pytest.approx(35.0) and round(n) == 2178
+
+
+def test_kpi_difference_is_what_the_change_saves():
+    results = {"before": _Fake(net_cost_dkk_per_year=10e6), "after": _Fake(net_cost_dkk_per_year=7.5e6)}
+    options = {"kpi": "net_cost_dkk_per_year", "before": "before", "after": "after"}
+    assert measures.kpi_difference(results, options) == 2.5e6
+
+
+class _Run:
+    def __init__(self, citizens, warmup=10, horizon=100):
+        self.citizens = pd.DataFrame(citizens, columns=["entry_day", "exit_day"])
+        self.scenario = type("S", (), {"warmup_days": warmup, "horizon_days": horizon})()
+
+
+def test_exit_rate_counts_exits_in_the_window_over_the_citizen_days_in_it():
+    # window 10-110: a citizen there throughout (100 days), one from 20 to 60 (40 days, leaves), one who left in
+    # the warm-up (0 days), one entering at 100 and still there at the end (10 days): 1 exit in 150 days
+    run = _Run([(-50.0, math.nan), (20.0, 60.0), (-5.0, 8.0), (100.0, math.nan)])
+    assert measures.exit_rate_per_year(run) == pytest.approx(365.0 / 150.0)
+    # two arms: the share leaving within a year under a constant hazard, 1 - exp(-rate), after minus before
+    faster = _Run([(-50.0, 30.0), (20.0, 60.0), (-5.0, 8.0), (100.0, math.nan)])   # 2 exits in 70 days
+    got = measures.one_year_exit_difference({"a": run, "b": faster}, {"before": "a", "after": "b"})
+    assert got == pytest.approx(math.exp(-365 / 150) - math.exp(-2 * 365 / 70))
 
 
 def test_compliance_caseload_interpolates_the_first_crossing():
