@@ -13,7 +13,9 @@ The team the model needs (:func:`jobsim.studies.staffing.team_needed`): per poli
 keeps fewer than 10% of follow-up conversations late and at least 90% fully prepared, and the team for the
 follow-up rule alone, read per replication off the sweep with a 95% interval. It comes from the fitted time
 budget (what conversations, preparation, documentation and other contact take), not from a chosen caseload.
-With ``--docs DIR`` the runs go to DIR/staffing_runs.csv and the team's block of
+The same team is found again under 10 time budgets drawn from the fitted posterior and under each desk rule
+(3 replications each; ``assumptions/``), the assumptions that decide it.
+With ``--docs DIR`` the runs go to DIR/staffing_runs.csv and DIR/staffing_assumption_runs.csv and the blocks of
 DIR/experiments_caseload_cost.md is written from them (tests/studies/test_staffing_page.py checks the page).
 
 It also puts Dansk Socialrådgiverforening's estimate next to the model's
@@ -43,10 +45,10 @@ import pandas as pd
 
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
-from jobsim.report.docblocks import update_page
+from jobsim.report.docblocks import read_block, update_page
 from jobsim.report.style import caption, run_caption
 from jobsim.report.words import num, phrase
-from jobsim.studies import staffing
+from jobsim.studies import staffing, timeuse
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder, run_script,
                                    save_figure, sweep_options, write_json)
 
@@ -62,6 +64,10 @@ QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 DEFAULT_CITIZENS = 10_000.0
 #: Outcomes on the frontier, one panel each.
 FRONTIER_KPIS = ("overdue_share", "prepared_share", "casework_coverage")
+#: The team across the assumptions that decide it: time budgets drawn from the fitted posterior, and the desk
+#: rules, each swept with fewer replications (full, quick).
+DRAWS, QUICK_DRAWS = 10, 2
+DRAW_REPLICATIONS, QUICK_DRAW_REPLICATIONS = 3, 2
 #: The docs page whose team block ``--docs`` writes.
 PAGE = "experiments_caseload_cost.md"
 #: Caseloads labelled on the figure (the others are too close together on the cost axis to read).
@@ -143,8 +149,13 @@ def main(argv: list[str] | None = None) -> int:
                                   or args.seed != 0 or args.replications not in (None, REPLICATIONS)):
         raise JobsimError("--docs: the page's numbers come from the default run; leave out --quick, --citizens, "
                           "--fte-cost, --seed and --replications to write it")
-    if args.docs is not None and not (args.docs / PAGE).is_file():
-        raise JobsimError(f"--docs: {args.docs / PAGE} does not exist; allowed: the repository's docs folder")
+    if args.docs is not None:   # before anything runs: the page and its blocks must be there
+        if not (args.docs / PAGE).is_file():
+            raise JobsimError(f"--docs: {args.docs / PAGE} does not exist; allowed: the repository's docs folder")
+        missing = [b for b in ("staffing_team", "staffing_range")
+                   if read_block((args.docs / PAGE).read_text(encoding="utf-8"), b) is None]
+        if missing:
+            raise JobsimError(f"--docs: {args.docs / PAGE} has no block marked '<!-- output of: {missing[0]} -->'")
     if not (math.isfinite(args.citizens) and args.citizens > 0):
         raise JobsimError(f"--citizens: {args.citizens:g} is not allowed; use a positive number of citizens")
     if args.fte_cost is not None and not (math.isfinite(args.fte_cost) and args.fte_cost > 0):
@@ -168,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     frontier = staffing.frontier_table(result.summary(confidence=0.95), args.citizens, fte_cost)
     frontier = frontier[frontier["kpi"].isin(FRONTIER_KPIS)].reset_index(drop=True)
     comparison = staffing.compare_with_ds(args.citizens, fte_cost)
+    draws = timeuse.posterior_draws(QUICK_DRAWS if args.quick else DRAWS, seed=args.seed)
+    across = staffing.assumption_runs(base, caseloads, draws, seed=args.seed, out=out / ("assumptions_quick" if args.quick else "assumptions"),
+                                      replications=QUICK_DRAW_REPLICATIONS if args.quick else DRAW_REPLICATIONS,
+                                      progress=False if args.quiet else None, **sweep_options(args))
+    across_text = staffing.range_block(across, args.citizens, fte_cost)["staffing_range"]
     teams = {p: (staffing.team_needed(result.runs, args.citizens, fte_cost, policy=p),
                  staffing.team_needed(result.runs, args.citizens, fte_cost, policy=p, prepared_at_least=0.0))
              for p in POLICIES}
@@ -176,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     files = [out / "frontier.csv", out / "report.txt"]
     frontier.to_csv(files[0], index=False)
     report = report_text(comparison, frontier, base.name, replications, args.seed, teams)
+    report += "\n\nThe team across the assumptions that decide it\n" + across_text
     files[1].write_text(report + "\n", encoding="utf-8")
 
     lang = args.lang
@@ -194,13 +211,17 @@ def main(argv: list[str] | None = None) -> int:
         assumptions={"citizens": args.citizens, "fte_cost_dkk": fte_cost,
                      "caseworkers": "citizens / caseload, full-time equivalents, not rounded"},
         ds_comparison=comparison.to_dict(), finding=title,
+        posterior_draws=draws.to_dict(orient="records"),
         teams={p: {"both_targets": both.to_dict(), "rule_alone": law.to_dict()} for p, (both, law) in teams.items()})
     files.append(write_json(out / "manifest.json", manifest))
     if args.docs is not None:
         result.runs[list(staffing.PAGE_COLUMNS)].to_csv(args.docs / "staffing_runs.csv", index=False,
                                                         float_format="%.6g")
         runs = pd.read_csv(args.docs / "staffing_runs.csv")   # the page is written from what is stored
-        update_page(args.docs / PAGE, staffing.page_blocks(runs, args.citizens, fte_cost))
+        across.to_csv(args.docs / "staffing_assumption_runs.csv", index=False, float_format="%.6g")
+        stored = pd.read_csv(args.docs / "staffing_assumption_runs.csv", dtype={"value": str})
+        update_page(args.docs / PAGE, {**staffing.page_blocks(runs, args.citizens, fte_cost),
+                                       **staffing.range_block(stored, args.citizens, fte_cost)})
         downscale_png(out / "staffing_frontier.png", args.docs / "img" / "staffing_frontier.png")
         print(f"wrote {args.docs / 'staffing_runs.csv'}, the team block of {args.docs / PAGE} and "
               f"{args.docs / 'img' / 'staffing_frontier.png'}")

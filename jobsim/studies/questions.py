@@ -71,6 +71,14 @@ _WORDS = {
                    "take in the fitted time budget: with other times it moves. "),
         "none": ("For {citizens} citizens, no caseload in this study from {lo} to {hi} cases per caseworker keeps "
                  "fewer than {overdue} of follow-up conversations late and at least {prepared} fully prepared. "),
+        "across": ("Across {n} time budgets the fitted posterior allows (preparing ahead), both targets take "
+                   "{range} caseworkers{unmet}; the follow-up rule alone takes {rule}. "),
+        "unmet": ", and under {k} of them no caseload down to {lo} meets them",
+        "desk_rules": "By how caseworkers order desk work (an assumption): {rules}.",
+        "desk_rule": "{rule}, {workers}",
+        "desk_none": "{rule}, no caseload of the study",
+        "rule_names": {"edf": "earliest deadline first", "prep_first": "preparation first",
+                       "casework_first": "casework first"},
         "own": "When caseworkers {own}, as the scenario has it, the preparation target is met at no caseload. ",
         "own_ok": "When caseworkers {own}, as the scenario has it, the targets are met up to {c} cases. ",
         "casework": "At {c} cases {cov} of casework is done on time. ",
@@ -92,6 +100,9 @@ _WORDS = {
                       "`--citizens`).",
         "a_cost": "{fte} DKK a year per full-time caseworker including overhead (an assumption; "
                   "`--set fte_cost_dkk=...`); caseworkers = citizens / caseload, not rounded.",
+        "a_ranges": ("The ranges: {n} time budgets drawn from the posterior of the fitted time budget (`jobsim fit`) "
+                     "and the three desk rules, {r} replications each, preparing ahead; a spread over assumptions, "
+                     "not a confidence interval."),
         "a_scenario": "Everything else as in scenario {scenario} ({description}); `jobsim show {scenario}` lists "
                       "every value with its source.",
         "a_changes": "Changed for this report (--set, --with): {changes}.",
@@ -119,6 +130,14 @@ _WORDS = {
         "none": ("For {citizens} borgere holder intet sagstal i denne analyse fra {lo} til {hi} sager pr. "
                  "sagsbehandler færre end {overdue} af opfølgningssamtalerne for sent og mindst {prepared} fuldt "
                  "forberedt. "),
+        "across": ("På tværs af {n} tidsbudgetter, som den tilpassede posteriorfordeling tillader (forberedelse på "
+                   "forhånd), kræver begge mål {range} sagsbehandlere{unmet}; opfølgningsreglen alene kræver {rule}. "),
+        "unmet": ", og under {k} af dem når intet sagstal ned til {lo} målene",
+        "desk_rules": "Efter hvordan sagsbehandlerne ordner skrivebordsarbejdet (en antagelse): {rules}.",
+        "desk_rule": "{rule}: {workers}",
+        "desk_none": "{rule}: intet sagstal i analysen",
+        "rule_names": {"edf": "tidligste frist først", "prep_first": "forberedelse først",
+                       "casework_first": "sagsarbejde først"},
         "own": "Når sagsbehandlerne {own}, som i scenariet, nås forberedelsesmålet ved intet sagstal. ",
         "own_ok": "Når sagsbehandlerne {own}, som i scenariet, nås målene op til {c} sager. ",
         "casework": "Ved {c} sager nås {cov} af sagsarbejdet til tiden. ",
@@ -142,6 +161,9 @@ _WORDS = {
                       "`--citizens`).",
         "a_cost": "{fte} kr. om året pr. fuldtidssagsbehandler inkl. overhead (en antagelse; "
                   "`--set fte_cost_dkk=...`); sagsbehandlere = borgere / sagstal, ikke afrundet.",
+        "a_ranges": ("Spændene: {n} tidsbudgetter trukket fra posteriorfordelingen for det tilpassede tidsbudget "
+                     "(`jobsim fit`) og de tre skrivebordsregler, {r} replikationer hver, forberedelse på forhånd; en "
+                     "spredning over antagelser, ikke et konfidensinterval."),
         "a_scenario": "Alt andet som i scenarie {scenario}; `jobsim show {scenario}` viser hver værdi med kilde.",
         "a_changes": "Ændret i denne rapport (--set, --with): {changes}.",
         "sweep_answer": ("Scenarie {scenario}: {points} scenariepunkter, hvor {varied} varieres, {replications}. "
@@ -192,14 +214,54 @@ def _range(low: float, high: float, lang: str, decimals: int | None = 0) -> str:
     return f"{num(low, lang, decimals)}–{num(high, lang, decimals)}"
 
 
+def _span(values, lang: str) -> str:
+    low, high = num(min(values), lang, 0), num(max(values), lang, 0)
+    return low if low == high else f"{low}–{high}"
+
+
+def across_text(across: pd.DataFrame, citizens: float, fte_cost_dkk: float, lang: str, *,
+                overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
+    """The answer's sentences on the team across the assumptions that decide it: the time budgets drawn from the
+    fitted posterior, and the desk rules (``across``: :func:`jobsim.studies.staffing.assumption_runs`)."""
+    targets = {"overdue_below": overdue_below, "prepared_at_least": prepared_at_least}
+    out = ""
+    budget = across[across["assumption"] == "time budget"]
+    if len(budget):
+        both, rule = [], []
+        for _, g in budget.groupby("value", sort=False):
+            both.append(staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", **targets))
+            rule.append(staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", overdue_below=overdue_below,
+                                             prepared_at_least=0.0))
+        met = [t.workers for t in both if t.found]
+        unmet = len(both) - len(met)
+        out += _w("across", lang).format(
+            n=len(both), range=_span(met, lang) if met else "–",
+            unmet=_w("unmet", lang).format(k=unmet, lo=num(budget["caseload"].min(), lang, None)) if unmet else "",
+            rule=_span([t.workers for t in rule if t.found], lang) if any(t.found for t in rule) else "–")
+    desk = across[across["assumption"] == "desk rule"]
+    if len(desk):
+        names, parts = _w("rule_names", lang), []
+        for value, g in desk.groupby("value", sort=False):
+            t = staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", **targets)
+            name = names.get(value, value)
+            parts.append(_w("desk_rule", lang).format(rule=name, workers=num(t.workers, lang, 0)) if t.found
+                         else _w("desk_none", lang).format(rule=name))
+        out += _w("desk_rules", lang).format(rules="; ".join(parts)) + " "
+    return out
+
+
 def staffing_answer(runs: pd.DataFrame, base: Scenario, citizens: float, lang: str, *,
-                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
+                    overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET,
+                    across: pd.DataFrame | None = None) -> str:
     """The one-paragraph answer of the staffing question from its sweep's ``runs`` (caseload x prep_policy).
 
     The team is found on the model (:func:`jobsim.studies.staffing.team_needed`): in each replication the
     largest caseload that meets the targets, an overdue share below ``overdue_below`` and a prepared share of
     at least ``prepared_at_least`` (shares, 0–1), then its mean and 95% interval; the paragraph names the
-    targets, the team, its cost and their intervals, and the team that keeps the follow-up rule alone.
+    targets, the team, its cost and their intervals, and the team that keeps the follow-up rule alone. With
+    ``across`` (:func:`jobsim.studies.staffing.assumption_runs`) it gives the team across the time budgets the
+    fitted posterior allows and across the desk rules (:func:`across_text`) instead of saying only that they
+    matter.
     """
     targets = {"overdue_below": overdue_below, "prepared_at_least": prepared_at_least}
     fmt = {"citizens": num(citizens, lang), **_target_words(overdue_below, prepared_at_least, lang)}
@@ -241,6 +303,9 @@ def staffing_answer(runs: pd.DataFrame, base: Scenario, citizens: float, lang: s
         own_name = words.get(own, lower_first(policy_label(own, lang)))
         out += (_w("own_ok", lang).format(own=own_name, c=num(teams[own].caseload, lang, 0)) if teams[own].found
                 else _w("own", lang).format(own=own_name))
+    if across is not None and len(across):
+        out += across_text(across, citizens, base.fte_cost_dkk, lang, **targets)
+        return out.strip()
     out += _w("budget", lang)
     if policy in ("ahead", "confirmed_ahead") and base.desk_priority != "casework_first":
         out += _w("desk", lang).format(rule=base.desk_priority).lstrip()   # conditional on the desk rule
@@ -265,6 +330,26 @@ def staffing_request(scenario: str | Path, *, quick: bool = False, changes: dict
     policies = list(dict.fromkeys([base.prep_policy, "ahead"]))
     reps = replications or (QUICK_REPLICATIONS if quick else REPLICATIONS)
     return base, {"caseload": caseloads, "prep_policy": policies}, reps
+
+
+#: Time budgets drawn from the fitted posterior, and replications for each, in the answer's ranges (full, quick).
+DRAWS, QUICK_DRAWS = 10, 2
+DRAW_REPLICATIONS, QUICK_DRAW_REPLICATIONS = 3, 2
+
+
+def assumption_runs(base: Scenario, caseloads, *, quick: bool = False, changes: dict[str, Any] | None = None,
+                    seed: int = 0, jobs: int = 1, out: str | Path | None = None,
+                    progress: bool | None = False) -> pd.DataFrame:
+    """The staffing question's sweeps across the assumptions that decide the team: :data:`DRAWS` time budgets from
+    the fitted posterior (:func:`jobsim.studies.timeuse.posterior_draws`; a time-budget value the user set with
+    ``changes`` is kept, not drawn) and the desk rules, stored under ``out/assumptions`` (continued if there)."""
+    from .timeuse import posterior_draws
+
+    draws = posterior_draws(QUICK_DRAWS if quick else DRAWS, seed=seed)
+    draws = draws.drop(columns=[c for c in (changes or {}) if c in draws.columns])
+    folder = None if out is None else Path(out) / "assumptions"
+    return staffing.assumption_runs(base, caseloads, draws, seed=seed, out=folder, progress=progress, jobs=jobs,
+                                    replications=QUICK_DRAW_REPLICATIONS if quick else DRAW_REPLICATIONS)
 
 
 def staffing_folder(base: Scenario, grid: dict[str, list[Any]], replications: int, seed: int, label: str,
@@ -327,6 +412,8 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
     studies = read_studies(validation, sensitivity)
     base, grid, reps = staffing_request(scenario, quick=quick, changes=changes, replications=replications)
     result = sweep(base, grid, replications=reps, seed=seed, jobs=jobs, out=out, progress=progress)
+    across = assumption_runs(base, grid["caseload"], quick=quick, changes=changes, seed=seed, jobs=jobs, out=out,
+                             progress=progress)
     summary = result.summary(confidence=0.95)
     frontier = staffing.frontier_table(summary, citizens, base.fte_cost_dkk)
     frontier = frontier[frontier["kpi"].isin(KPIS_SHOWN)].reset_index(drop=True)
@@ -345,12 +432,14 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
     assumptions = [_w("a_target", lang).format(**_target_words(**targets, lang=lang)),
                    _w("a_citizens", lang).format(citizens=fmt_c),
                    _w("a_cost", lang).format(fte=num(base.fte_cost_dkk, lang)),
+                   _w("a_ranges", lang).format(n=QUICK_DRAWS if quick else DRAWS,
+                                               r=QUICK_DRAW_REPLICATIONS if quick else DRAW_REPLICATIONS),
                    _w("a_scenario", lang).format(scenario=base.name, description=base.description)]
     if changes:  # "everything else as in the scenario" holds only with what was changed said
         assumptions.append(_w("a_changes", lang).format(
             changes="; ".join(f"{k} = {value_text(v, lang)}" for k, v in changes.items())))
     report = Report(lang=lang, title=text("title_staffing", lang, scenario=base.name),
-                    answer=staffing_answer(result.runs, base, citizens, lang, **targets), quick=quick, figures=figures,
+                    answer=staffing_answer(result.runs, base, citizens, lang, across=across, **targets), quick=quick, figures=figures,
                     scenarios=scenario_table(summary, ["caseload", "prep_policy"], KPIS_SHOWN, lang, reps),
                     assumptions=assumptions,
                     provenance=provenance(lang, scenario=base.name, seed=seed, replications=reps,

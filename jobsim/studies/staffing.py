@@ -485,3 +485,104 @@ def page_blocks(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float, *, bas
         f"(95% confidence intervals over {reps} replications; in each, the largest caseload meeting the targets is "
         f"read off the caseloads {caseloads}, linearly between them):\n\n" + "\n".join(lines) + "\n\n"
         f"Made by `{command}`, from `docs/staffing_runs.csv`.\n")}
+
+
+# --------------------------------------------------------------------------- the team across the assumptions
+
+#: The desk rules the team is found under (how caseworkers order desk work: an assumption no source fixes).
+DESK_RULES = ("edf", "prep_first", "casework_first")
+#: Columns of the stored runs across the assumptions (``docs/staffing_assumption_runs.csv``).
+ASSUMPTION_COLUMNS = ("assumption", "value", "particle", *PAGE_COLUMNS)
+
+
+def assumption_runs(base, caseloads: Sequence[float], draws: pd.DataFrame, *, replications: int = 3, seed: int = 0,
+                    out=None, desk_rules: Sequence[str] = DESK_RULES, progress: bool | None = False,
+                    **sweep_options) -> pd.DataFrame:
+    """Caseload sweeps preparing ahead under each time budget of ``draws`` and under each desk rule.
+
+    ``base``: the scenario (its own time budget is the posterior median); ``draws``:
+    :func:`jobsim.studies.timeuse.posterior_draws` (one row per time budget, ``particle`` and the fitted
+    fields); each is swept over ``caseloads`` with ``replications`` and ``seed`` (the same random numbers for
+    every draw), stored under ``out/draw_<i>`` when ``out`` is given. The desk rules are swept at the median
+    budget. Returns :data:`ASSUMPTION_COLUMNS`: ``assumption`` ("time budget" or "desk rule"), ``value`` (the
+    draw's number or the rule's name) and ``particle`` (the posterior row, -1 for the desk rules).
+    """
+    from pathlib import Path
+
+    from ..runner.sweep import sweep
+
+    ahead = base.replace(prep_policy="ahead")
+    frames = []
+    for i, row in draws.reset_index(drop=True).iterrows():
+        params = {k: float(v) for k, v in row.items() if k != "particle"}
+        folder = None if out is None else Path(out) / f"draw_{i}"
+        runs = sweep(ahead.replace(**params), {"caseload": list(caseloads)}, replications=replications, seed=seed,
+                     out=folder, progress=progress, **sweep_options).runs
+        frames.append(runs.assign(assumption="time budget", value=str(i), particle=int(row["particle"]),
+                                  prep_policy="ahead"))
+    folder = None if out is None else Path(out) / "desk_rules"
+    runs = sweep(ahead, {"caseload": list(caseloads), "desk_priority": list(desk_rules)}, replications=replications,
+                 seed=seed, out=folder, progress=progress, **sweep_options).runs
+    frames.append(runs.assign(assumption="desk rule", value=runs["desk_priority"].astype(str), particle=-1,
+                              prep_policy="ahead"))
+    return pd.concat(frames, ignore_index=True)[list(ASSUMPTION_COLUMNS)]
+
+
+def assumption_teams(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_COST_DKK) -> pd.DataFrame:
+    """Per assumption and value of :func:`assumption_runs`: the team for both targets and for the rule alone.
+
+    Columns ``assumption``, ``value``, ``workers``/``cost_dkk`` (both targets; NaN where no caseload of the study
+    meets them), ``rule_workers``/``rule_cost_dkk`` (the follow-up rule alone), ``failed`` (replications meeting
+    both targets nowhere) and ``replications``.
+    """
+    rows = []
+    for (assumption, value), g in runs.groupby(["assumption", "value"], sort=False):
+        both = team_needed(g, citizens, fte_cost_dkk, policy="ahead")
+        rule = team_needed(g, citizens, fte_cost_dkk, policy="ahead", prepared_at_least=0.0)
+        rows.append({"assumption": assumption, "value": value, "workers": both.workers, "cost_dkk": both.cost_dkk,
+                     "rule_workers": rule.workers, "rule_cost_dkk": rule.cost_dkk, "failed": both.failed,
+                     "replications": both.replications})
+    return pd.DataFrame(rows)
+
+
+def range_block(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float, *,
+                command: str = "python experiments/staffing_cost.py --jobs 2 --docs docs") -> dict[str, str]:
+    """The staffing page's block on the team across the assumptions (English Markdown), from the stored runs."""
+    teams = assumption_teams(runs, citizens, fte_cost_dkk)
+    budget = teams[teams["assumption"] == "time budget"]
+    desk = teams[teams["assumption"] == "desk rule"].set_index("value")
+
+    def span(frame, column, digits=0, scale=1.0):
+        x = frame[column].dropna() * scale
+        if not len(x):
+            return "none"
+        low, high = num(x.min(), "en", digits), num(x.max(), "en", digits)
+        return low if low == high else f"{low}–{high}"
+
+    met = budget["workers"].notna().sum()
+    reps = int(budget["replications"].max())
+    lines = [
+        f"- **The time budget** ({len(budget)} budgets drawn from the fitted posterior, {reps} replications each, "
+        f"preparing ahead, desk rule `edf`): both targets take {span(budget, 'workers')} caseworkers "
+        f"({span(budget, 'cost_dkk', 1, 1e-6)} million DKK a year)"
+        + (f"; under {len(budget) - met} of the {len(budget)} budgets no caseload of the study, down to "
+           f"{num(runs['caseload'].min(), 'en', None)}, meets them (the team would be larger than "
+           f"{num(citizens / runs['caseload'].min(), 'en', 0)})" if met < len(budget) else "")
+        + f"; the follow-up rule alone takes {span(budget, 'rule_workers')} caseworkers "
+          f"({span(budget, 'rule_cost_dkk', 1, 1e-6)} million DKK)"
+        + (" under every budget." if span(budget, "rule_workers") == span(budget.head(1), "rule_workers") else ".")]
+    words = {"edf": "earliest deadline first", "prep_first": "preparation first",
+             "casework_first": "casework first"}
+    parts = []
+    for rule in DESK_RULES:
+        if rule not in desk.index:
+            continue
+        r = desk.loc[rule]
+        both = (f"{num(r['workers'], 'en', 0)} caseworkers for both targets" if r["workers"] == r["workers"] else
+                "no caseload of the study meets both targets")
+        parts.append(f"{words[rule]} (`{rule}`): {both}, {num(r['rule_workers'], 'en', 0)} for the rule alone")
+    lines.append(f"- **The desk rule** (the posterior median budget, {reps} replications): " + "; ".join(parts) + ".")
+    return {"staffing_range": (
+        f"For the same {num(citizens, 'en', 0)} citizens, the team is found again under the assumptions that decide "
+        "it:\n\n" + "\n".join(lines) + "\n\n"
+        f"Made by `{command}`, from `docs/staffing_assumption_runs.csv`.\n")}

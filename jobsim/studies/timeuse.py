@@ -93,3 +93,26 @@ def fit_markdown(summary: pd.DataFrame) -> str:
         lines.append(f"| `{r.parameter}` | {r.prior_low:g} to {r.prior_high:g} | {r.median:.3g} | "
                      f"{r.q05:.3g} to {r.q95:.3g} | {r.verdict} |")
     return "\n".join(lines) + "\n"
+
+
+#: Columns of the shipped posterior that are not time-budget parameters (targets, bookkeeping).
+_NOT_PARAMETERS = ("direct_contact_share", "prep_followup_share", "batch", "weight")
+
+
+def posterior_draws(k: int, seed: int = 0) -> pd.DataFrame:
+    """``k`` time budgets drawn from the shipped posterior (``jobsim/fit/posterior/posterior.csv``) by weight.
+
+    Returns one row per draw with the fitted parameters (scenario field names; minutes, per week or per year as
+    each field says) and ``particle``, the row drawn. The draws are with replacement from the weighted particles
+    of every batch (each batch is an independent run of the same fit), by a NumPy generator seeded with ``seed``
+    (the same draws every time).
+    """
+    import numpy as np
+
+    with resources.as_file(resources.files("jobsim") / "fit" / "posterior" / "posterior.csv") as path:
+        posterior = pd.read_csv(path)
+    last = posterior
+    weights = last["weight"].to_numpy(dtype=float)
+    rows = np.random.default_rng(seed).choice(len(last), size=int(k), replace=True, p=weights / weights.sum())
+    draws = last.loc[rows, [c for c in last.columns if c not in _NOT_PARAMETERS]].reset_index()
+    return draws.rename(columns={"index": "particle"})
