@@ -16,13 +16,15 @@ the steady state without effect.
 
 Writes to ``outputs/does_it_pay/`` (or ``--out``): ``net_cost.csv`` (per
 plan, effect and team size, with 95% CIs), ``steps.csv``, ``break_even.csv``,
-``payback.csv``, ``cases.csv`` (Aabenraa and Hjørring beside the model),
+``payback.csv``, ``cases.csv`` (Aabenraa and Hjørring beside the model), ``team.csv`` (the smallest team that keeps the
+follow-up rule and prepares 90%, found on the model, and its net cost),
 ``report.txt``, the figures ``does_it_pay`` and ``does_it_pay_diary_full``
 (PNG and SVG) and ``manifest.json``; the runs go to ``sweep/`` and
 ``sweep_diary_full/`` (or ``sweep_quick...``).
 
     python experiments/does_it_pay.py --jobs 2
     python experiments/does_it_pay.py --quick --lang da
+    python experiments/does_it_pay.py --jobs 2 --docs-img docs/img --docs docs   # also the page's team block
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ import pandas as pd
 
 import jobsim
 from jobsim.errors import EXIT_OK, JobsimError
+from jobsim.report.docblocks import read_block, update_page
 from jobsim.report.style import caption, run_caption
 from jobsim.studies import payback
 from jobsim.studies.script import (check_args, downscale_png, experiment_manifest, experiment_parser, output_folder,
                                    run_script, save_figure, sweep_options, write_json)
 
 NAME = "does_it_pay"
+#: The docs page whose team block ``--docs`` writes.
+PAGE = "experiments_does_it_pay.md"
 SCENARIO = "ds_norm"
 DEFAULT_INFLOW = 1100.0
 #: Caseloads the team sizes are chosen for (citizens per caseworker, without effect): Lærkevej's 220 down
@@ -89,8 +94,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="citizens entering the caseload per year (default 1,100; 400 with --quick)")
     parser.add_argument("--docs-img", type=Path, default=None,
                         help="also copy the figure's PNG, 900 px wide, to this folder (e.g. docs/img)")
+    parser.add_argument("--docs", type=Path, default=None,
+                        help=f"also write the tables to DOCS/does_it_pay_results/ and the result blocks of DOCS/{PAGE} (e.g. docs; "
+                             "not with --quick or another --inflow, --seed or --replications)")
     args = parser.parse_args(argv)
     check_args(args)
+    if args.docs is not None and (args.quick or args.inflow is not None or args.seed != 0
+                                  or args.replications not in (None, REPLICATIONS)):
+        raise JobsimError("--docs: the page's numbers come from the default run; leave out --quick, --inflow, "
+                          "--seed and --replications to write it")
+    if args.docs is not None:   # before anything runs: the page and its blocks must be there
+        if not (args.docs / PAGE).is_file():
+            raise JobsimError(f"--docs: {args.docs / PAGE} does not exist; allowed: the repository's docs folder")
+        missing = [b for b in ("does_it_pay_results", "does_it_pay_team", "does_it_pay_cases")
+                   if read_block((args.docs / PAGE).read_text(encoding="utf-8"), b) is None]
+        if missing:
+            raise JobsimError(f"--docs: {args.docs / PAGE} has no block marked '<!-- output of: {missing[0]} -->'")
     if args.inflow is not None and not (math.isfinite(args.inflow) and args.inflow > 0):
         raise JobsimError(f"--inflow: {args.inflow:g} is not allowed; use a positive number of citizens a year")
     out: Path = output_folder(args, NAME)
@@ -107,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     sweep_seconds = time.perf_counter() - t0
 
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in ("net_cost", "steps", "break_even", "payback",
-                                                                     "cases")}
+                                                                     "cases", "team")}
     lines = [f"Assumptions: scenario {base.name!r} made inflow-driven, {inflow:,.0f} citizens entering a year, "
              f"mean stay {base.stay_days:g} days (without effect), exit effect for {base.exit_effect_days:g} days "
              f"after each held conversation; {base.fte_cost_dkk:,.0f} DKK a year per caseworker, "
@@ -121,13 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         best = payback.break_even(net, steps)
         pay = payback.payback_table(net, inflow)
         cases = payback.case_comparison(net, base.fte_cost_dkk, base.benefit_dkk_per_citizen_year)
-        for name, frame in zip(tables, (net, steps, best, pay, cases)):
+        team = payback.team_table(runs[plan], net)
+        for name, frame in zip(tables, (net, steps, best, pay, cases, team)):
             tables[name].append(frame.assign(contact_plan=plan)[["contact_plan", *frame.columns]])
         intervals = ", ".join(f"{w}: {payback.contact_interval_days(plan, base.replace(workers=w).caseload) or 'legal'}"
                               for w in sizes)
         lines += ["", "=" * 100, f"Contact plan {plan!r}: {PLAN_TEXT[plan]} (planned days between conversations "
                   f"by team size: {intervals})", "=" * 100, ""]
-        lines += payback.report_lines(net, steps, best, pay, cases)
+        lines += payback.report_lines(net, steps, best, pay, cases) + [""] + payback.team_lines(team)
         fig = payback.payback_figure(net, best, inflow, base.fte_cost_dkk, args.lang, plan=plan)
         titles[plan] = fig.get_suptitle().replace("\n", " ")
         breaks[plan] = best.to_dict(orient="records")
@@ -145,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         path = out / f"{name}.csv"
         pd.concat(frames, ignore_index=True).to_csv(path, index=False)
         files.append(path)
+    if args.docs is not None:   # the page is written from the tables as stored
+        stored = args.docs / "does_it_pay_results"
+        stored.mkdir(exist_ok=True)
+        for name in payback.RESULT_TABLES:
+            pd.read_csv(out / f"{name}.csv").to_csv(stored / f"{name}.csv", index=False, float_format="%.6g")
+        update_page(args.docs / PAGE, payback.page_blocks(stored, inflow))
+        print(f"wrote {stored} and the result blocks of {args.docs / PAGE}")
     report = "\n".join(lines)
     files.append(out / "report.txt")
     files[-1].write_text(report + "\n", encoding="utf-8")

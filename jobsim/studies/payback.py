@@ -402,3 +402,177 @@ def sizes_for(inflow: float, stay_days: float, caseloads: Sequence[float]) -> li
     of ``inflow`` citizens a year and stays of ``stay_days`` days (no duplicates, ascending)."""
     citizens = inflow * stay_days / 365.0
     return sorted({max(1, round(citizens / c)) for c in caseloads})
+
+
+def team_table(runs: pd.DataFrame, net: pd.DataFrame, *, overdue_below: float = 0.10,
+               prepared_at_least: float = 0.90) -> pd.DataFrame:
+    """Per exit effect: the smallest team that meets the targets in the model, and its net cost.
+
+    In each replication, going down from the largest team, the smallest team size at which fewer than
+    ``overdue_below`` of follow-up conversations are late and at least ``prepared_at_least`` are fully prepared
+    (linear between team sizes: :func:`jobsim.studies.staffing.largest_caseload_meeting` on minus the team
+    size); then its mean and 95% interval over replications, and the mean net cost (staff plus benefits, DKK a
+    year, :func:`net_table`) at it, linear between team sizes. ``rule_`` columns: the same for the follow-up rule
+    alone. A team that meets the targets at every size is the smallest of the sweep (``censored``); NaN where no
+    team size meets them. Teams in full-time caseworkers (not rounded).
+    """
+    from .staffing import largest_caseload_meeting
+
+    rows = []
+    for effect, g in runs.groupby("exit_effect", sort=True):
+        n = net[net["exit_effect"] == effect].sort_values("workers")
+        row: dict[str, float] = {"exit_effect": float(effect)}
+        for prefix, prepared in (("", prepared_at_least), ("rule_", 0.0)):
+            teams, censored = [], 0
+            for _, h in g.groupby("replication", sort=True):
+                c, top = largest_caseload_meeting(zip(-h["workers"].astype(float), h["overdue_share"],
+                                                      h["prepared_share"]), overdue_below, prepared)
+                teams.append(-c)
+                censored += bool(top)
+            iv = _interval(teams)
+            row.update({f"{prefix}workers": iv["mean"], f"{prefix}workers_ci_low": iv["ci_low"],
+                        f"{prefix}workers_ci_high": iv["ci_high"], f"{prefix}censored": censored,
+                        f"{prefix}failed": int(np.isnan(teams).sum()),
+                        f"{prefix}net_dkk": float(np.interp(iv["mean"], n["workers"], n["net_dkk"]))
+                        if iv["mean"] == iv["mean"] else np.nan})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def team_lines(team: pd.DataFrame) -> list[str]:
+    """The team the model needs, as text lines (teams in caseworkers, money in million DKK a year)."""
+    m = MILLION
+    lines = ["The smallest team that meets the targets (fewer than 10% of follow-up conversations late; and at least "
+             "90% fully prepared), mean [95% CI], and the net cost at it"]
+    for r in team.itertuples():
+        for label, p in (("rule + 90% prepared", ""), ("rule alone", "rule_")):
+            w = getattr(r, f"{p}workers")
+            if w != w:
+                lines.append(f"  effect {r.exit_effect:4g}: {label:<20} no team size of the sweep meets the targets")
+                continue
+            lines.append(f"  effect {r.exit_effect:4g}: {label:<20} {w:5.1f} [{getattr(r, f'{p}workers_ci_low'):5.1f},"
+                         f"{getattr(r, f'{p}workers_ci_high'):5.1f}] caseworkers, net "
+                         f"{getattr(r, f'{p}net_dkk') / m:7.2f} million DKK a year"
+                         + (f" ({getattr(r, f'{p}censored')} replications met them at the smallest team)"
+                            if getattr(r, f"{p}censored") else ""))
+    return lines
+
+
+#: Plan names in the page's words.
+PLAN_WORDS = {"legal": "conversations at the legal 91 days", "diary_full": "the freed diary time used for more "
+              "frequent conversations"}
+
+
+def team_block(team: pd.DataFrame, inflow: float,
+               command: str = "python experiments/does_it_pay.py --jobs 2 --docs-img docs/img --docs docs"
+               ) -> dict[str, str]:
+    """The does-it-pay page's block (English Markdown) on the team the model needs, from the stored
+    ``team`` table (:func:`team_table` per plan, with a ``contact_plan`` column)."""
+    lines = []
+    for plan, g in team.groupby("contact_plan", sort=False):
+        parts = []
+        for r in g.itertuples():
+            both = (f"{num(r.workers, 'en', 1)} caseworkers ({num(r.workers_ci_low, 'en', 1)}–"
+                    f"{num(r.workers_ci_high, 'en', 1)}), net {num(r.net_dkk / MILLION, 'en', 1)} million DKK a year"
+                    if r.workers == r.workers else "no team size of the study")
+            rule = (f"{num(r.rule_workers, 'en', 1)} ({num(r.rule_workers_ci_low, 'en', 1)}–"
+                    f"{num(r.rule_workers_ci_high, 'en', 1)}), net {num(r.rule_net_dkk / MILLION, 'en', 1)} million"
+                    if r.rule_workers == r.rule_workers else "no team size of the study")
+            parts.append(f"exit effect {num(r.exit_effect, 'en', None)}: {both}; the rule alone {rule}")
+        lines.append(f"- **{PLAN_WORDS.get(plan, plan)[0].upper() + PLAN_WORDS.get(plan, plan)[1:]}**: "
+                     + "; ".join(parts) + ".")
+    return {"does_it_pay_team": (
+        f"The smallest team that keeps fewer than 10% of follow-up conversations late and at least 90% fully "
+        f"prepared, found per replication on the model (mean and 95% interval, in full-time caseworkers for "
+        f"{num(inflow, 'en', 0)} citizens entering a year), and the net cost (staff plus cash benefit) at it:\n\n"
+        + "\n".join(lines) + f"\n\nMade by `{command}`, from `docs/does_it_pay_results/team.csv`.\n")}
+
+
+def page_blocks(folder, inflow: float) -> dict[str, str]:
+    """Every generated block of the does-it-pay page, from the tables stored in ``folder``
+    (``docs/does_it_pay_results``: :data:`RESULT_TABLES` as CSV)."""
+    from pathlib import Path
+
+    tables = {name: pd.read_csv(Path(folder) / f"{name}.csv") for name in RESULT_TABLES}
+    return {**results_block(tables, inflow), **team_block(tables["team"], inflow), **cases_block(tables["cases"])}
+
+
+def cases_block(cases: pd.DataFrame) -> dict[str, str]:
+    """The page's check of scale (Markdown table): the model's steps per plan beside Aabenraa's and Hjørring's
+    published figures, per extra caseworker (``cases``: :func:`case_comparison` per plan, with ``contact_plan``)."""
+    lines = ["| | extra caseworkers | fewer citizens on benefit | per extra caseworker | benefits saved per DKK |",
+             "|---|---|---|---|---|"]
+    model = cases[cases["source"].str.startswith("model")]
+    published = cases[~cases["source"].str.startswith("model")].drop_duplicates("source")
+    for r in pd.concat([model, published]).itertuples():
+        label = f"{r.source.replace('model:', f'model, `{r.contact_plan}`:', 1)}" if r.source.startswith("model") \
+            else r.source
+        lines.append(f"| {label} | {num(r.extra_caseworkers, 'en', 0)} | {num(r.citizens_off, 'en', 0)} | "
+                     f"{num(r.citizens_off_per_caseworker, 'en', 1)} | {num(r.saved_per_dkk, 'en', 1)} |")
+    return {"does_it_pay_cases": "\n".join(lines) + "\n"}
+
+
+#: The stored tables the does-it-pay page is written from (``docs/does_it_pay_results/``).
+RESULT_TABLES = ("net_cost", "break_even", "payback", "team", "cases")
+
+
+def _m(value: float, digits: int = 1) -> str:
+    return num(value / MILLION, "en", digits)
+
+
+def _signed(value: float) -> str:
+    """Million DKK with a sign: "+87", "−48", "0"."""
+    text = _m(abs(value), 0)
+    return text if text == "0" else ("+" if value > 0 else "−") + text
+
+
+def results_block(tables: dict[str, pd.DataFrame], inflow: float, scale_to: float = 10_000.0) -> dict[str, str]:
+    """The does-it-pay page's result paragraphs (English Markdown) from the stored tables (:data:`RESULT_TABLES`,
+    each with a ``contact_plan`` column): per plan and exit effect the cheapest team and its saving, where
+    steps stop paying, the payback of the cheapest team, and the whole step restated for ``scale_to`` citizens."""
+    net, best, pay = tables["net_cost"], tables["break_even"], tables["payback"]
+    lines = []
+    for plan in dict.fromkeys(net["contact_plan"]):
+        n, b, p = (t[t["contact_plan"] == plan] for t in (net, best, pay))
+        smallest = int(n["workers"].min())
+        parts = []
+        for r in b.itertuples():
+            if r.best_workers == smallest:
+                parts.append(f"effect {num(r.exit_effect, 'en', None)}: the {smallest}-caseworker team costs least")
+                continue
+            row = p[(p["exit_effect"] == r.exit_effect) & (p["workers"] == r.best_workers)]
+            months = float(row["payback_months_from_start"].iloc[0]) if len(row) else float("nan")
+            parts.append(
+                f"effect {num(r.exit_effect, 'en', None)}: lowest at **{r.best_workers} caseworkers "
+                f"({num(r.best_caseload, 'en', 0)} cases)**, {_m(r.best_saving_dkk)} "
+                f"[{_m(r.best_saving_dkk_ci_low)}, {_m(r.best_saving_dkk_ci_high)}] million DKK a year below "
+                f"{smallest}; each step pays up to {r.pays_up_to_workers}; "
+                + (f"savings so far equal staff paid so far after about {num(months, 'en', 0)} months"
+                   if months == months else "it never pays back the staff"))
+        lines.append(f"- **{PLAN_WORDS.get(plan, plan)[0].upper() + PLAN_WORDS.get(plan, plan)[1:]}**: "
+                     + "; ".join(parts) + ".")
+    # the whole step, smallest to largest team, restated for scale_to citizens (the sums scale with the citizens)
+    largest = int(net["workers"].max())
+    ends = net[net["workers"].isin([int(net["workers"].min()), largest])]
+    table = ["| exit effect | " + " | ".join(PLAN_WORDS.get(p, p) for p in dict.fromkeys(net["contact_plan"])) + " |",
+             "|---|" + "---|" * net["contact_plan"].nunique()]
+    for effect in sorted(net["exit_effect"].unique()):
+        cells = []
+        for plan in dict.fromkeys(net["contact_plan"]):
+            r = ends[(ends["contact_plan"] == plan) & (ends["exit_effect"] == effect) & (ends["workers"] == largest)]
+            r = r.iloc[0]
+            k = scale_to / float(net[(net["contact_plan"] == plan) & (net["exit_effect"] == effect)
+                                     & (net["workers"] == int(net["workers"].min()))]["citizens"].iloc[0])
+            cells.append(f"{_signed(r.net_change_dkk * k)} [{_signed(r.net_change_dkk_ci_low * k)}, "
+                         f"{_signed(r.net_change_dkk_ci_high * k)}] million")
+        table.append(f"| {num(effect, 'en', None)} | " + " | ".join(cells) + " |")
+    first, last = (float(net.loc[net["workers"] == w, "caseload"].iloc[0]) for w in (int(net["workers"].min()),
+                                                                                        largest))
+    return {"does_it_pay_results": (
+        "Where the net cost (staff plus cash benefit) is lowest, by contact plan and exit effect (10 replications, "
+        "seed 0; 95% intervals paired by replication):\n\n" + "\n".join(lines) + "\n\n"
+        f"The whole step from {num(first, 'en', 0)} to {num(last, 'en', 0)} cases, restated for "
+        f"{num(scale_to, 'en', 0)} citizens (benefits saved per citizen depend on the caseload, not on the team's "
+        f"size, so the sums scale), net change in DKK a year (+ costs more, − saves):\n\n" + "\n".join(table)
+        + "\n\nMade by `python experiments/does_it_pay.py --jobs 2 --docs-img docs/img --docs docs`, from "
+        "`docs/does_it_pay_results/`.\n")}
