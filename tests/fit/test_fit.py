@@ -34,10 +34,25 @@ def test_the_band_distance_is_the_worst_target_in_half_widths_of_its_band():
     assert (dc.low, dc.high, pf.low, pf.high) == (0.15, 0.26, 0.30, 0.37)
 
 
+def test_a_target_without_a_band_is_refused(monkeypatch):
+    """Every shipped target has a band since issue 25; a targets file with one that has none is still refused."""
+    import dataclasses
+
+    from jobsim.errors import JobsimError
+    from jobsim.fit import abc
+    from jobsim.validation.targets import load_targets
+
+    no_band = [dataclasses.replace(t, low=None, high=None) if t.id == "direct_contact_share" else t
+               for t in load_targets()]
+    monkeypatch.setattr(abc, "load_targets", lambda: no_band)
+    with pytest.raises(JobsimError, match="direct_contact_share has no band .* nothing to fit it to"):
+        abc.fit_targets(["direct_contact_share"])
+
+
 @pytest.mark.parametrize("args, message", [
     (["--target", "direct_contact"], "--target: unknown target 'direct_contact'; allowed: direct_contact_share, "),
-    (["--target", "odense_25m_group"], "--target: odense_25m_group has no band (no plausibility range could be "
-                                       "sourced), so there is nothing to fit it to"),
+    (["--target", "odense_25m_group"], "--target: odense_25m_group is held out for validation (role 'validation' "
+                                       "in targets.toml)"),
     (["--target", "lead_time_noshow_odds_ratio"], "--target: lead_time_noshow_odds_ratio is held out for validation "
                                                   "(role 'validation' in targets.toml); fitting to it would leave "
                                                   "nothing to check the model on"),
