@@ -64,10 +64,6 @@ QUICK_CHANGES = {"horizon_days": 91, "warmup_days": 28, "workers": 5}
 DEFAULT_CITIZENS = 10_000.0
 #: Outcomes on the frontier, one panel each.
 FRONTIER_KPIS = ("overdue_share", "prepared_share", "casework_coverage")
-#: The team across the assumptions that decide it: time budgets drawn from the fitted posterior, and the desk
-#: rules, each swept with fewer replications (full, quick).
-DRAWS, QUICK_DRAWS = 10, 2
-DRAW_REPLICATIONS, QUICK_DRAW_REPLICATIONS = 3, 2
 #: The docs page whose team block ``--docs`` writes.
 PAGE = "experiments_caseload_cost.md"
 #: Caseloads labelled on the figure (the others are too close together on the cost axis to read).
@@ -179,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     frontier = staffing.frontier_table(result.summary(confidence=0.95), args.citizens, fte_cost)
     frontier = frontier[frontier["kpi"].isin(FRONTIER_KPIS)].reset_index(drop=True)
     comparison = staffing.compare_with_ds(args.citizens, fte_cost)
-    draws = timeuse.posterior_draws(QUICK_DRAWS if args.quick else DRAWS, seed=args.seed)
+    draws = timeuse.posterior_draws(staffing.QUICK_DRAWS if args.quick else staffing.DRAWS, seed=args.seed)
     across = staffing.assumption_runs(base, caseloads, draws, seed=args.seed, out=out / ("assumptions_quick" if args.quick else "assumptions"),
-                                      replications=QUICK_DRAW_REPLICATIONS if args.quick else DRAW_REPLICATIONS,
+                                      replications=staffing.QUICK_DRAW_REPLICATIONS if args.quick
+                                      else staffing.DRAW_REPLICATIONS,
                                       progress=False if args.quiet else None, **sweep_options(args))
     across_text = staffing.range_block(across, args.citizens, fte_cost)["staffing_range"]
     teams = {p: (staffing.team_needed(result.runs, args.citizens, fte_cost, policy=p),

@@ -223,29 +223,24 @@ def across_text(across: pd.DataFrame, citizens: float, fte_cost_dkk: float, lang
                 overdue_below: float = OVERDUE_TARGET, prepared_at_least: float = PREPARED_TARGET) -> str:
     """The answer's sentences on the team across the assumptions that decide it: the time budgets drawn from the
     fitted posterior, and the desk rules (``across``: :func:`jobsim.studies.staffing.assumption_runs`)."""
-    targets = {"overdue_below": overdue_below, "prepared_at_least": prepared_at_least}
+    teams = staffing.assumption_teams(across, citizens, fte_cost_dkk, overdue_below=overdue_below,
+                                      prepared_at_least=prepared_at_least)
     out = ""
-    budget = across[across["assumption"] == "time budget"]
+    budget = teams[teams["assumption"] == "time budget"]
     if len(budget):
-        both, rule = [], []
-        for _, g in budget.groupby("value", sort=False):
-            both.append(staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", **targets))
-            rule.append(staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", overdue_below=overdue_below,
-                                             prepared_at_least=0.0))
-        met = [t.workers for t in both if t.found]
-        unmet = len(both) - len(met)
+        met, rule = budget["workers"].dropna(), budget["rule_workers"].dropna()
+        unmet = len(budget) - len(met)
+        lowest = across.loc[across["assumption"] == "time budget", "caseload"].min()
         out += _w("across", lang).format(
-            n=len(both), range=_span(met, lang) if met else "–",
-            unmet=_w("unmet", lang).format(k=unmet, lo=num(budget["caseload"].min(), lang, None)) if unmet else "",
-            rule=_span([t.workers for t in rule if t.found], lang) if any(t.found for t in rule) else "–")
-    desk = across[across["assumption"] == "desk rule"]
+            n=len(budget), range=_span(met, lang) if len(met) else "–",
+            unmet=_w("unmet", lang).format(k=unmet, lo=num(lowest, lang, None)) if unmet else "",
+            rule=_span(rule, lang) if len(rule) else "–")
+    desk = teams[teams["assumption"] == "desk rule"]
     if len(desk):
-        names, parts = _w("rule_names", lang), []
-        for value, g in desk.groupby("value", sort=False):
-            t = staffing.team_needed(g, citizens, fte_cost_dkk, policy="ahead", **targets)
-            name = names.get(value, value)
-            parts.append(_w("desk_rule", lang).format(rule=name, workers=num(t.workers, lang, 0)) if t.found
-                         else _w("desk_none", lang).format(rule=name))
+        names = _w("rule_names", lang)
+        parts = [_w("desk_rule", lang).format(rule=names.get(r.value, r.value), workers=num(r.workers, lang, 0))
+                 if r.workers == r.workers else _w("desk_none", lang).format(rule=names.get(r.value, r.value))
+                 for r in desk.itertuples()]
         out += _w("desk_rules", lang).format(rules="; ".join(parts)) + " "
     return out
 
@@ -332,11 +327,6 @@ def staffing_request(scenario: str | Path, *, quick: bool = False, changes: dict
     return base, {"caseload": caseloads, "prep_policy": policies}, reps
 
 
-#: Time budgets drawn from the fitted posterior, and replications for each, in the answer's ranges (full, quick).
-DRAWS, QUICK_DRAWS = 10, 2
-DRAW_REPLICATIONS, QUICK_DRAW_REPLICATIONS = 3, 2
-
-
 def assumption_runs(base: Scenario, caseloads, *, quick: bool = False, changes: dict[str, Any] | None = None,
                     seed: int = 0, jobs: int = 1, out: str | Path | None = None,
                     progress: bool | None = False) -> pd.DataFrame:
@@ -345,11 +335,12 @@ def assumption_runs(base: Scenario, caseloads, *, quick: bool = False, changes: 
     ``changes`` is kept, not drawn) and the desk rules, stored under ``out/assumptions`` (continued if there)."""
     from .timeuse import posterior_draws
 
-    draws = posterior_draws(QUICK_DRAWS if quick else DRAWS, seed=seed)
+    draws = posterior_draws(staffing.QUICK_DRAWS if quick else staffing.DRAWS, seed=seed)
     draws = draws.drop(columns=[c for c in (changes or {}) if c in draws.columns])
     folder = None if out is None else Path(out) / "assumptions"
     return staffing.assumption_runs(base, caseloads, draws, seed=seed, out=folder, progress=progress, jobs=jobs,
-                                    replications=QUICK_DRAW_REPLICATIONS if quick else DRAW_REPLICATIONS)
+                                    replications=staffing.QUICK_DRAW_REPLICATIONS if quick
+                                    else staffing.DRAW_REPLICATIONS)
 
 
 def staffing_folder(base: Scenario, grid: dict[str, list[Any]], replications: int, seed: int, label: str,
@@ -432,8 +423,9 @@ def staffing_report(scenario: str | Path, lang: str = "en", *, quick: bool = Fal
     assumptions = [_w("a_target", lang).format(**_target_words(**targets, lang=lang)),
                    _w("a_citizens", lang).format(citizens=fmt_c),
                    _w("a_cost", lang).format(fte=num(base.fte_cost_dkk, lang)),
-                   _w("a_ranges", lang).format(n=QUICK_DRAWS if quick else DRAWS,
-                                               r=QUICK_DRAW_REPLICATIONS if quick else DRAW_REPLICATIONS),
+                   _w("a_ranges", lang).format(n=staffing.QUICK_DRAWS if quick else staffing.DRAWS,
+                                               r=staffing.QUICK_DRAW_REPLICATIONS if quick
+                                               else staffing.DRAW_REPLICATIONS),
                    _w("a_scenario", lang).format(scenario=base.name, description=base.description)]
     if changes:  # "everything else as in the scenario" holds only with what was changed said
         assumptions.append(_w("a_changes", lang).format(

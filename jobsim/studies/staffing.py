@@ -39,6 +39,7 @@ from ..report.charts import figure_legend, kpi_rows, lines_coincide, note_coinci
 from ..report.facts import DS_BAND, DS_EXTRA_COST_DKK, FTE_COST_DKK, LAERKEVEJ_CASELOAD
 from ..report.style import OKABE_ITO, format_axis_for, group_style, house_style, new_figure, number_ticks, wrap_title
 from ..report.words import kpi_label, num, parameter_label, pct, phrase
+from .intervals import mean_interval
 
 #: The caseloads of DS's estimate: Lærkevej's, and DS's recommended band (citizens per caseworker).
 DS_FROM_CASELOAD = LAERKEVEJ_CASELOAD
@@ -416,8 +417,6 @@ def team_needed(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_C
     ``prep_policy``: then ``policy`` picks its rows); ``citizens`` (people) and ``fte_cost_dkk`` (DKK a
     year per full-time caseworker) turn the caseload into a team and its cost. See :class:`TeamNeeded`.
     """
-    from .intervals import mean_interval
-
     if "caseload" not in runs.columns:
         raise ValueError("team_needed: the runs must come from a sweep over 'caseload'")
     rows = runs
@@ -491,6 +490,10 @@ def page_blocks(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float, *, bas
 
 #: The desk rules the team is found under (how caseworkers order desk work: an assumption no source fixes).
 DESK_RULES = ("edf", "prep_first", "casework_first")
+#: Time budgets drawn from the fitted posterior, and replications for each, in the ranges (full, quick); the
+#: staffing study and ``jobsim report staffing`` both use these.
+DRAWS, QUICK_DRAWS = 10, 2
+DRAW_REPLICATIONS, QUICK_DRAW_REPLICATIONS = 3, 2
 #: Columns of the stored runs across the assumptions (``docs/staffing_assumption_runs.csv``).
 ASSUMPTION_COLUMNS = ("assumption", "value", "particle", *PAGE_COLUMNS)
 
@@ -528,7 +531,9 @@ def assumption_runs(base, caseloads: Sequence[float], draws: pd.DataFrame, *, re
     return pd.concat(frames, ignore_index=True)[list(ASSUMPTION_COLUMNS)]
 
 
-def assumption_teams(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_COST_DKK) -> pd.DataFrame:
+def assumption_teams(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = FTE_COST_DKK, *,
+                     overdue_below: float = OVERDUE_BELOW, prepared_at_least: float = PREPARED_AT_LEAST
+                     ) -> pd.DataFrame:
     """Per assumption and value of :func:`assumption_runs`: the team for both targets and for the rule alone.
 
     Columns ``assumption``, ``value``, ``workers``/``cost_dkk`` (both targets; NaN where no caseload of the study
@@ -537,8 +542,10 @@ def assumption_teams(runs: pd.DataFrame, citizens: float, fte_cost_dkk: float = 
     """
     rows = []
     for (assumption, value), g in runs.groupby(["assumption", "value"], sort=False):
-        both = team_needed(g, citizens, fte_cost_dkk, policy="ahead")
-        rule = team_needed(g, citizens, fte_cost_dkk, policy="ahead", prepared_at_least=0.0)
+        both = team_needed(g, citizens, fte_cost_dkk, policy="ahead", overdue_below=overdue_below,
+                           prepared_at_least=prepared_at_least)
+        rule = team_needed(g, citizens, fte_cost_dkk, policy="ahead", overdue_below=overdue_below,
+                           prepared_at_least=0.0)
         rows.append({"assumption": assumption, "value": value, "workers": both.workers, "cost_dkk": both.cost_dkk,
                      "rule_workers": rule.workers, "rule_cost_dkk": rule.cost_dkk, "failed": both.failed,
                      "replications": both.replications})
